@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The whole test suite: pure unit tests, then the tests on real models, database and
+# capture, then end-to-end tests against the built server (run one at a time: they time video).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm run build --silent
+npx jest --ci --selectProjects unit
+npx jest --ci --runInBand --selectProjects integration e2e

@@ -1,0 +1,14 @@
+import type { BgrImage } from '../recognition/face.types';
+
+/** One captured video frame, as it travels through the app. */
+export interface Frame {
+  /** Sequence number since the camera service started; never repeats, even across reconnects. */
+  index: number;
+  /** Frame number within the source (restarts at 0 when a file loops or a stream reopens). */
+  position: number;
+  /** Capture time, epoch milliseconds with sub-millisecond precision. */
+  capturedAt: number;
+  /** Time spent reading and decoding it from the source. */
+  readMs: number;
+  image: BgrImage;
+}

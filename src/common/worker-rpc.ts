@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import { isMainThread, parentPort, Worker, WorkerOptions } from 'node:worker_threads';
+
+/** An error that crosses the worker boundary with a machine-readable code. */
+export class WorkerCallError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'WorkerCallError';
+  }
+}
+
+type Handler = (...args: any[]) => unknown;
+export type RpcApi = Record<string, Handler>;
+
+interface CallMessage {
+  id: number;
+  method: string;
+  args: unknown[];
+}
+interface ReplyMessage {
+  id: number;
+  ok: boolean;
+  result?: unknown;
+  error?: { message: string; code: string };
+}
+
+/**
+ * Starts a worker from the compiled `.js` sibling of `modulePathWithoutExt`, or from the
+ * `.ts` source through ts-node when running uncompiled (tests), so one code path serves both.
+ */
+export function startWorker(modulePathWithoutExt: string, options: WorkerOptions = {}): Worker {
+  const js = `${modulePathWithoutExt}.js`;
+  if (existsSync(js)) return new Worker(js, options);
+  const ts = `${modulePathWithoutExt}.ts`;
+  return new Worker(ts, {
+    ...options,
+    execArgv: [...(options.execArgv ?? []), '--require', 'ts-node/register/transpile-only'],
+  });
+}
+
+/**
+ * Typed request/response over a worker thread. Calls fail fast with code WORKER_EXITED
+ * when the worker dies, so callers never wait forever.
+ */
+export class WorkerRpcClient<Api extends RpcApi> {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private exited = false;
+
+  constructor(readonly worker: Worker) {
+    worker.on('message', (msg: ReplyMessage) => this.settle(msg));
+    worker.on('error', (err) => this.failAll(new WorkerCallError(`worker crashed: ${describeError(err)}`, 'WORKER_CRASHED')));
+    worker.on('exit', (code) => {
+      this.exited = true;
+      this.failAll(new WorkerCallError(`worker exited with code ${code}`, 'WORKER_EXITED'));
+    });
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  call<K extends keyof Api & string>(
+    method: K,
+    args: Parameters<Api[K]>,
+    transfer: Transferable[] = [],
+  ): Promise<Awaited<ReturnType<Api[K]>>> {
+    if (this.exited) return Promise.reject(new WorkerCallError('worker is not running', 'WORKER_EXITED'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      const message: CallMessage = { id, method, args };
+      this.worker.postMessage(message, transfer as any);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    if (!this.exited) await this.worker.terminate();
+  }
+
+  private settle(msg: ReplyMessage): void {
+    const waiter = this.pending.get(msg.id);
+    if (!waiter) return;
+    this.pending.delete(msg.id);
+    if (msg.ok) waiter.resolve(msg.result);
+    else waiter.reject(new WorkerCallError(msg.error?.message ?? 'unknown worker error', msg.error?.code ?? 'WORKER_ERROR'));
+  }
+
+  private failAll(error: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
+  }
+}
+
+/** Worker side: answers calls from the parent with the given handlers, one at a time. */
+export function serveWorkerApi(api: RpcApi, transferOf: (result: unknown) => Transferable[] = () => []): void {
+  if (isMainThread || !parentPort) throw new Error('serveWorkerApi must run inside a worker thread');
+  const port = parentPort;
+  let queue: Promise<void> = Promise.resolve();
+  port.on('message', (msg: CallMessage) => {
+    // Serialise calls: native engines are not re-entrant.
+    queue = queue.then(async () => {
+      let reply: ReplyMessage;
+      let transfer: Transferable[] = [];
+      try {
+        const handler = api[msg.method];
+        if (!handler) throw new WorkerCallError(`unknown method ${msg.method}`, 'UNKNOWN_METHOD');
+        const result = await handler(...msg.args);
+        reply = { id: msg.id, ok: true, result };
+        transfer = transferOf(result);
+      } catch (err) {
+        reply = {
+          id: msg.id,
+          ok: false,
+          error: { message: describeError(err), code: err instanceof WorkerCallError ? err.code : 'WORKER_ERROR' },
+        };
+      }
+      port.postMessage(reply, transfer as any);
+    });
+  });
+}
+
+/** OpenCV throws plain strings; normalise anything thrown into a message. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'string') return err;
+  try {
+    return JSON.stringify(err);
+  } catch {
+    return String(err);
+  }
+}

@@ -1,0 +1,95 @@
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { ENGINE_NAMES, EngineName } from '../recognition/face.types';
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase()) : value;
+
+/**
+ * Every setting the server reads from the environment, with its default.
+ * Validated once at start; the README's configuration table mirrors this class.
+ */
+export class AppConfig {
+  /** HTTP port. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  /** Interface to listen on. */
+  @IsString() @MinLength(1)
+  HOST = '0.0.0.0';
+
+  /** `auto` (device 0 if present, else the demo video), a device index, a file path, or a URL. */
+  @IsString() @MinLength(1)
+  CAMERA_SOURCE = 'auto';
+
+  /** Restart a video file at its end, like a camera that never stops. */
+  @Transform(toBoolean) @IsBoolean()
+  CAMERA_LOOP = true;
+
+  /** Play a video file at its own frame rate, like a camera; false processes it as fast as possible. */
+  @Transform(toBoolean) @IsBoolean()
+  CAMERA_PACE = true;
+
+  /** Folder for the SQLite file and stored photos. */
+  @IsString() @MinLength(1)
+  DATA_DIR = 'data';
+
+  /** Photos enrolled at start, one per person, named after the person. */
+  @IsString() @MinLength(1)
+  FACES_DIR = 'faces';
+
+  /** Folder holding the ONNX models. */
+  @IsString() @MinLength(1)
+  MODELS_DIR = 'models';
+
+  @IsIn(ENGINE_NAMES)
+  RECOGNITION_ENGINE: EngineName = 'yunet-edgeface';
+
+  /** Run recognition on every Nth frame (1 = every frame). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  RECOGNIZE_EVERY_N_FRAMES = 2;
+
+  /** Cosine similarity needed to name a face; empty = the engine's measured default. */
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(-1) @Max(1)
+  MATCH_THRESHOLD?: number;
+
+  /** Frames are downscaled to at most this width before detection (0 = full resolution). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(8192)
+  DETECTION_WIDTH = 640;
+
+  /** Minimum detector score for a face. */
+  @Type(() => Number) @IsNumber() @Min(0) @Max(1)
+  DETECTION_MIN_SCORE = 0.6;
+
+  /** Smallest face (box height in pixels) accepted in an enrollment photo. */
+  @Type(() => Number) @IsInt() @Min(8)
+  ENROLL_MIN_FACE_PX = 40;
+
+  /** Largest accepted upload, in bytes. */
+  @Type(() => Number) @IsInt() @Min(1024)
+  UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+
+  /** Largest accepted upload, in pixels (width x height), checked before decoding. */
+  @Type(() => Number) @IsInt() @Min(1)
+  UPLOAD_MAX_PIXELS = 40_000_000;
+
+  /** JPEG quality of the MJPEG stream. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(100)
+  STREAM_JPEG_QUALITY = 80;
+}
+
+/** For ConfigModule: turns process.env into a typed, validated AppConfig or throws a readable error. */
+export function validateConfig(env: Record<string, unknown>): AppConfig {
+  const known = new Set(Object.keys(new AppConfig()).concat('MATCH_THRESHOLD'));
+  // Empty strings mean "not set", so the default applies.
+  const relevant = Object.fromEntries(Object.entries(env).filter(([key, value]) => known.has(key) && value !== ''));
+  const config = plainToInstance(AppConfig, relevant, { exposeDefaultValues: true });
+  const errors = validateSync(config, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map(
+      (e) => `  ${e.property}=${JSON.stringify(relevant[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    );
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return config;
+}

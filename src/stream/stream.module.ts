@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { CameraModule } from '../camera/camera.module';
+import type { AppConfig } from '../config/app-config';
+import { RecognitionModule } from '../recognition/recognition.module';
+import { EventsGateway } from './events.gateway';
+import { RenderClient } from './render/render.client';
+import { StreamController } from './stream.controller';
+import { STREAM_OPTIONS, StreamOptions, StreamService } from './stream.service';
+
+@Module({
+  imports: [CameraModule, RecognitionModule],
+  controllers: [StreamController],
+  providers: [
+    {
+      provide: STREAM_OPTIONS,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>): StreamOptions => ({
+        recognizeEveryN: config.get('RECOGNIZE_EVERY_N_FRAMES', { infer: true }),
+        overlayWaitMs: 100,
+        overlayMaxAgeMs: 1000,
+        maxRenderQueue: 8,
+      }),
+    },
+    {
+      provide: RenderClient,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>) => new RenderClient(config.get('STREAM_JPEG_QUALITY', { infer: true })),
+    },
+    StreamService,
+    EventsGateway,
+  ],
+  exports: [StreamService],
+})
+export class StreamModule {}

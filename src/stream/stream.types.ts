@@ -1,0 +1,36 @@
+import type { RecognizedFace } from '../recognition/recognition.service';
+
+/** The outcome of recognition on one frame; also the Socket.IO event payload. */
+export interface RecognitionEvent {
+  frameIndex: number;
+  capturedAt: number;
+  recognizedAt: number;
+  inferenceMs: number;
+  matchingMs: number;
+  faces: RecognizedFace[];
+}
+
+/** One encoded output frame, shared by every viewer. */
+export interface AnnotatedFrame {
+  index: number;
+  capturedAt: number;
+  encodedAt: number;
+  /** Frame the drawn boxes come from (-1: none yet). */
+  overlayFrameIndex: number;
+  faces: RecognizedFace[];
+  jpeg: Buffer;
+  drawMs: number;
+  encodeMs: number;
+}
+
+export interface StreamStats {
+  framesIn: number;
+  framesOut: number;
+  recognitionsRun: number;
+  recognitionsFailed: number;
+  /** Frames chosen for recognition but replaced by a newer one while inference was busy. */
+  recognitionDropped: number;
+  /** Frames not encoded because rendering fell too far behind. */
+  outputDropped: number;
+  viewers: number;
+}

@@ -1,0 +1,82 @@
+import { matchConfidence, unknownConfidence } from '../../src/recognition/matching/confidence';
+import { Gallery } from '../../src/recognition/matching/gallery';
+import { matchFace, UNKNOWN } from '../../src/recognition/matching/matcher';
+import { l2Normalize } from '../../src/recognition/matching/similarity';
+
+const vec = (...values: number[]) => l2Normalize(Float32Array.from(values));
+
+describe('Gallery', () => {
+  it('finds the best samples and people by cosine similarity', () => {
+    const g = new Gallery(3, 1); // capacity 1 forces growth
+    g.add({ sampleId: 1, personId: 10, embedding: vec(1, 0, 0) });
+    g.add({ sampleId: 2, personId: 10, embedding: vec(1, 1, 0) });
+    g.add({ sampleId: 3, personId: 20, embedding: vec(0, 1, 0) });
+    const q = vec(1, 0.1, 0);
+    expect(g.topSamples(q, 2).map((s) => s.sampleId)).toEqual([1, 2]);
+    const people = g.topPeople(q, 5);
+    expect(people.map((p) => p.personId)).toEqual([10, 20]);
+    expect(people[0].similarity).toBeCloseTo(0.995, 3);
+  });
+
+  it('removes samples and people, keeping the rest searchable', () => {
+    const g = new Gallery(2);
+    g.add({ sampleId: 1, personId: 1, embedding: vec(1, 0) });
+    g.add({ sampleId: 2, personId: 2, embedding: vec(0, 1) });
+    g.add({ sampleId: 3, personId: 1, embedding: vec(1, 1) });
+    expect(g.removeSample(1)).toBe(true);
+    expect(g.removeSample(1)).toBe(false);
+    expect(g.size).toBe(2);
+    expect(g.topSamples(vec(1, 0), 1)[0].sampleId).toBe(3);
+    expect(g.removePerson(1)).toBe(1);
+    expect(g.topPeople(vec(1, 0), 3).map((p) => p.personId)).toEqual([2]);
+  });
+
+  it('refuses vectors of the wrong size', () => {
+    expect(() => new Gallery(3).add({ sampleId: 1, personId: 1, embedding: vec(1, 0) })).toThrow(/3/);
+  });
+});
+
+describe('matchFace', () => {
+  const names = new Map([
+    [1, 'Ada'],
+    [2, 'Grace'],
+  ]);
+  const gallery = new Gallery(2);
+  gallery.add({ sampleId: 1, personId: 1, embedding: vec(1, 0) });
+  gallery.add({ sampleId: 2, personId: 2, embedding: vec(0, 1) });
+  const policy = { threshold: 0.5, margin: 0.1 };
+
+  it('names the best person above the threshold', () => {
+    const r = matchFace(vec(1, 0.2), gallery, (id) => names.get(id), policy);
+    expect(r.name).toBe('Ada');
+    expect(r.personId).toBe(1);
+    expect(r.confidence).toBeGreaterThan(50);
+  });
+
+  it('says Unknown below the threshold', () => {
+    const r = matchFace(vec(-1, -0.1), gallery, (id) => names.get(id), policy);
+    expect(r).toMatchObject({ name: UNKNOWN, personId: null });
+  });
+
+  it('says Unknown when two people are almost equally close', () => {
+    const r = matchFace(vec(1, 0.95), gallery, (id) => names.get(id), policy);
+    expect(r.similarity).toBeGreaterThan(0.5);
+    expect(r.name).toBe(UNKNOWN);
+  });
+
+  it('says Unknown for an empty gallery', () => {
+    expect(matchFace(vec(1, 0), new Gallery(2), () => undefined, policy).name).toBe(UNKNOWN);
+  });
+});
+
+describe('confidence', () => {
+  it('is 50 % at the threshold and grows with similarity', () => {
+    expect(matchConfidence(0.4, 0.4)).toBe(50);
+    expect(matchConfidence(0.6, 0.4)).toBeGreaterThan(95);
+    expect(matchConfidence(0.3, 0.4)).toBeLessThan(15);
+  });
+  it('for Unknown, is the complement', () => {
+    expect(unknownConfidence(0.1, 0.4)).toBeGreaterThan(99);
+    expect(unknownConfidence(0.4, 0.4)).toBe(50);
+  });
+});
