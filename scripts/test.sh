@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run build --silent
 npx jest --ci --selectProjects unit
-npx jest --ci --runInBand --selectProjects integration e2e
+npx jest --ci --maxWorkers=1 --selectProjects integration e2e

@@ -116,6 +116,7 @@ export class CameraService implements OnApplicationBootstrap, OnModuleDestroy {
             capturedAt: event.capturedAt,
             readMs: event.readMs,
             image: event.image,
+            release: event.release,
           });
           return;
         case 'ended':

@@ -11,4 +11,10 @@ export interface Frame {
   /** Time spent reading and decoding it from the source. */
   readMs: number;
   image: BgrImage;
+  /**
+   * The pipeline calls this when it is done with the frame. For a file read as fast as
+   * possible it is what lets the capture thread read the next one (flow control instead
+   * of dropped frames); for live and paced sources it does nothing.
+   */
+  release(): void;
 }

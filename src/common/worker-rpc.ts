@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, WorkerOptions } from 'node:worker_threads';
+import { resolveEntryPoint } from './entry-point';
 
 /** An error that crosses the worker boundary with a machine-readable code. */
 export class WorkerCallError extends Error {
@@ -27,18 +27,10 @@ interface ReplyMessage {
   error?: { message: string; code: string };
 }
 
-/**
- * Starts a worker from the compiled `.js` sibling of `modulePathWithoutExt`, or from the
- * `.ts` source through ts-node when running uncompiled (tests), so one code path serves both.
- */
+/** Starts a worker thread from a module path without extension (see resolveEntryPoint). */
 export function startWorker(modulePathWithoutExt: string, options: WorkerOptions = {}): Worker {
-  const js = `${modulePathWithoutExt}.js`;
-  if (existsSync(js)) return new Worker(js, options);
-  const ts = `${modulePathWithoutExt}.ts`;
-  return new Worker(ts, {
-    ...options,
-    execArgv: [...(options.execArgv ?? []), '--require', 'ts-node/register/transpile-only'],
-  });
+  const entry = resolveEntryPoint(modulePathWithoutExt);
+  return new Worker(entry.file, { ...options, execArgv: [...(options.execArgv ?? []), ...entry.execArgv] });
 }
 
 /**
@@ -50,7 +42,12 @@ export class WorkerRpcClient<Api extends RpcApi> {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private exited = false;
 
-  constructor(readonly worker: Worker) {
+  constructor(
+    readonly worker: Worker,
+    private readonly options: { keepProcessAliveOnlyWhileBusy?: boolean } = {},
+  ) {
+    // An idle shared worker must not keep a finished script (CLI, benchmark) running.
+    if (options.keepProcessAliveOnlyWhileBusy) worker.unref();
     worker.on('message', (msg: ReplyMessage) => this.settle(msg));
     worker.on('error', (err) => this.failAll(new WorkerCallError(`worker crashed: ${describeError(err)}`, 'WORKER_CRASHED')));
     worker.on('exit', (code) => {
@@ -74,6 +71,7 @@ export class WorkerRpcClient<Api extends RpcApi> {
   ): Promise<Awaited<ReturnType<Api[K]>>> {
     if (this.exited) return Promise.reject(new WorkerCallError('worker is not running', 'WORKER_EXITED'));
     const id = this.nextId++;
+    if (this.options.keepProcessAliveOnlyWhileBusy && this.pending.size === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       const message: CallMessage = { id, method, args };
@@ -89,6 +87,7 @@ export class WorkerRpcClient<Api extends RpcApi> {
     const waiter = this.pending.get(msg.id);
     if (!waiter) return;
     this.pending.delete(msg.id);
+    if (this.options.keepProcessAliveOnlyWhileBusy && this.pending.size === 0) this.worker.unref();
     if (msg.ok) waiter.resolve(msg.result);
     else waiter.reject(new WorkerCallError(msg.error?.message ?? 'unknown worker error', msg.error?.code ?? 'WORKER_ERROR'));
   }

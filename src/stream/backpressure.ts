@@ -1,7 +1,7 @@
 import { Observable, OperatorFunction } from 'rxjs';
 
 /** Passes frames whose index is a multiple of `n`: the prototype's "every other frame" trick. */
-export function isEveryNth(n: number): (frame: { index: number }) => boolean {
+export function isEveryNth(n: number): <T extends { index: number }>(frame: T) => boolean {
   return (frame) => frame.index % n === 0;
 }
 

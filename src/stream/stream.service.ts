@@ -72,7 +72,6 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
     this.subscriptions = [];
     this.outputSubject.complete();
     this.recognitionsSubject.complete();
-    await this.renderer.stop();
   }
 
   /** The most recent encoded frame (for snapshots and new viewers). */
@@ -110,7 +109,14 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
             this.stats.framesIn++;
             return frame;
           }),
-          boundedConcatMap((frame) => this.annotate(frame), this.options.maxRenderQueue, () => this.stats.outputDropped++),
+          boundedConcatMap(
+            (frame) => this.annotate(frame).finally(() => frame.release()),
+            this.options.maxRenderQueue,
+            (dropped) => {
+              this.stats.outputDropped++;
+              dropped.release();
+            },
+          ),
         )
         .subscribe({
           next: (annotated) => {
@@ -152,6 +158,7 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
       const { jpeg, drawMs, encodeMs } = await this.renderer.render(frame.image, items);
       return {
         index: frame.index,
+        position: frame.position,
         capturedAt: frame.capturedAt,
         encodedAt: performance.timeOrigin + performance.now(),
         overlayFrameIndex: fresh ? overlay.frameIndex : -1,

@@ -13,6 +13,8 @@ export interface RecognitionEvent {
 /** One encoded output frame, shared by every viewer. */
 export interface AnnotatedFrame {
   index: number;
+  /** Frame number within the source. */
+  position: number;
   capturedAt: number;
   encodedAt: number;
   /** Frame the drawn boxes come from (-1: none yet). */

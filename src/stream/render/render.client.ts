@@ -1,29 +1,21 @@
-import { resolve } from 'node:path';
-import { startWorker, WorkerRpcClient } from '../../common/worker-rpc';
 import type { BgrImage } from '../../recognition/face.types';
+import { VisionThread } from '../../vision/vision-thread';
 import type { OverlayItem } from '../overlay';
-import type { RenderApi, RenderResult } from './render.protocol';
+import type { RenderResult } from './render.protocol';
 
-const WORKER_MODULE = resolve(__dirname, 'render.worker');
-
-/** Main-thread boundary of the render worker (draw + JPEG encode). Restarts it if it dies. */
+/** Main-thread boundary for drawing and encoding frames (done in the vision thread). */
 export class RenderClient {
-  private rpc?: WorkerRpcClient<RenderApi>;
-
-  constructor(private readonly jpegQuality: number) {}
+  constructor(
+    private readonly jpegQuality: number,
+    private readonly vision: VisionThread = VisionThread.shared(),
+  ) {}
 
   get alive(): boolean {
-    return !!this.rpc?.alive;
+    return this.vision.alive;
   }
 
   async render(image: BgrImage, overlay: OverlayItem[]): Promise<RenderResult & { jpeg: Buffer }> {
-    if (!this.rpc?.alive) this.rpc = new WorkerRpcClient<RenderApi>(startWorker(WORKER_MODULE, { name: 'render' }));
-    const result = await this.rpc.call('render', [image, overlay, this.jpegQuality]);
+    const result = await this.vision.call('render', [image, overlay, this.jpegQuality]);
     return { ...result, jpeg: Buffer.from(result.jpeg.buffer, result.jpeg.byteOffset, result.jpeg.byteLength) };
-  }
-
-  async stop(): Promise<void> {
-    await this.rpc?.terminate();
-    this.rpc = undefined;
   }
 }

@@ -1,9 +1,8 @@
 /**
- * Display thread: draws boxes and labels onto each frame and encodes it to JPEG, so the
- * per-frame pixel work never runs on the main thread.
+ * Drawing and JPEG encoding, served from the vision thread (the one thread that owns
+ * OpenCV), so per-frame pixel work never runs on the main thread.
  */
 import { cv, Mat } from '../../common/opencv';
-import { serveWorkerApi } from '../../common/worker-rpc';
 import type { BgrImage } from '../../recognition/face.types';
 import { clampBox, KNOWN_COLOR, labelPlacement, OverlayItem, Rgb, textStyle, UNKNOWN_COLOR } from '../overlay';
 import type { RenderApi, RenderResult } from './render.protocol';
@@ -28,7 +27,7 @@ function drawOverlay(mat: Mat, overlay: OverlayItem[]): void {
   }
 }
 
-const api: RenderApi = {
+export const renderHandlers: RenderApi = {
   async render(image: BgrImage, overlay: OverlayItem[], jpegQuality: number): Promise<RenderResult> {
     const expected = image.width * image.height * 3;
     // A short buffer would make OpenCV read past its end (segfault): refuse it here.
@@ -48,4 +47,8 @@ const api: RenderApi = {
   },
 };
 
-serveWorkerApi(api, (result) => [(result as RenderResult).jpeg.buffer as ArrayBuffer]);
+/** Results whose buffers can be moved, not copied, back to the main thread. */
+export function renderTransferables(result: unknown): Transferable[] {
+  const jpeg = (result as Partial<RenderResult> | undefined)?.jpeg;
+  return jpeg instanceof Uint8Array ? [jpeg.buffer as ArrayBuffer] : [];
+}

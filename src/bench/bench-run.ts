@@ -1,0 +1,131 @@
+/**
+ * One benchmark run, in its own process: starts the real application (camera process,
+ * vision thread, database, people from --faces) on a video and records what comes out.
+ */
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../app.module';
+import { CameraService } from '../camera/camera.service';
+import { StreamService } from '../stream/stream.service';
+import type { FramePrediction } from './scoring';
+import { summarise, Summary } from './stats';
+
+export interface RunResult {
+  mode: 'fast' | 'paced';
+  wallSeconds: number;
+  framesIn: number;
+  framesOut: number;
+  framesSkippedAtCapture: number;
+  framesRecognised: number;
+  recognitionDropped: number;
+  /** Output frames whose boxes come from recognition of that very frame. */
+  framesWithOwnRecognition: number;
+  /** Output frames whose boxes are at most one recognition interval old. */
+  framesWithFreshOverlay: number;
+  fps: number;
+  stagesMs: Record<'capture' | 'inference' | 'matching' | 'drawing' | 'encoding', Summary>;
+  latencyMs: Summary;
+  cpuCores: number;
+  peakRssMb: number;
+  predictions: FramePrediction[];
+}
+
+/** CPU seconds of this process and its finished children (the capture process), from /proc. */
+function cpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime, stime, cutime, cstime are fields 14-17 of the full line (11-14 after the name)
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
+
+function peakRssMb(): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return match ? Number(match[1]) / 1024 : process.memoryUsage().rss / 1048576;
+}
+
+async function main(): Promise<void> {
+  const mode = process.env.BENCH_MODE === 'paced' ? 'paced' : 'fast';
+  const every = Number(process.env.RECOGNIZE_EVERY_N_FRAMES ?? 2);
+  const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+  await app.init();
+  const camera = app.get(CameraService);
+  const stream = app.get(StreamService);
+
+  const capture: number[] = [];
+  const inference: number[] = [];
+  const matching: number[] = [];
+  const drawing: number[] = [];
+  const encoding: number[] = [];
+  const latency: number[] = [];
+  const predictions: FramePrediction[] = [];
+  let own = 0;
+  let fresh = 0;
+  let firstCapture = Infinity;
+  let lastEncoded = 0;
+
+  camera.frames$.subscribe((frame) => capture.push(frame.readMs));
+  stream.recognitions$.subscribe((event) => {
+    inference.push(event.inferenceMs);
+    matching.push(event.matchingMs);
+  });
+  const cpuBefore = cpuSeconds();
+  const started = performance.now();
+  await new Promise<void>((resolve) =>
+    stream.frames$.subscribe({
+      next: (frame) => {
+        firstCapture = Math.min(firstCapture, frame.capturedAt);
+        lastEncoded = frame.encodedAt;
+        drawing.push(frame.drawMs);
+        encoding.push(frame.encodeMs);
+        latency.push(frame.encodedAt - frame.capturedAt);
+        if (frame.overlayFrameIndex === frame.index) own++;
+        if (frame.overlayFrameIndex >= 0 && frame.index - frame.overlayFrameIndex < every) fresh++;
+        predictions.push({
+          frame: frame.position,
+          faces: frame.faces.map((face) => ({
+            name: face.name,
+            box: [face.box.x, face.box.y, face.box.width, face.box.height].map((v) => Math.round(v)) as [number, number, number, number],
+            similarity: Math.round(face.similarity * 1000) / 1000,
+          })),
+        });
+      },
+      complete: resolve,
+    }),
+  );
+  const wallSeconds = (performance.now() - started) / 1000;
+  const cpu = cpuSeconds() - cpuBefore;
+  const status = camera.getStatus();
+  const result: RunResult = {
+    mode,
+    wallSeconds,
+    framesIn: status.framesCaptured + status.framesSkipped,
+    framesOut: stream.stats.framesOut,
+    framesSkippedAtCapture: status.framesSkipped,
+    framesRecognised: stream.stats.recognitionsRun,
+    recognitionDropped: stream.stats.recognitionDropped,
+    framesWithOwnRecognition: own,
+    framesWithFreshOverlay: fresh,
+    fps: stream.stats.framesOut / Math.max(1e-9, (lastEncoded - firstCapture) / 1000),
+    stagesMs: {
+      capture: summarise(capture),
+      inference: summarise(inference),
+      matching: summarise(matching),
+      drawing: summarise(drawing),
+      encoding: summarise(encoding),
+    },
+    latencyMs: summarise(latency),
+    // user + system time of every thread and of the capture process, per second of wall time
+    cpuCores: cpu / wallSeconds,
+    peakRssMb: peakRssMb(),
+    predictions,
+  };
+  await app.close();
+  process.send?.(result);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

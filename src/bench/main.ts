@@ -1,0 +1,133 @@
+/**
+ * `npm run bench`: runs the real pipeline over a video as fast as it can and paced at the
+ * video's frame rate, and prints throughput, per-stage timings, latency, CPU, memory and,
+ * given a ground truth, accuracy. Each run is a separate process.
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { RunResult } from './bench-run';
+import { GroundTruth, PredictedFace, scorePredictions, Score } from './scoring';
+
+const HELP = `Usage: npm run bench -- [options]
+  --video FILE          video to run (default: the demo video)
+  --faces DIR           photos to enroll, named after the person (default: faces/)
+  --ground-truth FILE   per-frame ground truth JSON, to report accuracy
+  --predictions FILE    write what viewers saw, one JSON line per output frame (from the paced run)
+  --mode fast|paced|both  (default both)
+  --engine NAME         yunet-edgeface (default) or human
+  --every N             recognise every Nth frame (default 2)
+  --json                print the results as JSON`;
+
+interface Report {
+  machine: { cores: number; loadAvg1m: number; node: string };
+  video: string;
+  runs: Array<Omit<RunResult, 'predictions'> & { accuracy?: { allFrames: Score; recognisedFrames: Score } }>;
+}
+
+function runMode(mode: 'fast' | 'paced', options: Record<string, string>): Promise<RunResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'face-stream-bench-'));
+  const child = fork(join(__dirname, 'bench-run.js'), [], {
+    env: {
+      ...process.env,
+      BENCH_MODE: mode,
+      CAMERA_SOURCE: options.video,
+      CAMERA_LOOP: 'false',
+      CAMERA_PACE: String(mode === 'paced'),
+      DATA_DIR: dataDir,
+      FACES_DIR: options.faces,
+      RECOGNITION_ENGINE: options.engine,
+      RECOGNIZE_EVERY_N_FRAMES: options.every,
+    },
+    // The run's own logs go to stderr, so --json output stays clean.
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  child.stdout!.pipe(process.stderr);
+  return new Promise<RunResult>((done, fail) => {
+    let result: RunResult | undefined;
+    child.on('message', (message) => (result = message as RunResult));
+    child.on('exit', (code) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      if (result) done(result);
+      else fail(new Error(`${mode} run failed (exit ${code})`));
+    });
+  });
+}
+
+function accuracyOf(truth: GroundTruth, run: RunResult, every: number) {
+  const predictions = new Map<number, PredictedFace[]>(run.predictions.map((p) => [p.frame, p.faces]));
+  const recognisedFrames = truth.frames.map((f) => f.frame).filter((f) => f % every === 0);
+  return { allFrames: scorePredictions(truth, predictions), recognisedFrames: scorePredictions(truth, predictions, recognisedFrames) };
+}
+
+const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
+const pct = (n: number) => `${(n * 100).toFixed(1)} %`;
+
+function printRun(run: Report['runs'][number]): void {
+  console.log(`\n== ${run.mode} run: ${run.wallSeconds.toFixed(1)} s wall`);
+  console.log(`frames in ${run.framesIn}, out ${run.framesOut}, skipped at capture ${run.framesSkippedAtCapture}, recognised ${run.framesRecognised} (dropped while busy ${run.recognitionDropped})`);
+  console.log(`output fps ${run.fps.toFixed(1)}; frames boxed from their own recognition ${run.framesWithOwnRecognition}, with an up-to-date overlay ${run.framesWithFreshOverlay}`);
+  console.log('stage          median ms   p95 ms');
+  for (const [stage, s] of Object.entries(run.stagesMs)) console.log(`${stage.padEnd(14)} ${ms(s.median).padStart(9)} ${ms(s.p95).padStart(8)}`);
+  console.log(`${'capture→JPEG'.padEnd(14)} ${ms(run.latencyMs.median).padStart(9)} ${ms(run.latencyMs.p95).padStart(8)}`);
+  console.log(`CPU ${run.cpuCores.toFixed(2)} cores average, peak RSS ${run.peakRssMb.toFixed(0)} MB`);
+  if (run.accuracy) {
+    for (const [label, s] of Object.entries(run.accuracy)) {
+      console.log(
+        `accuracy (${label}): ${s.correct}/${s.truthFaces} named right = ${pct(s.accuracy)}; wrong ${s.wrongName}, missed ${s.missed}, ` +
+          `false boxes ${s.falsePositives}, empty frames with boxes ${s.emptyFramesWithBoxes}`,
+      );
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      video: { type: 'string', default: resolve(__dirname, '..', '..', 'assets', 'demo-camera.mp4') },
+      faces: { type: 'string', default: resolve(__dirname, '..', '..', 'faces') },
+      'ground-truth': { type: 'string' },
+      predictions: { type: 'string' },
+      mode: { type: 'string', default: 'both' },
+      engine: { type: 'string', default: 'yunet-edgeface' },
+      every: { type: 'string', default: '2' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return console.log(HELP);
+  const options = { video: resolve(values.video!), faces: resolve(values.faces!), engine: values.engine!, every: values.every! };
+  const modes: Array<'fast' | 'paced'> = values.mode === 'both' ? ['fast', 'paced'] : [values.mode as 'fast' | 'paced'];
+  const truth = values['ground-truth'] ? (JSON.parse(readFileSync(values['ground-truth'], 'utf8')) as GroundTruth) : undefined;
+
+  const report: Report = {
+    machine: { cores: (await import('node:os')).cpus().length, loadAvg1m: loadavg()[0], node: process.version },
+    video: options.video,
+    runs: [],
+  };
+  let predictionsRun: RunResult | undefined;
+  for (const mode of modes) {
+    const run = await runMode(mode, options);
+    const { predictions: _predictions, ...summary } = run;
+    report.runs.push({ ...summary, accuracy: truth ? accuracyOf(truth, run, Number(options.every)) : undefined });
+    if (mode === 'paced' || !predictionsRun) predictionsRun = run;
+  }
+  if (values.predictions && predictionsRun) {
+    writeFileSync(values.predictions, predictionsRun.predictions.map((p) => JSON.stringify(p)).join('\n') + '\n');
+  }
+  if (values.json) {
+    console.log(JSON.stringify(report, null, 2));
+    return;
+  }
+  console.log(`machine: ${report.machine.cores} cores, load average ${report.machine.loadAvg1m.toFixed(2)} at start, node ${report.machine.node}`);
+  console.log(`video: ${report.video}`);
+  for (const run of report.runs) printRun(run);
+  if (values.predictions) console.log(`\npredictions (${predictionsRun?.mode} run) written to ${values.predictions}`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,92 @@
+/**
+ * Scores what viewers saw against a per-frame ground truth, as testdata/README describes:
+ * for each true face, the predicted face whose centre lies inside its tile box; correct
+ * when the name matches (or "Unknown" for someone not enrolled).
+ */
+
+export type XYWH = [number, number, number, number];
+
+export interface TruthFace {
+  identity: string;
+  enrolled: boolean;
+  tile_box: XYWH;
+}
+
+export interface TruthFrame {
+  frame: number;
+  faces: TruthFace[];
+}
+
+export interface GroundTruth {
+  fps: number;
+  frames: TruthFrame[];
+  expected_label_for_not_enrolled?: string;
+}
+
+export interface PredictedFace {
+  name: string;
+  box: XYWH;
+  similarity: number;
+}
+
+export interface FramePrediction {
+  frame: number;
+  faces: PredictedFace[];
+}
+
+export interface Score {
+  frames: number;
+  truthFaces: number;
+  correct: number;
+  wrongName: number;
+  missed: number;
+  /** Predicted faces not on any true face (includes faces on empty frames). */
+  falsePositives: number;
+  /** Frames without any true face that still showed a box. */
+  emptyFramesWithBoxes: number;
+  /** correct / truthFaces */
+  accuracy: number;
+}
+
+const UNKNOWN = 'unknown';
+
+export function normaliseName(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s_]+/g, '_');
+}
+
+function centreInside(box: XYWH, tile: XYWH): boolean {
+  const cx = box[0] + box[2] / 2;
+  const cy = box[1] + box[3] / 2;
+  return cx >= tile[0] && cx <= tile[0] + tile[2] && cy >= tile[1] && cy <= tile[1] + tile[3];
+}
+
+/** Scores the given frames; frames missing from `predictions` count as showing nothing. */
+export function scorePredictions(truth: GroundTruth, predictions: Map<number, PredictedFace[]>, frames?: Iterable<number>): Score {
+  const score: Score = { frames: 0, truthFaces: 0, correct: 0, wrongName: 0, missed: 0, falsePositives: 0, emptyFramesWithBoxes: 0, accuracy: 0 };
+  const byFrame = new Map(truth.frames.map((f) => [f.frame, f]));
+  const selected = frames ? [...frames] : truth.frames.map((f) => f.frame);
+  for (const frameNumber of selected) {
+    const truthFrame = byFrame.get(frameNumber);
+    if (!truthFrame) continue;
+    score.frames++;
+    const predicted = predictions.get(frameNumber) ?? [];
+    const used = new Set<number>();
+    for (const face of truthFrame.faces) {
+      score.truthFaces++;
+      const index = predicted.findIndex((p, i) => !used.has(i) && centreInside(p.box, face.tile_box));
+      if (index < 0) {
+        score.missed++;
+        continue;
+      }
+      used.add(index);
+      const expected = face.enrolled ? normaliseName(face.identity) : UNKNOWN;
+      if (normaliseName(predicted[index].name) === expected) score.correct++;
+      else score.wrongName++;
+    }
+    const extra = predicted.length - used.size;
+    score.falsePositives += extra;
+    if (truthFrame.faces.length === 0 && predicted.length > 0) score.emptyFramesWithBoxes++;
+  }
+  score.accuracy = score.truthFaces ? score.correct / score.truthFaces : 1;
+  return score;
+}

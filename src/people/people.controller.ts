@@ -1,0 +1,136 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseIntPipe,
+  Patch,
+  Post,
+  StreamableFile,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiError, ApiInvalidId, ApiPersonNotFound, ApiUploadErrors } from './api-errors';
+import { AddFaceDto, AddFaceForm, CreatePersonDto, CreatePersonForm, RenamePersonDto } from './dto/person-input.dto';
+import { PersonDto } from './dto/person.dto';
+import { PeopleService } from './people.service';
+
+/** The part of multer's file object we use (uploads are kept in memory). */
+interface UploadedImage {
+  buffer: Buffer;
+}
+
+const NAME_TAKEN_EXAMPLE = 'a person named "Grace Hopper" already exists';
+
+@ApiTags('people')
+@Controller('people')
+export class PeopleController {
+  constructor(private readonly people: PeopleService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List everyone enrolled, with their faces' })
+  @ApiOkResponse({ type: [PersonDto], description: 'Everyone, oldest first' })
+  async findAll(): Promise<PersonDto[]> {
+    return (await this.people.findAll()).map((person) => PersonDto.from(person));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One person' })
+  @ApiOkResponse({ type: PersonDto, description: 'The person with their faces' })
+  @ApiInvalidId()
+  @ApiPersonNotFound()
+  async findOne(@Param('id', ParseIntPipe) id: number): Promise<PersonDto> {
+    return PersonDto.from(await this.people.findOne(id));
+  }
+
+  @Post()
+  @UseInterceptors(FileInterceptor('image'))
+  @ApiOperation({
+    summary: 'Enroll a new person from a photo',
+    description:
+      'The photo must show one face, or `faceIndex` must say which (a 422 lists the faces found). ' +
+      'The person is recognised on the live stream as soon as this returns.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: CreatePersonForm })
+  @ApiCreatedResponse({ type: PersonDto, description: 'Enrolled, and recognised on the stream from now on' })
+  @ApiError(HttpStatus.CONFLICT, 'Someone already has this name (compared without case)', [NAME_TAKEN_EXAMPLE])
+  @ApiUploadErrors()
+  async create(@Body() body: CreatePersonDto, @UploadedFile() image?: UploadedImage): Promise<PersonDto> {
+    return PersonDto.from(await this.people.create(body.name, image?.buffer, { faceIndex: body.faceIndex }));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Rename a person' })
+  @ApiOkResponse({ type: PersonDto, description: 'Renamed; the stream shows the new name at once' })
+  @ApiError(HttpStatus.BAD_REQUEST, 'Invalid id or name', [['name must not contain control characters'], 'Validation failed (numeric string is expected)'])
+  @ApiPersonNotFound()
+  @ApiError(HttpStatus.CONFLICT, 'Someone else already has this name (compared without case)', [NAME_TAKEN_EXAMPLE])
+  async rename(@Param('id', ParseIntPipe) id: number, @Body() body: RenamePersonDto): Promise<PersonDto> {
+    return PersonDto.from(await this.people.rename(id, body.name));
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete a person, their faces and their stored photos' })
+  @ApiNoContentResponse({ description: 'Deleted; no longer recognised on the stream' })
+  @ApiInvalidId()
+  @ApiPersonNotFound()
+  async remove(@Param('id', ParseIntPipe) id: number): Promise<void> {
+    await this.people.remove(id);
+  }
+
+  @Post(':id/faces')
+  @UseInterceptors(FileInterceptor('image'))
+  @ApiOperation({ summary: 'Add another photo of a person', description: 'Same rules as enrolling; more photos make recognition more robust.' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: AddFaceForm })
+  @ApiCreatedResponse({ type: PersonDto, description: 'The person with the new face' })
+  @ApiPersonNotFound()
+  @ApiUploadErrors()
+  async addFace(
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: AddFaceDto,
+    @UploadedFile() image?: UploadedImage,
+  ): Promise<PersonDto> {
+    return PersonDto.from(await this.people.addFace(id, image?.buffer, { faceIndex: body.faceIndex }));
+  }
+
+  @Delete(':id/faces/:faceId')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete one face of a person (not the last: delete the person instead)' })
+  @ApiNoContentResponse({ description: 'Deleted, with its stored photo and thumbnail' })
+  @ApiInvalidId()
+  @ApiError(HttpStatus.NOT_FOUND, 'No such person, or the face is not theirs', ['face 7 of person 42 not found'])
+  @ApiError(HttpStatus.CONFLICT, 'It is the last face of the person', ['this is the last face of the person: delete the person instead'])
+  async removeFace(@Param('id', ParseIntPipe) id: number, @Param('faceId', ParseIntPipe) faceId: number): Promise<void> {
+    await this.people.removeFace(id, faceId);
+  }
+
+  @Get(':id/faces/:faceId/thumbnail')
+  @Header('Content-Type', 'image/jpeg')
+  @Header('Cache-Control', 'private, max-age=3600')
+  @ApiOperation({ summary: 'The face crop of one enrolled photo' })
+  @ApiProduces('image/jpeg')
+  @ApiOkResponse({ description: 'A JPEG', content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiInvalidId()
+  @ApiError(HttpStatus.NOT_FOUND, 'No such person, or the face is not theirs', ['face 7 of person 42 not found'])
+  async thumbnail(@Param('id', ParseIntPipe) id: number, @Param('faceId', ParseIntPipe) faceId: number): Promise<StreamableFile> {
+    return new StreamableFile(await this.people.thumbnail(id, faceId));
+  }
+}

@@ -1,0 +1,227 @@
+import { createHash } from 'node:crypto';
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { AppConfig } from '../config/app-config';
+import { WorkerCallError } from '../common/worker-rpc';
+import type { Box } from '../recognition/face.types';
+import { GalleryService } from '../recognition/gallery.service';
+import { PHOTO_UNDECODABLE, type PhotoFace } from '../recognition/inference/inference.protocol';
+import { RecognitionService } from '../recognition/recognition.service';
+import { chooseEnrollmentFace, FaceChoice } from './enrollment/face-choice';
+import type { FaceSample } from './entities/face-sample.entity';
+import type { Person } from './entities/person.entity';
+import { CommittedSample, LastSampleError, NameTakenError, NewSample, PeopleRepository } from './people.repository';
+import { SerialQueue } from './serial-queue';
+import { PhotoStore } from './storage/photo-store';
+import { checkUpload, UploadLimits } from './upload/upload-validation';
+
+/** Which face of the photo to enroll (see FaceChoice). */
+export type FaceSelection = Omit<FaceChoice, 'minFacePx'>;
+
+/** An enrollment photo that passed every check, with the face chosen from it. */
+interface EnrollablePhoto {
+  bytes: Uint8Array;
+  extension: string;
+  sha256: string;
+  face: PhotoFace;
+}
+
+/**
+ * The people library. Every change is committed to the database first and then applied
+ * to the live gallery, one change at a time, so the stream never matches against
+ * something the database does not hold (or the other way round).
+ */
+@Injectable()
+export class PeopleService {
+  private readonly logger = new Logger(PeopleService.name);
+  /** One write at a time: SQLite's single connection cannot interleave transactions, and the gallery must follow commit order. */
+  private readonly writes = new SerialQueue();
+  private readonly uploadLimits: UploadLimits;
+  private readonly minFacePx: number;
+
+  constructor(
+    private readonly people: PeopleRepository,
+    private readonly photos: PhotoStore,
+    private readonly recognition: RecognitionService,
+    private readonly gallery: GalleryService,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.uploadLimits = {
+      maxBytes: config.get('UPLOAD_MAX_BYTES', { infer: true }),
+      maxPixels: config.get('UPLOAD_MAX_PIXELS', { infer: true }),
+    };
+    this.minFacePx = config.get('ENROLL_MIN_FACE_PX', { infer: true });
+  }
+
+  findAll(): Promise<Person[]> {
+    return this.people.findAll();
+  }
+
+  async findOne(id: number): Promise<Person> {
+    return (await this.people.findOne(id)) ?? notFound(id);
+  }
+
+  findByName(name: string): Promise<Person | null> {
+    return this.people.findByName(name);
+  }
+
+  /** Whether a photo with these bytes is enrolled already (for any person). */
+  isEnrolled(photo: Uint8Array): Promise<boolean> {
+    return this.people.hasPhoto(sha256(photo));
+  }
+
+  async create(name: string, image: Uint8Array | undefined, choice: FaceSelection = {}): Promise<Person> {
+    // Cheap refusals first: a taken name should not cost a trip through the models.
+    if (await this.people.findByName(name)) throw nameTaken(name);
+    const photo = await this.prepareEnrollment(image, choice);
+    const { person } = await this.storeAndCommit(photo, (sample) => this.people.createPerson(name, sample));
+    this.logger.log(`enrolled ${person.name} (#${person.id})`);
+    return this.findOne(person.id);
+  }
+
+  async addFace(personId: number, image: Uint8Array | undefined, choice: FaceSelection = {}): Promise<Person> {
+    await this.findOne(personId);
+    const photo = await this.prepareEnrollment(image, choice);
+    await this.storeAndCommit(photo, async (sample) => (await this.people.addSample(personId, sample)) ?? notFound(personId));
+    this.logger.log(`added a face to person #${personId}`);
+    return this.findOne(personId);
+  }
+
+  rename(id: number, name: string): Promise<Person> {
+    return this.writes.run(async () => {
+      const person = (await this.people.rename(id, name).catch(rethrowAsHttp)) ?? notFound(id);
+      this.gallery.setPerson(person.id, person.name);
+      return person;
+    });
+  }
+
+  async remove(id: number): Promise<void> {
+    const person = await this.writes.run(async () => {
+      const deleted = (await this.people.deletePerson(id)) ?? notFound(id);
+      this.gallery.removePerson(id);
+      return deleted;
+    });
+    await Promise.all(person.samples.map((sample) => this.deleteFiles(sample)));
+  }
+
+  async removeFace(personId: number, sampleId: number): Promise<void> {
+    const sample = await this.writes.run(async () => {
+      const deleted = (await this.people.deleteSample(personId, sampleId).catch(rethrowAsHttp)) ?? faceNotFound(personId, sampleId);
+      this.gallery.removeSample(sampleId);
+      return deleted;
+    });
+    await this.deleteFiles(sample);
+  }
+
+  async thumbnail(personId: number, sampleId: number): Promise<Buffer> {
+    const sample = (await this.people.findSample(personId, sampleId)) ?? faceNotFound(personId, sampleId);
+    return this.photos.readThumbnail(sample.thumbnailFile).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') throw new NotFoundException(`the thumbnail of face ${sampleId} is missing`);
+      throw err;
+    });
+  }
+
+  /** Puts every person's samples of the running model into the gallery (at start). */
+  async loadGallery(): Promise<void> {
+    const { modelId } = this.recognition.engine;
+    for (const person of await this.people.findAll()) {
+      const samples = person.samples.filter((sample) => sample.modelId === modelId);
+      this.gallery.setPerson(person.id, person.name, samples.map(toGallerySample));
+    }
+  }
+
+  /** Samples whose embedding comes from another model than the running one. */
+  samplesOfOtherModels(): Promise<FaceSample[]> {
+    return this.people.samplesNotOfModel(this.recognition.engine.modelId);
+  }
+
+  readPhoto(sample: FaceSample): Promise<Buffer> {
+    return this.photos.readPhoto(sample.photoFile);
+  }
+
+  /** Stores a sample's vector from the running model and adds it to the gallery. */
+  replaceEmbedding(sample: FaceSample, embedding: Float32Array, box: Box): Promise<void> {
+    const { modelId } = this.recognition.engine;
+    return this.writes.run(async () => {
+      await this.people.replaceEmbedding(sample.id, embedding, modelId, box);
+      this.gallery.setPerson(sample.person.id, sample.person.name, [{ sampleId: sample.id, embedding }]);
+    });
+  }
+
+  /** Checks the upload, finds its faces and picks the one to enroll; stores nothing. */
+  private async prepareEnrollment(image: Uint8Array | undefined, choice: FaceSelection): Promise<EnrollablePhoto> {
+    const upload = checkUpload(image, this.uploadLimits);
+    const bytes = image!; // checkUpload refuses a missing image
+    const analysis = await this.recognition.analyzePhoto(bytes).catch((err: unknown) => {
+      if (err instanceof WorkerCallError && err.code === PHOTO_UNDECODABLE) {
+        throw new BadRequestException(`image could not be decoded: ${err.message}`);
+      }
+      throw err;
+    });
+    const face = chooseEnrollmentFace(analysis.faces, { ...choice, minFacePx: this.minFacePx });
+    return { bytes, extension: upload.extension, sha256: sha256(bytes), face };
+  }
+
+  /**
+   * Writes the photo and thumbnail, commits the sample with `commit` and puts it in the
+   * gallery. The files are deleted again when the commit fails, so a refusal leaves nothing.
+   */
+  private async storeAndCommit(
+    photo: EnrollablePhoto,
+    commit: (sample: NewSample) => Promise<CommittedSample>,
+  ): Promise<CommittedSample> {
+    const files = await this.photos.saveSample(photo.bytes, photo.extension, photo.face.thumbnailJpeg);
+    const sample: NewSample = {
+      embedding: photo.face.embedding,
+      modelId: this.recognition.engine.modelId,
+      box: photo.face.box,
+      files,
+      photoSha256: photo.sha256,
+    };
+    return this.writes.run(async () => {
+      let committed: CommittedSample;
+      try {
+        committed = await commit(sample).catch(rethrowAsHttp);
+      } catch (err) {
+        await this.photos.removeSample(files);
+        throw err;
+      }
+      this.gallery.setPerson(committed.person.id, committed.person.name, [toGallerySample(committed.sample)]);
+      return committed;
+    });
+  }
+
+  private async deleteFiles(sample: FaceSample): Promise<void> {
+    // The rows are gone already: a file that cannot be deleted is litter, not a failure of the request.
+    await this.photos
+      .removeSample({ photo: sample.photoFile, thumbnail: sample.thumbnailFile })
+      .catch((err) => this.logger.warn(`could not delete the files of face ${sample.id}: ${err}`));
+  }
+}
+
+function toGallerySample(sample: FaceSample): { sampleId: number; embedding: Float32Array } {
+  return { sampleId: sample.id, embedding: sample.embedding };
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function notFound(id: number): never {
+  throw new NotFoundException(`person ${id} not found`);
+}
+
+function faceNotFound(personId: number, sampleId: number): never {
+  throw new NotFoundException(`face ${sampleId} of person ${personId} not found`);
+}
+
+function nameTaken(name: string): ConflictException {
+  return new ConflictException(`a person named "${name}" already exists`);
+}
+
+/** The repository's refusals as HTTP answers. */
+function rethrowAsHttp(err: unknown): never {
+  if (err instanceof NameTakenError) throw nameTaken(err.takenName);
+  if (err instanceof LastSampleError) throw new ConflictException(err.message);
+  throw err;
+}

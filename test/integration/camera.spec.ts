@@ -1,0 +1,94 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { firstValueFrom, filter, take, toArray } from 'rxjs';
+import { CameraOptions, CameraService } from '../../src/camera/camera.service';
+import type { Frame } from '../../src/camera/frame';
+import { DEMO_VIDEO } from '../support/paths';
+
+jest.setTimeout(60_000);
+
+function camera(overrides: Partial<CameraOptions>): CameraService {
+  return new CameraService({
+    source: { kind: 'file', path: DEMO_VIDEO },
+    loop: false,
+    paced: false,
+    autoStart: false,
+    reconnectInitialMs: 100,
+    reconnectMaxMs: 400,
+    ...overrides,
+  });
+}
+
+describe('CameraService on a real video file', () => {
+  it('reads every frame of a file, in order, as packed BGR, when unpaced', async () => {
+    const cam = camera({});
+    const frames: Array<Pick<Frame, 'index' | 'position'> & { bytes: number; w: number; h: number }> = [];
+    const done = new Promise<void>((resolve) =>
+      cam.frames$.subscribe({
+        next: (f) => {
+          frames.push({ index: f.index, position: f.position, bytes: f.image.data.byteLength, w: f.image.width, h: f.image.height });
+          f.release();
+        },
+        complete: resolve,
+      }),
+    );
+    cam.start();
+    await done;
+    expect(frames).toHaveLength(250);
+    expect(frames.map((f) => f.position)).toEqual([...Array(250).keys()]);
+    expect(frames.every((f) => f.w === 1280 && f.h === 720 && f.bytes === 1280 * 720 * 3)).toBe(true);
+    expect(cam.getStatus()).toMatchObject({ state: 'ended', framesCaptured: 250, width: 1280, height: 720, fps: 25 });
+    await cam.stop();
+  });
+
+  it('paces a file at its own frame rate', async () => {
+    const cam = camera({ paced: true });
+    cam.start();
+    const frames = await firstValueFrom(cam.frames$.pipe(take(26), toArray()));
+    await cam.stop();
+    const seconds = (frames[25].capturedAt - frames[0].capturedAt) / 1000;
+    // 25 intervals of 40 ms
+    expect(seconds).toBeGreaterThan(0.9);
+    expect(seconds).toBeLessThan(1.3);
+  });
+
+  it('loops a file like a camera that never stops', async () => {
+    const cam = camera({ loop: true });
+    cam.start();
+    const wrapped = await firstValueFrom(
+      cam.frames$.pipe(
+        filter((f) => {
+          f.release();
+          return f.index >= 250;
+        }),
+        take(1),
+      ),
+    );
+    await cam.stop();
+    expect(wrapped.position).toBe(0);
+    expect(wrapped.index).toBe(250);
+  });
+
+  it('keeps retrying a source that cannot be opened, and goes live when it appears', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'camera-'));
+    const path = join(dir, 'later.mp4');
+    const cam = camera({ source: { kind: 'file', path }, loop: true, paced: true });
+    try {
+      cam.start();
+      await firstValueFrom(cam.state$.pipe(filter((s) => s === 'reconnecting')));
+      const deadline = Date.now() + 20_000;
+      while (cam.getStatus().reconnects < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(cam.getStatus().reconnects).toBeGreaterThanOrEqual(2);
+      expect(cam.state$.value).toBe('reconnecting');
+      copyFileSync(DEMO_VIDEO, path);
+      const frame = await firstValueFrom(cam.frames$);
+      expect(frame.image.width).toBe(1280);
+      expect(cam.state$.value).toBe('live');
+      expect(cam.getStatus().lastError).toBeDefined();
+    } finally {
+      await cam.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
