@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Frame } from '../camera/frame';
 import { GalleryService } from './gallery.service';
 import type { BgrImage, Box, Point } from './face.types';
@@ -29,7 +29,7 @@ export interface RecognitionTimings {
  * gallery. Matching runs here, on the main thread, against the in-memory gallery.
  */
 @Injectable()
-export class RecognitionService implements OnModuleInit, OnModuleDestroy {
+export class RecognitionService implements OnModuleInit {
   private readonly logger = new Logger(RecognitionService.name);
 
   constructor(
@@ -44,10 +44,6 @@ export class RecognitionService implements OnModuleInit, OnModuleDestroy {
     this.logger.log(
       `engine ${info.engine} (${info.modelId}) ready; threshold ${this.matchPolicy.threshold}, margin ${this.matchPolicy.margin}`,
     );
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.inference.stop();
   }
 
   get engine(): EngineInfo {

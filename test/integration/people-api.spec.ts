@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { INestApplication, Logger } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
@@ -13,7 +13,6 @@ import { boxOverlap } from '../../src/people/enrollment/face-choice';
 import { PeopleModule } from '../../src/people/people.module';
 import type { Box } from '../../src/recognition/face.types';
 import { GalleryService } from '../../src/recognition/gallery.service';
-import { InferenceClient } from '../../src/recognition/inference/inference.client';
 import { RecognitionModule } from '../../src/recognition/recognition.module';
 import { RecognitionService } from '../../src/recognition/recognition.service';
 import { TESTDATA } from '../support/paths';
@@ -24,26 +23,6 @@ const UPLOAD_MAX_BYTES = 1024 * 1024;
 const testFile = (relative: string) => new Uint8Array(readFileSync(join(TESTDATA, relative)));
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/**
- * One inference worker for the whole file, kept across app restarts: the OpenCV addon
- * cannot be loaded in a new thread once a thread that loaded it has exited (V8 aborts the
- * process in Mat::Init), so closing an app must not end the worker here.
- */
-class KeptInferenceClient extends InferenceClient {
-  override async stop(): Promise<void> {}
-
-  shutdown(): Promise<void> {
-    return super.stop();
-  }
-}
-const defaults = validateConfig({});
-const inference = new KeptInferenceClient({
-  engine: defaults.RECOGNITION_ENGINE,
-  modelsDir: resolve(defaults.MODELS_DIR),
-  detectionWidth: defaults.DETECTION_WIDTH,
-  minScore: defaults.DETECTION_MIN_SCORE,
-});
-afterAll(() => inference.shutdown());
 
 interface TestApp {
   app: INestApplication;
@@ -65,8 +44,6 @@ async function startApp(dataDir: string, facesDir: string): Promise<TestApp> {
       PeopleModule,
     ],
   })
-    .overrideProvider(InferenceClient)
-    .useValue(inference)
     .compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
   configureApp(app);

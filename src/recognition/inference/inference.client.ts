@@ -1,24 +1,18 @@
-import { resolve } from 'node:path';
-import { Logger } from '@nestjs/common';
-import { startWorker, WorkerRpcClient } from '../../common/worker-rpc';
 import type { BgrImage, EmbeddedFace } from '../face.types';
-import type { EngineInfo, InferenceApi, InferenceOptions, PhotoAnalysis } from './inference.protocol';
-
-const WORKER_MODULE = resolve(__dirname, 'inference.worker');
+import { VisionThread } from '../../vision/vision-thread';
+import type { EngineInfo, InferenceOptions, PhotoAnalysis } from './inference.protocol';
 
 /**
- * Main-thread boundary of the inference worker: the models load and run in that thread,
- * so detection and embedding never block HTTP serving. A dead worker is restarted on the
- * next call.
+ * Main-thread boundary of face inference. The engine loads and runs in the vision thread,
+ * so detection and embedding never block HTTP serving.
  */
 export class InferenceClient {
-  private readonly logger = new Logger(InferenceClient.name);
-  private rpc?: WorkerRpcClient<InferenceApi>;
-  private starting?: Promise<EngineInfo>;
   private info?: EngineInfo;
-  restarts = 0;
 
-  constructor(private readonly options: InferenceOptions) {}
+  constructor(
+    private readonly options: InferenceOptions,
+    private readonly vision: VisionThread = VisionThread.shared(),
+  ) {}
 
   get engineInfo(): EngineInfo {
     if (!this.info) throw new Error('inference engine not started');
@@ -26,49 +20,20 @@ export class InferenceClient {
   }
 
   get alive(): boolean {
-    return !!this.rpc?.alive;
+    return this.vision.alive;
   }
 
-  /** Loads the engine in a fresh worker (idempotent). */
-  start(): Promise<EngineInfo> {
-    if (this.rpc?.alive && this.info) return Promise.resolve(this.info);
-    if (this.starting) return this.starting;
-    const rpc = new WorkerRpcClient<InferenceApi>(startWorker(WORKER_MODULE, { name: 'inference' }));
-    this.starting = rpc
-      .call('init', [this.options])
-      .then((info) => {
-        this.rpc = rpc;
-        this.info = info;
-        return info;
-      })
-      .catch(async (err) => {
-        await rpc.terminate();
-        throw err;
-      })
-      .finally(() => (this.starting = undefined));
-    return this.starting;
+  /** Loads the engine (a no-op when this engine is already loaded). */
+  async start(): Promise<EngineInfo> {
+    this.info = await this.vision.call('init', [this.options]);
+    return this.info;
   }
 
-  async analyzeFrame(image: BgrImage): Promise<EmbeddedFace[]> {
-    return (await this.ready()).call('analyzeFrame', [image]);
+  analyzeFrame(image: BgrImage): Promise<EmbeddedFace[]> {
+    return this.vision.call('analyzeFrame', [image]);
   }
 
-  async analyzePhoto(encoded: Uint8Array): Promise<PhotoAnalysis> {
-    return (await this.ready()).call('analyzePhoto', [encoded]);
-  }
-
-  async stop(): Promise<void> {
-    await this.rpc?.terminate();
-    this.rpc = undefined;
-  }
-
-  private async ready(): Promise<WorkerRpcClient<InferenceApi>> {
-    if (this.rpc?.alive) return this.rpc;
-    if (this.rpc) {
-      this.restarts++;
-      this.logger.warn('inference worker died; restarting it');
-    }
-    await this.start();
-    return this.rpc!;
+  analyzePhoto(encoded: Uint8Array): Promise<PhotoAnalysis> {
+    return this.vision.call('analyzePhoto', [encoded]);
   }
 }

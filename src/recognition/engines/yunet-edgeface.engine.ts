@@ -1,0 +1,149 @@
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { cv, Mat } from '../../common/opencv';
+import type { BgrImage, DetectedFace } from '../face.types';
+import { l2Normalize } from '../matching/similarity';
+import { ALIGNED_SIZE, alignmentMatrix } from './alignment';
+import type { FaceEngine } from './face-engine';
+import { decodeYunet, padToMultiple, unscaleFace, YUNET_OUTPUT_NAMES, YUNET_STRIDES, type YunetLevel } from './yunet-decoder';
+
+export const YUNET_MODEL_FILE = 'face_detection_yunet_2023mar.onnx';
+export const EDGEFACE_MODEL_FILE = 'edgeface_xs.onnx';
+const EMBEDDING_SIZE = 512;
+const PLANE = ALIGNED_SIZE * ALIGNED_SIZE;
+
+/**
+ * YuNet 2023mar (OpenCV DNN) finds faces and their 5 landmarks; each face is aligned onto
+ * the ArcFace template from the full-resolution image and embedded by EdgeFace-XS
+ * (onnxruntime, all faces of an image in one batch).
+ */
+export class YunetEdgefaceEngine implements FaceEngine {
+  readonly modelId = 'yunet-2023mar+edgeface-xs';
+  readonly embeddingSize = EMBEDDING_SIZE;
+
+  private constructor(
+    private readonly detector: ReturnType<typeof cv.readNetFromONNX>,
+    private readonly embedder: ort.InferenceSession,
+  ) {}
+
+  static async load(modelsDir: string): Promise<YunetEdgefaceEngine> {
+    const detector = cv.readNetFromONNX(join(modelsDir, YUNET_MODEL_FILE));
+    // onnxruntime on one thread: its default threading fought OpenCV for the 2 cores (~7 ms
+    // per face instead of ~3). OpenCV keeps its default: YuNet at 640 px took 10 ms with it, 14 ms with 1 thread.
+    const embedder = await ort.InferenceSession.create(join(modelsDir, EDGEFACE_MODEL_FILE), {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
+    return new YunetEdgefaceEngine(detector, embedder);
+  }
+
+  async detect(image: BgrImage, options: { maxInputWidth: number; minScore: number }): Promise<DetectedFace[]> {
+    const scale = options.maxInputWidth > 0 && image.width > options.maxInputWidth ? options.maxInputWidth / image.width : 1;
+    const width = Math.max(1, Math.round(image.width * scale));
+    const height = Math.max(1, Math.round(image.height * scale));
+    const paddedWidth = padToMultiple(width);
+    const paddedHeight = padToMultiple(height);
+    const levels = this.runDetector(image, width, height, paddedWidth, paddedHeight);
+    const faces = decodeYunet(levels, paddedWidth, paddedHeight, { minScore: options.minScore });
+    return faces.map((f) => unscaleFace(f, width / image.width, height / image.height));
+  }
+
+  async embed(image: BgrImage, faces: DetectedFace[]): Promise<Float32Array[]> {
+    if (faces.length === 0) return [];
+    const input = new Float32Array(faces.length * 3 * PLANE);
+    const source = bgrToMat(image);
+    try {
+      faces.forEach((face, i) => writeAlignedFace(source, face, input, i * 3 * PLANE));
+    } finally {
+      source.release();
+    }
+    const inputName = this.embedder.inputNames[0];
+    const outputName = this.embedder.outputNames[0];
+    const output = await this.embedder.run({ [inputName]: new ort.Tensor('float32', input, [faces.length, 3, ALIGNED_SIZE, ALIGNED_SIZE]) });
+    const data = output[outputName].data as Float32Array;
+    return faces.map((_, i) => l2Normalize(data.slice(i * EMBEDDING_SIZE, (i + 1) * EMBEDDING_SIZE)));
+  }
+
+  async dispose(): Promise<void> {
+    await this.embedder.release();
+  }
+
+  /** Resizes, pads and runs YuNet; returns its outputs as plain arrays. */
+  private runDetector(image: BgrImage, width: number, height: number, paddedWidth: number, paddedHeight: number): YunetLevel[] {
+    const mats: Mat[] = [];
+    try {
+      const source = track(mats, bgrToMat(image));
+      const resized = width === image.width && height === image.height ? source : track(mats, source.resize(height, width, 0, 0, cv.INTER_AREA));
+      const padded = track(mats, resized.copyMakeBorder(0, paddedHeight - height, 0, paddedWidth - width, cv.BORDER_CONSTANT, new cv.Vec3(0, 0, 0)));
+      // YuNet wants BGR 0..255 as is: no scaling, no mean, and no R/B swap (the binding's default is to swap).
+      const blob = track(mats, cv.blobFromImage(padded, 1, new cv.Size(paddedWidth, paddedHeight), new cv.Vec3(0, 0, 0), false, false));
+      this.detector.setInput(blob);
+      const outputs = this.detector.forward([...YUNET_OUTPUT_NAMES]);
+      outputs.forEach((m) => track(mats, m));
+      const byName = new Map(YUNET_OUTPUT_NAMES.map((name, i) => [name, floatsOf(outputs[i])]));
+      return YUNET_STRIDES.map((stride) => ({
+        stride,
+        cls: byName.get(`cls_${stride}`)!,
+        obj: byName.get(`obj_${stride}`)!,
+        bbox: byName.get(`bbox_${stride}`)!,
+        kps: byName.get(`kps_${stride}`)!,
+      }));
+    } finally {
+      for (const m of mats) m.release();
+    }
+  }
+}
+
+/** Warps one face onto the 112x112 template and writes it as RGB planes scaled to -1..1. */
+function writeAlignedFace(source: Mat, face: DetectedFace, out: Float32Array, offset: number): void {
+  const m = alignmentMatrix(face.landmarks);
+  const matrix = new cv.Mat([[m[0], m[1], m[2]], [m[3], m[4], m[5]]], cv.CV_64F);
+  let aligned: Mat | undefined;
+  try {
+    aligned = source.warpAffine(matrix, new cv.Size(ALIGNED_SIZE, ALIGNED_SIZE), cv.INTER_LINEAR, cv.BORDER_CONSTANT, new cv.Vec3(0, 0, 0));
+    const bgr = aligned.getData();
+    for (let p = 0; p < PLANE; p++) {
+      out[offset + p] = bgr[p * 3 + 2] / 127.5 - 1; // R
+      out[offset + PLANE + p] = bgr[p * 3 + 1] / 127.5 - 1; // G
+      out[offset + 2 * PLANE + p] = bgr[p * 3] / 127.5 - 1; // B
+    }
+  } finally {
+    matrix.release();
+    aligned?.release();
+  }
+}
+
+function track(mats: Mat[], mat: Mat): Mat {
+  mats.push(mat);
+  return mat;
+}
+
+/** A copy of a packed BGR image as an OpenCV Mat (the caller releases it). */
+export function bgrToMat(image: BgrImage): Mat {
+  const expected = image.width * image.height * 3;
+  // A too-short buffer would make the binding read past its end.
+  if (!(image.width > 0 && image.height > 0) || image.data.byteLength < expected) {
+    throw new Error(`BGR image ${image.width}x${image.height} needs ${expected} bytes, got ${image.data.byteLength}`);
+  }
+  const buffer = Buffer.from(image.data.buffer, image.data.byteOffset, expected);
+  return new cv.Mat(buffer, image.height, image.width, cv.CV_8UC3);
+}
+
+/** A copy of a float Mat's values; DNN outputs are 3-D ([1, cells, n]), which getData refuses. */
+function floatsOf(mat: Mat): Float32Array {
+  if (mat.type !== cv.CV_32F) throw new Error(`expected a float output, got Mat type ${mat.type}`);
+  const total = mat.sizes.reduce((a, b) => a * b, 1);
+  // A 2-D header over the same memory (no copy); released before its parent.
+  const flat = mat.flattenFloat(total, 1);
+  try {
+    const bytes = flat.getData();
+    // Copy into a fresh buffer: a Buffer need not start on a 4-byte boundary.
+    const values = new Float32Array(total);
+    new Uint8Array(values.buffer).set(bytes.subarray(0, total * 4));
+    return values;
+  } finally {
+    flat.release();
+  }
+}
