@@ -14,7 +14,6 @@ import { CAMERA_OPTIONS, CameraOptions, CameraService } from './camera.service';
         source: parseCameraSource(config.get('CAMERA_SOURCE', { infer: true }), existsSync),
         loop: config.get('CAMERA_LOOP', { infer: true }),
         paced: config.get('CAMERA_PACE', { infer: true }),
-        autoStart: true,
         reconnectInitialMs: 500,
         reconnectMaxMs: 30_000,
       }),

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { BehaviorSubject, Observable, Subject, Subscription } from 'rxjs';
 import { backoffDelay } from './backoff';
 import { CameraSource, describeCameraSource } from './camera-source';
@@ -13,8 +13,6 @@ export interface CameraOptions {
   loop: boolean;
   /** Pace files at their frame rate; false reads as fast as possible (benchmarks). */
   paced: boolean;
-  /** Start capturing when the application starts. */
-  autoStart: boolean;
   reconnectInitialMs: number;
   reconnectMaxMs: number;
 }
@@ -34,12 +32,13 @@ export interface CameraStatus {
 }
 
 /**
- * Reads the configured source continuously and publishes frames as a hot stream.
+ * Reads the configured source continuously and publishes frames as a hot stream; whoever
+ * consumes the frames (the stream service) starts it once subscribed, so none is lost.
  * Failures and unexpected ends reopen the source with capped exponential backoff;
  * subscribers just see frames resume.
  */
 @Injectable()
-export class CameraService implements OnApplicationBootstrap, OnModuleDestroy {
+export class CameraService implements OnModuleDestroy {
   private readonly logger = new Logger(CameraService.name);
   private readonly framesSubject = new Subject<Frame>();
   /** Every captured frame, hot: late subscribers get frames from now on. */
@@ -64,10 +63,6 @@ export class CameraService implements OnApplicationBootstrap, OnModuleDestroy {
       framesSkipped: 0,
       reconnects: 0,
     };
-  }
-
-  onApplicationBootstrap(): void {
-    if (this.options.autoStart) this.start();
   }
 
   async onModuleDestroy(): Promise<void> {

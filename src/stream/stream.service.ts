@@ -65,6 +65,7 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     this.start(this.camera.frames$);
+    this.camera.start();
   }
 
   async onModuleDestroy(): Promise<void> {

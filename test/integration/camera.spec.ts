@@ -13,7 +13,6 @@ function camera(overrides: Partial<CameraOptions>): CameraService {
     source: { kind: 'file', path: DEMO_VIDEO },
     loop: false,
     paced: false,
-    autoStart: false,
     reconnectInitialMs: 100,
     reconnectMaxMs: 400,
     ...overrides,
