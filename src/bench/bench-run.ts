@@ -24,7 +24,7 @@ export interface RunResult {
   /** Output frames whose boxes are at most one recognition interval old. */
   framesWithFreshOverlay: number;
   fps: number;
-  stagesMs: Record<'capture' | 'inference' | 'matching' | 'drawing' | 'encoding', Summary>;
+  stagesMs: Record<'capture' | 'detection' | 'embedding' | 'inferenceRoundTrip' | 'matching' | 'drawing' | 'encoding', Summary>;
   latencyMs: Summary;
   /** Latency once the pipeline is warm: output frames after the first second of video. */
   latencyAfterWarmupMs: Summary;
@@ -57,6 +57,8 @@ async function main(): Promise<void> {
 
   const capture: number[] = [];
   const inference: number[] = [];
+  const detection: number[] = [];
+  const embedding: number[] = [];
   const matching: number[] = [];
   const drawing: number[] = [];
   const encoding: number[] = [];
@@ -71,6 +73,8 @@ async function main(): Promise<void> {
   camera.frames$.subscribe((frame) => capture.push(frame.readMs));
   stream.recognitions$.subscribe((event) => {
     inference.push(event.inferenceMs);
+    detection.push(event.detectMs);
+    embedding.push(event.embedMs);
     matching.push(event.matchingMs);
   });
   const cpuBefore = cpuSeconds();
@@ -114,7 +118,9 @@ async function main(): Promise<void> {
     fps: stream.stats.framesOut / Math.max(1e-9, (lastEncoded - firstCapture) / 1000),
     stagesMs: {
       capture: summarise(capture),
-      inference: summarise(inference),
+      detection: summarise(detection),
+      embedding: summarise(embedding),
+      inferenceRoundTrip: summarise(inference),
       matching: summarise(matching),
       drawing: summarise(drawing),
       encoding: summarise(encoding),

@@ -69,10 +69,10 @@ function printRun(run: Report['runs'][number]): void {
   console.log(`\n== ${run.mode} run: ${run.wallSeconds.toFixed(1)} s wall`);
   console.log(`frames in ${run.framesIn}, out ${run.framesOut}, skipped at capture ${run.framesSkippedAtCapture}, recognised ${run.framesRecognised} (dropped while busy ${run.recognitionDropped})`);
   console.log(`output fps ${run.fps.toFixed(1)}; frames boxed from their own recognition ${run.framesWithOwnRecognition}, with an up-to-date overlay ${run.framesWithFreshOverlay}`);
-  console.log('stage          median ms   p95 ms');
-  for (const [stage, s] of Object.entries(run.stagesMs)) console.log(`${stage.padEnd(14)} ${ms(s.median).padStart(9)} ${ms(s.p95).padStart(8)}`);
-  console.log(`${'capture→JPEG'.padEnd(14)} ${ms(run.latencyMs.median).padStart(9)} ${ms(run.latencyMs.p95).padStart(8)}   (all frames)`);
-  console.log(`${''.padEnd(14)} ${ms(run.latencyAfterWarmupMs.median).padStart(9)} ${ms(run.latencyAfterWarmupMs.p95).padStart(8)}   (after the first second)`);
+  console.log('stage                 median ms   p95 ms');
+  for (const [stage, s] of Object.entries(run.stagesMs)) console.log(`${stage.padEnd(21)} ${ms(s.median).padStart(9)} ${ms(s.p95).padStart(8)}`);
+  console.log(`${'capture→JPEG'.padEnd(21)} ${ms(run.latencyMs.median).padStart(9)} ${ms(run.latencyMs.p95).padStart(8)}   (all frames)`);
+  console.log(`${''.padEnd(21)} ${ms(run.latencyAfterWarmupMs.median).padStart(9)} ${ms(run.latencyAfterWarmupMs.p95).padStart(8)}   (after the first second)`);
   console.log(`CPU ${run.cpuCores.toFixed(2)} cores average, peak RSS ${run.peakRssMb.toFixed(0)} MB`);
   if (run.accuracy) {
     for (const [label, s] of Object.entries(run.accuracy)) {

@@ -98,14 +98,23 @@ export class WorkerRpcClient<Api extends RpcApi> {
   }
 }
 
-/** Worker side: answers calls from the parent with the given handlers, one at a time. */
-export function serveWorkerApi(api: RpcApi, transferOf: (result: unknown) => Transferable[] = () => []): void {
+/**
+ * Worker side: answers calls from the parent with the given handlers. Calls in the same lane
+ * run one at a time (native engines are not re-entrant); calls in different lanes interleave
+ * wherever a handler awaits, so quick work is not stuck behind slow work.
+ */
+export function serveWorkerApi(
+  api: RpcApi,
+  transferOf: (result: unknown) => Transferable[] = () => [],
+  laneOf: (method: string) => string = () => 'default',
+): void {
   if (isMainThread || !parentPort) throw new Error('serveWorkerApi must run inside a worker thread');
   const port = parentPort;
-  let queue: Promise<void> = Promise.resolve();
+  const lanes = new Map<string, Promise<void>>();
   port.on('message', (msg: CallMessage) => {
-    // Serialise calls: native engines are not re-entrant.
-    queue = queue.then(async () => {
+    const lane = laneOf(msg.method);
+    const queue = lanes.get(lane) ?? Promise.resolve();
+    const next = queue.then(async () => {
       let reply: ReplyMessage;
       let transfer: Transferable[] = [];
       try {
@@ -123,6 +132,7 @@ export function serveWorkerApi(api: RpcApi, transferOf: (result: unknown) => Tra
       }
       port.postMessage(reply, transfer as any);
     });
+    lanes.set(lane, next);
   });
 }
 

@@ -13,7 +13,11 @@ export const STREAM_OPTIONS = Symbol('STREAM_OPTIONS');
 export interface StreamOptions {
   /** Recognise every Nth frame. */
   recognizeEveryN: number;
-  /** How long a frame sent to recognition may wait for its own result before it is drawn with the previous one. */
+  /**
+   * How long a frame sent to recognition may wait for its own result before it is drawn with
+   * the previous one. Only while recognition typically finishes within this time: with a slow
+   * engine, waiting would only add latency, so frames are drawn with the newest result at once.
+   */
   overlayWaitMs: number;
   /** Boxes older than this are not drawn (the scene may have changed). */
   overlayMaxAgeMs: number;
@@ -45,6 +49,8 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Highest frame index whose recognition is over (done, failed or dropped): frames up to it need not wait. */
   private readonly settledThrough$ = new BehaviorSubject<number>(-1);
   private latestFrame?: AnnotatedFrame;
+  /** Moving average of recognition time (ms), to decide whether waiting for it pays. */
+  private typicalRecognitionMs = 0;
   private subscriptions: Subscription[] = [];
   readonly stats: StreamStats = {
     framesIn: 0,
@@ -132,9 +138,11 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async recognize(frame: Frame): Promise<RecognitionEvent | null> {
-    const timings: RecognitionTimings = { inferenceMs: 0, matchingMs: 0 };
+    const timings: RecognitionTimings = { inferenceMs: 0, detectMs: 0, embedMs: 0, matchingMs: 0 };
     try {
+      const started = performance.now();
       const faces = await this.recognition.recognizeFrame(frame, timings);
+      this.typicalRecognitionMs = 0.8 * this.typicalRecognitionMs + 0.2 * (performance.now() - started);
       this.stats.recognitionsRun++;
       return { frameIndex: frame.index, capturedAt: frame.capturedAt, recognizedAt: Date.now(), ...timings, faces };
     } catch (err) {
@@ -182,7 +190,8 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
   /** The faces to draw on `frame`: its own recognition if it was chosen (bounded wait), else the newest. */
   private async overlayFor(frame: Frame): Promise<OverlayState> {
     const chosen = isEveryNth(this.options.recognizeEveryN)(frame);
-    if (chosen && this.settledThrough$.value < frame.index) {
+    const worthWaiting = this.typicalRecognitionMs <= this.options.overlayWaitMs;
+    if (chosen && worthWaiting && this.settledThrough$.value < frame.index) {
       await firstValueFrom(
         this.settledThrough$.pipe(
           filter((settled) => settled >= frame.index),

@@ -6,6 +6,8 @@ export interface RecognitionEvent {
   capturedAt: number;
   recognizedAt: number;
   inferenceMs: number;
+  detectMs: number;
+  embedMs: number;
   matchingMs: number;
   faces: RecognizedFace[];
 }

@@ -1,15 +1,18 @@
 /**
  * The vision thread: the one thread of the server process that loads OpenCV (see
- * vision-thread.ts). It runs face inference for recognition and drawing + JPEG encoding
- * for the stream, one call at a time.
+ * vision-thread.ts). It runs the default engine (YuNet needs OpenCV's DNN), decodes photos,
+ * and draws and encodes every stream frame.
  */
 import { serveWorkerApi } from '../common/worker-rpc';
-import { inferenceHandlers } from '../recognition/inference/inference.handlers';
+import { engineHandlers } from '../recognition/inference/engine.handlers';
+import { photoHandlers } from '../recognition/inference/photo.handlers';
 import { renderHandlers, renderTransferables } from '../stream/render/render.handlers';
 import type { VisionApi } from './vision.protocol';
 
-const api: VisionApi = { ...inferenceHandlers, ...renderHandlers };
-serveWorkerApi(api, renderTransferables);
+const api: VisionApi = { ...engineHandlers, ...photoHandlers, ...renderHandlers };
+// Drawing has its own lane: a frame is drawn while inference awaits (onnxruntime runs off this
+// thread) instead of waiting for a whole recognition to finish.
+serveWorkerApi(api, renderTransferables, (method) => (method in renderHandlers ? 'render' : 'inference'));
 
 // Pay OpenCV's first-use costs (allocations, JPEG encoder set-up) now, not on the first frames.
 void renderHandlers

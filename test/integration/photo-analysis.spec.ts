@@ -125,7 +125,8 @@ describe('inference worker: photos and frames (yunet-edgeface)', () => {
     expect(expected.length).toBeGreaterThanOrEqual(2);
     const frame = videoFrame(resolve(TESTDATA, 'video/synth_720p.mp4'), index);
     expect([frame.width, frame.height]).toEqual([1280, 720]);
-    const faces = await client.analyzeFrame(frame);
+    const { faces, detectMs } = await client.analyzeFrame(frame);
+    expect(detectMs).toBeGreaterThan(0);
     for (const gt of expected) {
       const matches = faces.filter((f) => inside(f.box, gt.tile_box));
       expect({ identity: gt.identity, found: matches.length }).toEqual({ identity: gt.identity, found: 1 });

@@ -1,18 +1,30 @@
-import type { BgrImage, EmbeddedFace } from '../face.types';
+import { resolve } from 'node:path';
+import { startWorker, WorkerRpcClient } from '../../common/worker-rpc';
 import { VisionThread } from '../../vision/vision-thread';
-import type { EngineInfo, InferenceOptions, PhotoAnalysis } from './inference.protocol';
+import type { BgrImage } from '../face.types';
+import type { EngineApi, EngineInfo, FrameAnalysis, InferenceOptions, PhotoAnalysis } from './inference.protocol';
+
+const ENGINE_WORKER_MODULE = resolve(__dirname, 'engine.worker');
+
+/** Calls to the thread hosting the engine. */
+type EngineHost = Pick<WorkerRpcClient<EngineApi>, 'call' | 'alive'>;
 
 /**
- * Main-thread boundary of face inference. The engine loads and runs in the vision thread,
- * so detection and embedding never block HTTP serving.
+ * Main-thread boundary of face inference; nothing here blocks HTTP serving. The default
+ * engine runs in the vision thread (YuNet needs OpenCV, which lives there only); an engine
+ * without OpenCV (Human) gets a thread of its own, so its slower inference never holds up
+ * drawing. Photos are decoded and thumbnailed in the vision thread either way.
  */
 export class InferenceClient {
   private info?: EngineInfo;
+  private readonly host: EngineHost;
 
   constructor(
     private readonly options: InferenceOptions,
     private readonly vision: VisionThread = VisionThread.shared(),
-  ) {}
+  ) {
+    this.host = options.engine === 'yunet-edgeface' ? vision : engineThreadFor(options.engine);
+  }
 
   get engineInfo(): EngineInfo {
     if (!this.info) throw new Error('inference engine not started');
@@ -20,20 +32,35 @@ export class InferenceClient {
   }
 
   get alive(): boolean {
-    return this.vision.alive;
+    return this.vision.alive && this.host.alive;
   }
 
   /** Loads the engine (a no-op when this engine is already loaded). */
   async start(): Promise<EngineInfo> {
-    this.info = await this.vision.call('init', [this.options]);
+    this.info = await this.host.call('init', [this.options]);
     return this.info;
   }
 
-  analyzeFrame(image: BgrImage): Promise<EmbeddedFace[]> {
-    return this.vision.call('analyzeFrame', [image]);
+  analyzeFrame(image: BgrImage): Promise<FrameAnalysis> {
+    return this.host.call('analyzeFrame', [image]);
   }
 
-  analyzePhoto(encoded: Uint8Array): Promise<PhotoAnalysis> {
-    return this.vision.call('analyzePhoto', [encoded]);
+  /** Decodes an uploaded photo, finds and embeds every face, and crops a thumbnail of each. */
+  async analyzePhoto(encoded: Uint8Array): Promise<PhotoAnalysis> {
+    const image = await this.vision.call('decodePhoto', [encoded]);
+    const faces = await this.host.call('analyzeImage', [image]);
+    const thumbnails = faces.length ? await this.vision.call('faceThumbnails', [image, faces.map((f) => f.box)]) : [];
+    return { width: image.width, height: image.height, faces: faces.map((face, i) => ({ ...face, thumbnailJpeg: thumbnails[i] })) };
   }
+}
+
+/** One thread per OpenCV-free engine for the life of the process (app restarts in tests reuse it). */
+const engineThreads = new Map<string, WorkerRpcClient<EngineApi>>();
+function engineThreadFor(engine: string): WorkerRpcClient<EngineApi> {
+  let client = engineThreads.get(engine);
+  if (!client?.alive) {
+    client = new WorkerRpcClient<EngineApi>(startWorker(ENGINE_WORKER_MODULE, { name: `engine-${engine}` }), { keepProcessAliveOnlyWhileBusy: true });
+    engineThreads.set(engine, client);
+  }
+  return client;
 }

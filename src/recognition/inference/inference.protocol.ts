@@ -1,4 +1,4 @@
-import type { BgrImage, EmbeddedFace, EngineName } from '../face.types';
+import type { BgrImage, Box, EmbeddedFace, EngineName } from '../face.types';
 
 /** Settings the inference worker starts with. */
 export interface InferenceOptions {
@@ -20,6 +20,13 @@ export interface PhotoFace extends EmbeddedFace {
   thumbnailJpeg: Uint8Array;
 }
 
+/** The faces of one video frame, with where the time went (inside the vision thread). */
+export interface FrameAnalysis {
+  faces: EmbeddedFace[];
+  detectMs: number;
+  embedMs: number;
+}
+
 export interface PhotoAnalysis {
   /** Size after EXIF orientation was applied. */
   width: number;
@@ -30,13 +37,19 @@ export interface PhotoAnalysis {
 /** Error codes the worker raises for photos (WorkerCallError.code). */
 export const PHOTO_UNDECODABLE = 'PHOTO_UNDECODABLE';
 
-/**
- * What the main thread may ask of the inference worker. Photo analysis looks at the
- * photo at full resolution (up to a sane cap), frames at `detectionWidth`.
- */
-export interface InferenceApi {
+/** The engine's calls, served by whichever thread hosts the engine (see engine.handlers.ts). */
+export interface EngineApi {
   [method: string]: (...args: any[]) => unknown;
   init(options: InferenceOptions): Promise<EngineInfo>;
-  analyzeFrame(image: BgrImage): Promise<EmbeddedFace[]>;
-  analyzePhoto(encoded: Uint8Array): Promise<PhotoAnalysis>;
+  analyzeFrame(image: BgrImage): Promise<FrameAnalysis>;
+  /** A still photo at (nearly) full resolution, faces largest first. */
+  analyzeImage(image: BgrImage): Promise<EmbeddedFace[]>;
+}
+
+/** Photo decoding and thumbnails, served by the vision thread (OpenCV). */
+export interface PhotoApi {
+  [method: string]: (...args: any[]) => unknown;
+  /** Decodes with EXIF orientation applied; rejects with PHOTO_UNDECODABLE. */
+  decodePhoto(encoded: Uint8Array): Promise<BgrImage>;
+  faceThumbnails(image: BgrImage, boxes: Box[]): Promise<Uint8Array[]>;
 }

@@ -1,0 +1,78 @@
+/**
+ * The face engine's lifecycle and analysis calls. Free of OpenCV itself (engines that need it
+ * load it lazily), so the same handlers serve from the vision thread (YuNet needs OpenCV's DNN)
+ * and from a thread of their own (Human needs no OpenCV and is too slow to share one).
+ */
+import { WorkerCallError } from '../../common/worker-rpc';
+import { createEngine } from '../engines/create-engine';
+import type { FaceEngine } from '../engines/face-engine';
+import type { BgrImage, Box, DetectedFace, EmbeddedFace } from '../face.types';
+import type { EngineApi, EngineInfo, FrameAnalysis, InferenceOptions } from './inference.protocol';
+
+/** Photos with a longer side than this are downscaled for detection only (faces are embedded at full resolution). */
+const PHOTO_DETECTION_MAX_SIDE = 1600;
+
+let engine: FaceEngine | undefined;
+let settings: InferenceOptions | undefined;
+
+async function init(options: InferenceOptions): Promise<EngineInfo> {
+  // Another app instance in this process (tests) asking for the same engine: keep it.
+  if (engine && settings && JSON.stringify(settings) === JSON.stringify(options)) return engineInfo(engine, options);
+  await engine?.dispose();
+  engine = await createEngine(options);
+  settings = options;
+  await warmUp(engine, options);
+  return engineInfo(engine, options);
+}
+
+function engineInfo(e: FaceEngine, options: InferenceOptions): EngineInfo {
+  return { engine: options.engine, modelId: e.modelId, embeddingSize: e.embeddingSize };
+}
+
+/** The first run of each model allocates and compiles; pay for it now rather than on the first frame. */
+async function warmUp(e: FaceEngine, options: InferenceOptions): Promise<void> {
+  const image: BgrImage = { width: 640, height: 480, data: new Uint8Array(640 * 480 * 3).fill(128) };
+  await e.detect(image, { maxInputWidth: options.detectionWidth, minScore: options.minScore });
+  const fake: DetectedFace = {
+    box: { x: 270, y: 190, width: 100, height: 100 },
+    landmarks: [[300, 220], [340, 220], [320, 245], [303, 270], [337, 270]],
+    score: 1,
+  };
+  // Engines that only embed faces they detected themselves refuse this: that is fine.
+  await e.embed(image, [fake]).catch(() => undefined);
+}
+
+/** A video frame: detection at the configured width, then every face embedded. */
+async function analyzeFrame(image: BgrImage): Promise<FrameAnalysis> {
+  const [e, options] = ready();
+  const started = performance.now();
+  const detected = await e.detect(image, { maxInputWidth: options.detectionWidth, minScore: options.minScore });
+  const detectedAt = performance.now();
+  const faces = await withEmbeddings(e, image, detected);
+  return { faces, detectMs: detectedAt - started, embedMs: performance.now() - detectedAt };
+}
+
+/** A still photo: detection at (nearly) full resolution, every face embedded, largest first. */
+async function analyzeImage(image: BgrImage): Promise<EmbeddedFace[]> {
+  const [e, options] = ready();
+  const longest = Math.max(image.width, image.height);
+  const maxInputWidth = longest > PHOTO_DETECTION_MAX_SIDE ? Math.round((image.width * PHOTO_DETECTION_MAX_SIDE) / longest) : 0;
+  const detected = await e.detect(image, { maxInputWidth, minScore: options.minScore });
+  return (await withEmbeddings(e, image, detected)).sort((a, b) => area(b.box) - area(a.box));
+}
+
+async function withEmbeddings(e: FaceEngine, image: BgrImage, faces: DetectedFace[]): Promise<EmbeddedFace[]> {
+  const embeddings = await e.embed(image, faces);
+  return faces.map((face, i) => ({ ...face, embedding: embeddings[i] }));
+}
+
+function ready(): [FaceEngine, InferenceOptions] {
+  if (!engine || !settings) throw new WorkerCallError('inference engine not initialised', 'NOT_INITIALISED');
+  return [engine, settings];
+}
+
+function area(box: Box): number {
+  return box.width * box.height;
+}
+
+export const engineHandlers: EngineApi = { init, analyzeFrame, analyzeImage };

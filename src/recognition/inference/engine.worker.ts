@@ -1,0 +1,8 @@
+/**
+ * A thread for engines that need no OpenCV (Human): their inference then never holds up the
+ * vision thread, which keeps drawing every frame. It must not load OpenCV (see vision-thread.ts).
+ */
+import { serveWorkerApi } from '../../common/worker-rpc';
+import { engineHandlers } from './engine.handlers';
+
+serveWorkerApi(engineHandlers);
