@@ -1,4 +1,6 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom, filter, take, toArray } from 'rxjs';
@@ -88,6 +90,27 @@ describe('CameraService on a real video file', () => {
     } finally {
       await cam.stop();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a network source (HTTP) through FFmpeg', async () => {
+    // A plain HTTP server on loopback, serving the demo recording as a stream would be served.
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': statSync(DEMO_VIDEO).size });
+      createReadStream(DEMO_VIDEO).pipe(res);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/camera.mp4`;
+    const cam = camera({ source: { kind: 'url', url }, paced: true });
+    try {
+      cam.start();
+      const frames = await firstValueFrom(cam.frames$.pipe(take(10), toArray()));
+      expect(frames.map((f) => f.position)).toEqual([...Array(10).keys()]);
+      expect(frames[9].image).toMatchObject({ width: 1280, height: 720 });
+      expect(cam.getStatus()).toMatchObject({ state: 'live', source: `url ${url}` });
+    } finally {
+      await cam.stop();
+      server.close();
     }
   });
 });

@@ -9,7 +9,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { configureApp } from '../../src/app.setup';
 import { validateConfig } from '../../src/config/app-config';
-import { boxOverlap } from '../../src/people/enrollment/face-choice';
+import { iou as boxOverlap } from '../../src/recognition/box-geometry';
 import { PeopleModule } from '../../src/people/people.module';
 import type { Box } from '../../src/recognition/face.types';
 import { GalleryService } from '../../src/recognition/gallery.service';

@@ -1,5 +1,6 @@
 import { UnprocessableEntityException } from '@nestjs/common';
-import { bestOverlappingFace, boxOverlap, chooseEnrollmentFace } from '../../src/people/enrollment/face-choice';
+import { bestOverlappingFace, chooseEnrollmentFace } from '../../src/people/enrollment/face-choice';
+import { iou as boxOverlap } from '../../src/recognition/box-geometry';
 import type { Box, DetectedFace } from '../../src/recognition/face.types';
 
 const face = (x: number, y: number, size: number, score = 0.9): DetectedFace => ({

@@ -100,3 +100,12 @@ describe('hasJpegEndMarker', () => {
     expect(hasJpegEndMarker(Buffer.concat([Buffer.from([0xff, 0xd9]), Buffer.alloc(4096)]))).toBe(false);
   });
 });
+
+describe('checkUpload on buffers that are views of larger memory (as uploads and pooled Buffers are)', () => {
+  it('never reads past the end of the upload', () => {
+    const header = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52];
+    const memory = Buffer.alloc(64, 0xff); // what lies beyond would claim 4294967295 x 4294967295
+    memory.set(header, 0);
+    expect(refusal(memory.subarray(0, header.length))).toBeInstanceOf(BadRequestException);
+  });
+});

@@ -1,7 +1,7 @@
+import { iou } from '../../src/recognition/box-geometry';
 import {
   decodeYunet,
   decodeYunetLevel,
-  iou,
   nmsFaces,
   padToMultiple,
   unscaleFace,

@@ -1,3 +1,4 @@
+import { iou } from '../../recognition/box-geometry';
 import { UnprocessableEntityException } from '@nestjs/common';
 import type { Box, DetectedFace } from '../../recognition/face.types';
 
@@ -60,20 +61,11 @@ function faceChoiceError(message: string, faces: DetectedFace[]): UnprocessableE
   return new UnprocessableEntityException({ statusCode: 422, message, error: 'Unprocessable Entity', faces: listed });
 }
 
-/** Intersection over union of two boxes (0 when apart, 1 when identical). */
-export function boxOverlap(a: Box, b: Box): number {
-  const width = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const height = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (width <= 0 || height <= 0) return 0;
-  const intersection = width * height;
-  return intersection / (a.width * a.height + b.width * b.height - intersection);
-}
-
 /** The face whose box overlaps `box` most, with that overlap; undefined when none overlaps at all. */
 export function bestOverlappingFace<F extends DetectedFace>(faces: F[], box: Box): { face: F; overlap: number } | undefined {
   let best: { face: F; overlap: number } | undefined;
   for (const face of faces) {
-    const overlap = boxOverlap(face.box, box);
+    const overlap = iou(face.box, box);
     if (overlap > 0 && (!best || overlap > best.overlap)) best = { face, overlap };
   }
   return best;

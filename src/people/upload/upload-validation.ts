@@ -51,7 +51,7 @@ export function checkUpload(bytes: Uint8Array | undefined, limits: UploadLimits)
 function readHeader(bytes: Uint8Array): { format: AcceptedFormat; width: number; height: number } {
   let size: ReturnType<typeof imageSize>;
   try {
-    size = imageSize(bytes);
+    size = imageSize(ownMemory(bytes));
   } catch (err) {
     // image-size says "unsupported file type" when no format's signature matches; anything
     // else means a recognised signature followed by a header it could not read.
@@ -78,4 +78,13 @@ export function hasJpegEndMarker(bytes: Uint8Array): boolean {
     if (bytes[i] === 0xd9 && bytes[i - 1] === 0xff) return true;
   }
   return false;
+}
+
+/**
+ * The bytes in a buffer of their own. image-size reads through the view's underlying memory,
+ * so on a small pooled Buffer a truncated header would be completed with whatever lies after
+ * it (seen: a 16-byte PNG header read as 4294967295 x 4294967295).
+ */
+function ownMemory(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
 }

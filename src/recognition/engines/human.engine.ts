@@ -6,7 +6,7 @@ import type { BgrImage, DetectedFace, Point } from '../face.types';
 import { l2Normalize } from '../matching/similarity';
 import { ARCFACE_TEMPLATE } from './alignment';
 import type { FaceEngine } from './face-engine';
-import { iou } from './yunet-decoder';
+import { iou } from '../box-geometry';
 
 // The package's exports map only offers the tfjs-node build (not installable here), so the
 // WASM build is loaded by file path; models and .wasm files come from the installed packages.

@@ -1,4 +1,5 @@
-import type { Box, DetectedFace, Point } from '../face.types';
+import { iou } from '../box-geometry';
+import type { DetectedFace, Point } from '../face.types';
 
 /** The three feature-map strides of YuNet 2023mar, in its output order. */
 export const YUNET_STRIDES = [8, 16, 32] as const;
@@ -69,14 +70,6 @@ export function decodeYunet(
 ): DetectedFace[] {
   const candidates = levels.flatMap((level) => decodeYunetLevel(level, paddedWidth, paddedHeight, options.minScore));
   return nmsFaces(candidates, options.nmsIou ?? 0.3);
-}
-
-export function iou(a: Box, b: Box): number {
-  const ix = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const iy = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (ix <= 0 || iy <= 0) return 0;
-  const inter = ix * iy;
-  return inter / (a.width * a.height + b.width * b.height - inter);
 }
 
 /** Greedy non-maximum suppression: keeps the best face of every group overlapping by more than `iouThreshold`. */
