@@ -49,9 +49,10 @@ describe('CameraService on a real video file', () => {
     const frames = await firstValueFrom(cam.frames$.pipe(take(26), toArray()));
     await cam.stop();
     const seconds = (frames[25].capturedAt - frames[0].capturedAt) / 1000;
-    // 25 intervals of 40 ms
+    // 25 intervals of 40 ms: never faster than the file's rate (unpaced runs ~4x faster);
+    // the upper bound only guards against a stall, and leaves room for a loaded machine.
     expect(seconds).toBeGreaterThan(0.9);
-    expect(seconds).toBeLessThan(1.3);
+    expect(seconds).toBeLessThan(2.5);
   });
 
   it('loops a file like a camera that never stops', async () => {
@@ -105,8 +106,12 @@ describe('CameraService on a real video file', () => {
     try {
       cam.start();
       const frames = await firstValueFrom(cam.frames$.pipe(take(10), toArray()));
-      expect(frames.map((f) => f.position)).toEqual([...Array(10).keys()]);
+      // A network source is live: read as it arrives, frames the server cannot take yet are
+      // skipped (counted), so positions only have to increase.
+      const positions = frames.map((f) => f.position);
+      expect(positions.every((p, i) => i === 0 || p > positions[i - 1])).toBe(true);
       expect(frames[9].image).toMatchObject({ width: 1280, height: 720 });
+      expect(frames[9].image.data.byteLength).toBe(1280 * 720 * 3);
       expect(cam.getStatus()).toMatchObject({ state: 'live', source: `url ${url}` });
     } finally {
       await cam.stop();
