@@ -1,0 +1,128 @@
+import { summarise } from '../../bench/stats';
+import {
+  evaluateAt,
+  scoreProbes,
+  splitOpenSet,
+  sweepThresholds,
+  thresholdRange,
+  type LabelledImage,
+} from '../../recognition/evaluation/identification';
+import type { MatchPolicy } from '../../recognition/matching/matcher';
+import { RecognitionService } from '../../recognition/recognition.service';
+import { runInContext, uploadLimitsOf, type GlobalOptions } from '../cli-context';
+import { CliError } from '../cli-errors';
+import { listPeople, requireDir } from '../files';
+import { fixed, machineLoad, pct, printJson, ratio, round } from '../format';
+import { embedImages } from '../photo-analysis';
+import { progressBar } from '../progress';
+
+export interface IdentifyOptions extends GlobalOptions {
+  enrollPerPerson: number;
+  threshold?: number;
+  margin?: number;
+  /** Sweep range: from, to, step. */
+  sweep: [number, number, number];
+  json?: boolean;
+}
+
+/**
+ * `identify IMAGES_DIR`: open-set identification, the way the live stream names faces.
+ * Everyone with more photos than --enroll-per-person is enrolled (in memory only) with their
+ * first photo(s); their other photos are known probes, and every photo of everyone else is a
+ * stranger probe. Reports rank-1, named right, wrong names and strangers named at the
+ * operating point, and a threshold sweep to choose one.
+ */
+export async function identifyCommand(imagesDir: string, options: IdentifyOptions): Promise<void> {
+  await requireDir(imagesDir, 'images folder');
+  const people = await listPeople(imagesDir);
+  const paths = people.flatMap((p) => p.files);
+  if (paths.length === 0) throw new CliError(`no photos in ${imagesDir}: expected one folder per person (<name>/<photos>)`);
+
+  await runInContext({ people: false, verbose: options.verbose }, async (app) => {
+    const recognition = app.get(RecognitionService);
+    const policy: MatchPolicy = {
+      threshold: options.threshold ?? recognition.matchPolicy.threshold,
+      margin: options.margin ?? recognition.matchPolicy.margin,
+    };
+    const load = machineLoad();
+    const embedded = await embedImages(recognition, paths, uploadLimitsOf(app), progressBar(paths.length, 'analysing'));
+    const images: LabelledImage[] = people.flatMap((p) =>
+      p.files.map((file) => ({ identity: p.name, image: file, embedding: embedded.get(file)!.embedding })),
+    );
+    const split = splitOpenSet(images, options.enrollPerPerson);
+    if (split.enrolledPeople === 0) {
+      throw new CliError(`nobody in ${imagesDir} has more than ${options.enrollPerPerson} photo(s) with a face: nothing to enroll`);
+    }
+    const scores = scoreProbes(split);
+    const metrics = evaluateAt(scores, policy);
+    // The operating point is always one of the rows, so the table can be read against it.
+    const thresholds = [...new Set([...thresholdRange(...options.sweep), policy.threshold])].sort((x, y) => x - y);
+    const sweep = sweepThresholds(scores, thresholds, policy.margin);
+    const missed = images.filter((i) => !i.embedding).length;
+    const unreadable = [...embedded.values()].flatMap((e) => (e.problem ? [e.problem] : []));
+    const timing = summarise([...embedded.values()].map((e) => e.ms));
+
+    if (options.json) {
+      printJson({
+        engine: recognition.engine.engine,
+        modelId: recognition.engine.modelId,
+        photos: images.length,
+        people: people.length,
+        facesMissed: missed,
+        unreadable,
+        enrollPerPerson: options.enrollPerPerson,
+        enrolledPeople: split.enrolledPeople,
+        galleryPhotos: split.gallery.length,
+        knownProbes: metrics.knownProbes,
+        strangerPeople: split.strangerPeople,
+        strangerProbes: metrics.strangerProbes,
+        policy,
+        counts: { ...metrics, rates: undefined },
+        rates: Object.fromEntries(Object.entries(metrics.rates).map(([k, v]) => [k, round(v)])),
+        sweep: sweep.map((row) => ({
+          threshold: row.threshold,
+          knownNamedRight: row.knownNamedRight,
+          wrongName: row.wrongName,
+          strangersNamed: row.strangersNamed,
+          rates: Object.fromEntries(Object.entries(row.rates).map(([k, v]) => [k, round(v)])),
+        })),
+        msPerImage: { median: round(timing.median, 1), p95: round(timing.p95, 1) },
+        machine: load,
+      });
+      return;
+    }
+
+    const { engine, modelId } = recognition.engine;
+    console.log(`engine ${engine} (${modelId}); ${images.length} photos of ${people.length} people, faces missed in ${missed}`);
+    for (const problem of unreadable) console.log(`  unreadable: ${problem}`);
+    console.log(
+      `gallery (in memory, no database): ${split.enrolledPeople} people, ${split.gallery.length} photo(s) ` +
+        `(the first ${options.enrollPerPerson} with a face of everyone with more than ${options.enrollPerPerson})`,
+    );
+    console.log(
+      `probes: ${metrics.knownProbes} other photos of enrolled people (known${metrics.knownMissed ? `, ${metrics.knownMissed} without a face` : ''}), ` +
+        `${metrics.strangerProbes} photos of ${split.strangerPeople} people not enrolled (strangers${metrics.strangersMissed ? `, ${metrics.strangersMissed} without a face` : ''})`,
+    );
+    console.log(`\nat threshold ${policy.threshold}, margin ${policy.margin}:`);
+    const line = (label: string, value: string) => console.log(`  ${label.padEnd(54)} ${value}`);
+    line('rank-1 identification (best person right, any score)', ratio(metrics.rank1, metrics.knownProbes));
+    line('known probes named right', ratio(metrics.knownNamedRight, metrics.knownProbes));
+    line('known probes named as someone else (wrong name)', ratio(metrics.wrongName, metrics.knownProbes));
+    line('known probes left Unknown', ratio(metrics.knownUnknown, metrics.knownProbes));
+    line('strangers named', ratio(metrics.strangersNamed, metrics.strangerProbes));
+    console.log(`\nthreshold sweep (margin ${policy.margin}):`);
+    const cell = (rate: number, n: number) => `${pct(rate)} (${n})`.padStart(16);
+    console.log(`  threshold ${'known named right'.padStart(18)} ${'wrong name'.padStart(16)} ${'strangers named'.padStart(16)}`);
+    for (const row of sweep) {
+      const mark = Math.abs(row.threshold - policy.threshold) < 1e-9 ? '  <- operating point' : '';
+      console.log(
+        `  ${fixed(row.threshold, 2).padStart(9)} ${cell(row.rates.knownNamedRight, row.knownNamedRight).padStart(18)} ` +
+          `${cell(row.rates.wrongName, row.wrongName)} ${cell(row.rates.strangersNamed, row.strangersNamed)}${mark}`,
+      );
+    }
+    console.log(
+      `\ntime per image (decode + detect + embed): median ${fixed(timing.median, 1)} ms, p95 ${fixed(timing.p95, 1)} ms ` +
+        `(${load.cores} cores, load average ${load.loadAvg1m} at start)`,
+    );
+  });
+}

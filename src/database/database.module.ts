@@ -1,0 +1,29 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppConfig } from '../config/app-config';
+
+/**
+ * The SQLite database in DATA_DIR (`face-stream.sqlite`), shared by the server and the CLI.
+ * Entities register themselves through TypeOrmModule.forFeature in their modules.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>) => {
+        const dataDir = resolve(config.get('DATA_DIR', { infer: true }));
+        mkdirSync(dataDir, { recursive: true });
+        return {
+          type: 'sqlite' as const,
+          database: join(dataDir, 'face-stream.sqlite'),
+          autoLoadEntities: true,
+          synchronize: true,
+        };
+      },
+    }),
+  ],
+})
+export class DatabaseModule {}
