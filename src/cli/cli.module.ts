@@ -1,18 +1,24 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { validateConfig } from '../config/app-config';
 import { DatabaseModule } from '../database/database.module';
+import { ENROLL_FACES_DIR_AT_START } from '../people/people-startup.service';
 import { PeopleModule } from '../people/people.module';
 import { RecognitionModule } from '../recognition/recognition.module';
 
 export interface CliModuleOptions {
   /**
-   * With the people library: DATA_DIR's database, stored photos and the live gallery, brought
-   * up to date at start as the server does (PeopleStartupService). Without it, only the
-   * engine: nothing on disk is opened or created.
+   * With the people library: DATA_DIR's database, stored photos and the live gallery, loaded
+   * (and re-embedded if the engine changed) as the server does, without enrolling FACES_DIR.
+   * Without it, only the engine: nothing on disk is opened or created.
    */
   people: boolean;
 }
+
+/** A command works on the library as it is: it does not enroll FACES_DIR as the server does at start. */
+@Global()
+@Module({ providers: [{ provide: ENROLL_FACES_DIR_AT_START, useValue: false }], exports: [ENROLL_FACES_DIR_AT_START] })
+class CliPeopleOptionsModule {}
 
 /**
  * What a CLI command runs on: the server's own configuration (validated environment),
@@ -26,7 +32,7 @@ export class CliModule {
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateConfig }),
         RecognitionModule,
-        ...(options.people ? [DatabaseModule, PeopleModule] : []),
+        ...(options.people ? [CliPeopleOptionsModule, DatabaseModule, PeopleModule] : []),
       ],
     };
   }

@@ -22,7 +22,6 @@ Configuration comes from the same environment variables as the server (see the R
   RECOGNITION_ENGINE   yunet-edgeface (default) or human
   MATCH_THRESHOLD      similarity needed to name a face (default: the engine's, 0.30 / 0.60)
   DATA_DIR             the people database and stored photos (default: data)
-  FACES_DIR            photos enrolled when the people library starts, as the server does (default: faces)
   MODELS_DIR           the ONNX models (default: the models folder next to the program)
 
 Exit codes: 0 done, 1 the command failed, 2 bad usage (unknown option, missing file or folder).`;

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, parse, resolve } from 'node:path';
-import { HttpException, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { HttpException, Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config';
 import { describeError } from '../common/worker-rpc';
@@ -18,6 +18,9 @@ const MIN_REEMBED_OVERLAP = 0.3;
  * module (which this module imports) has loaded its engine, and before any
  * onApplicationBootstrap, so the camera starts with every enrolled person known.
  */
+/** Provide `false` to skip enrolling FACES_DIR at start (command-line tools); the server does it. */
+export const ENROLL_FACES_DIR_AT_START = Symbol('ENROLL_FACES_DIR_AT_START');
+
 @Injectable()
 export class PeopleStartupService implements OnModuleInit {
   private readonly logger = new Logger(PeopleStartupService.name);
@@ -28,6 +31,7 @@ export class PeopleStartupService implements OnModuleInit {
     private readonly people: PeopleService,
     private readonly recognition: RecognitionService,
     config: ConfigService<AppConfig, true>,
+    @Optional() @Inject(ENROLL_FACES_DIR_AT_START) private readonly enrollFacesDirAtStart: boolean = true,
   ) {
     this.facesDir = resolve(config.get('FACES_DIR', { infer: true }));
     this.maxUploadBytes = config.get('UPLOAD_MAX_BYTES', { infer: true });
@@ -36,7 +40,7 @@ export class PeopleStartupService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     await this.people.loadGallery();
     await this.reembedOtherModels();
-    await this.enrollFacesDir();
+    if (this.enrollFacesDirAtStart) await this.enrollFacesDir();
   }
 
   /**
