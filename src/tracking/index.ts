@@ -1,0 +1,8 @@
+/** Face tracking between recognitions: pure, no Nest, no I/O (see tracker.ts for the per-frame calls). */
+export { FaceTracker } from './tracker';
+export type { EmbedReason, EmbeddingDecision, TrackerUpdate, TrackInput, TrackView } from './tracker';
+export type { IdentityDecision, IdentityStatus, Recognition } from './identity-vote';
+export { DEFAULT_TRACKER_OPTIONS, resolveTrackerOptions } from './options';
+export type { TrackerConfig, TrackerOptions } from './options';
+export { isPoorView, DEFAULT_QUALITY_OPTIONS } from './quality';
+export type { QualityOptions } from './quality';

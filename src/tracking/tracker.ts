@@ -1,0 +1,234 @@
+import type { Box, DetectedFace } from '../recognition/face.types';
+import { associate } from './association';
+import { iou } from './geometry';
+import { IdentityDecision, IdentityStatus, IdentityVote, Recognition } from './identity-vote';
+import { BoxMotion } from './motion';
+import { resolveTrackerOptions, TrackerConfig, TrackerOptions } from './options';
+
+/** One detection of a processed frame, as the tracker takes it. */
+export interface TrackInput extends DetectedFace {
+  /** The matcher's result, for the detections that were embedded; absent for the others. */
+  recognition?: Recognition;
+  /**
+   * The caller judged this view too poor to name from (too small, blurred, turned away): it is
+   * tracked and drawn, but its recognition does not vote, and planEmbeddings does not ask for it.
+   */
+  poorQuality?: boolean;
+}
+
+/** Why a detection is (or is not) worth embedding on this frame. */
+export type EmbedReason =
+  | 'new' // no track yet: who is this?
+  | 'jump' // the box is far from where its track was predicted: maybe another face took the track
+  | 'overlap' // the box overlaps another face (now, or within swapGuardFrames): identities could swap
+  | 'uncertain' // the track has no settled name yet
+  | 'stale' // settled, but its last recognition is refreshFrames old
+  | 'reuse' // settled and fresh: keep the track's identity, skip the embedding
+  | 'poor-quality'; // the caller says this view cannot be named from anyway
+
+export interface EmbeddingDecision {
+  embed: boolean;
+  reason: EmbedReason;
+  /** The track this detection continues; null for a face that will start a new track. */
+  trackId: number | null;
+}
+
+/** A tracked face as it should be drawn on one frame. */
+export interface TrackView {
+  trackId: number;
+  /** Where the face is on this frame: smoothed on a detection frame, predicted in between. */
+  box: Box;
+  /** "Unknown" unless status is "named". */
+  name: string;
+  personId: number | null;
+  /** Percentage for the shown name (for Unknown: how sure the track is it is nobody enrolled). */
+  confidence: number;
+  similarity: number;
+  status: IdentityStatus;
+  /** The last processed frame did not find this face: the box is extrapolated (grace period). */
+  lost: boolean;
+  /** Last frame the face was detected on. */
+  lastSeen: number;
+}
+
+export interface TrackerUpdate {
+  frameIndex: number;
+  /** Track id given to each input detection, in input order. */
+  trackIds: number[];
+  /** Every visible track on this frame, including lost ones still in their grace period. */
+  tracks: TrackView[];
+}
+
+interface Track {
+  id: number;
+  motion: BoxMotion;
+  identity: IdentityVote;
+  firstSeen: number;
+  lastSeen: number;
+  hits: number;
+  /** Frame of the last recognition that voted (-Infinity: never). */
+  lastRecognizedAt: number;
+  /** Keep re-checking identity until this frame, after an overlap: the faces may have swapped boxes while one hid the other. */
+  guardUntil: number;
+}
+
+/** Association of one frame's detections, shared by planEmbeddings (read-only) and update. */
+interface FrameMatch {
+  track: Track | null;
+  jumped: boolean;
+  overlapping: boolean;
+}
+
+/**
+ * Follows faces across frames so that recognition can run on few frames and few faces while every
+ * frame is drawn right. Pure and synchronous: the stream calls, for each frame it recognises,
+ * planEmbeddings → (embed + match the faces it asks for) → update, and boxesAt for every frame it
+ * draws. Frame indices must not go backwards across updates (a lower one starts over).
+ */
+export class FaceTracker {
+  readonly options: TrackerOptions;
+  private tracks: Track[] = [];
+  private nextId = 1;
+  private lastUpdate = -Infinity;
+
+  constructor(config: TrackerConfig) {
+    this.options = resolveTrackerOptions(config);
+  }
+
+  /** Tracks held, lost ones included. */
+  get size(): number {
+    return this.tracks.length;
+  }
+
+  /** Forget everything (a new source). Track ids keep increasing, so old ids are never reused. */
+  reset(): void {
+    this.tracks = [];
+    this.lastUpdate = -Infinity;
+  }
+
+  /**
+   * Which detections of `frameIndex` need an embedding. Read-only: call it between detection and
+   * embedding, then pass the same detections (with the recognitions obtained) to update().
+   */
+  planEmbeddings(frameIndex: number, detections: readonly TrackInput[]): EmbeddingDecision[] {
+    const matches = this.match(frameIndex, detections);
+    return detections.map((detection, i) => {
+      const { track, jumped, overlapping } = matches[i];
+      const trackId = track?.id ?? null;
+      const decide = (reason: EmbedReason): EmbeddingDecision => ({
+        embed: reason !== 'reuse' && reason !== 'poor-quality',
+        reason,
+        trackId,
+      });
+      if (detection.poorQuality) return decide('poor-quality');
+      if (!track) return decide('new');
+      if (jumped) return decide('jump');
+      if (overlapping) return decide('overlap');
+      if (frameIndex <= track.guardUntil) return decide('overlap');
+      if (!track.identity.current.stable) return decide('uncertain');
+      if (frameIndex - track.lastRecognizedAt >= this.options.refreshFrames) return decide('stale');
+      return decide('reuse');
+    });
+  }
+
+  /** Folds one processed frame in (detections may be empty: every track then misses). */
+  update(frameIndex: number, detections: readonly TrackInput[]): TrackerUpdate {
+    if (frameIndex < this.lastUpdate) this.reset(); // the clock went back: a new source, old tracks mean nothing
+    this.tracks = this.tracks.filter((t) => this.alive(t, frameIndex));
+    const matches = this.match(frameIndex, detections);
+    const seen = new Set<Track>();
+    const trackIds = detections.map((detection, i) => {
+      const { jumped, overlapping } = matches[i];
+      let track = matches[i].track;
+      if (track) {
+        track.motion.correct(detection.box, frameIndex, jumped);
+        track.lastSeen = frameIndex;
+        track.hits++;
+        // A jump needs no guard: the embedding it triggers now unsettles the track if the face is someone else.
+        if (overlapping) track.guardUntil = frameIndex + this.options.swapGuardFrames;
+      } else {
+        track = this.createTrack(detection.box, frameIndex);
+        this.tracks.push(track);
+      }
+      seen.add(track);
+      // A poor view is tracked and drawn, but what the matcher made of it does not vote.
+      if (detection.recognition && !detection.poorQuality) {
+        track.identity.add(detection.recognition, frameIndex);
+        track.lastRecognizedAt = frameIndex;
+      }
+      return track.id;
+    });
+    // A track too young to be trusted dies on its first miss: no ghost for a one-frame false detection.
+    this.tracks = this.tracks.filter((t) => seen.has(t) || t.hits >= this.options.confirmHits);
+    this.lastUpdate = frameIndex;
+    return { frameIndex, trackIds, tracks: this.boxesAt(frameIndex) };
+  }
+
+  /**
+   * The faces to draw on frame `frameIndex`, by track id. Read-only, so it can be called for
+   * any frame, also one older than the last update (rendering lags recognition): boxes are
+   * extrapolated both ways from the last detection. A track is not shown before its first
+   * detection, nor after its grace period, whether or not an update has dropped it yet.
+   */
+  boxesAt(frameIndex: number): TrackView[] {
+    return this.tracks
+      .filter((t) => frameIndex >= t.firstSeen && this.alive(t, frameIndex))
+      .map((t) => view(t, frameIndex, t.lastSeen < this.lastUpdate));
+  }
+
+  /** Track by id, for callers that keep per-face state (events, metrics). */
+  track(trackId: number, frameIndex: number): TrackView | undefined {
+    const t = this.tracks.find((x) => x.id === trackId);
+    return t && this.alive(t, frameIndex) ? view(t, frameIndex, t.lastSeen < this.lastUpdate) : undefined;
+  }
+
+  private alive(t: Track, frameIndex: number): boolean {
+    return frameIndex - t.lastSeen <= this.options.maxCoastFrames;
+  }
+
+  private createTrack(box: Box, frameIndex: number): Track {
+    const o = this.options;
+    return {
+      id: this.nextId++,
+      motion: new BoxMotion(box, frameIndex, o.motionAlpha, o.motionBeta),
+      identity: new IdentityVote(o),
+      firstSeen: frameIndex,
+      lastSeen: frameIndex,
+      hits: 1,
+      lastRecognizedAt: -Infinity,
+      guardUntil: -Infinity,
+    };
+  }
+
+  private match(frameIndex: number, detections: readonly TrackInput[]): FrameMatch[] {
+    const o = this.options;
+    // A frame before the last update means a new source (update will reset): nothing to continue.
+    const live = frameIndex < this.lastUpdate ? [] : this.tracks.filter((t) => this.alive(t, frameIndex));
+    const predicted = live.map((t) => t.motion.predict(frameIndex));
+    const boxes = detections.map((d) => d.box);
+    const { pairs } = associate(predicted, boxes, o);
+    const result: FrameMatch[] = detections.map(() => ({ track: null, jumped: false, overlapping: false }));
+    for (const p of pairs) {
+      const touchesAnother =
+        boxes.some((b, d) => d !== p.detection && iou(b, boxes[p.detection]) >= o.overlapIou) ||
+        predicted.some((b, t) => t !== p.track && iou(b, boxes[p.detection]) >= o.overlapIou);
+      result[p.detection] = { track: live[p.track], jumped: p.byDistance || p.iou < o.jumpIou, overlapping: touchesAnother };
+    }
+    return result;
+  }
+}
+
+function view(t: Track, frameIndex: number, lost: boolean): TrackView {
+  const id: IdentityDecision = t.identity.current;
+  return {
+    trackId: t.id,
+    box: t.motion.predict(frameIndex),
+    name: id.name,
+    personId: id.personId,
+    confidence: id.confidence,
+    similarity: id.similarity,
+    status: id.status,
+    lost,
+    lastSeen: t.lastSeen,
+  };
+}
