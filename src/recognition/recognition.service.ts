@@ -1,22 +1,30 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Frame } from '../camera/frame';
 import { GalleryService } from './gallery.service';
-import type { BgrImage, Box, Point } from './face.types';
+import type { Box, DetectedFace, Point } from './face.types';
 import { InferenceClient } from './inference/inference.client';
 import type { EngineInfo, PhotoAnalysis } from './inference/inference.protocol';
-import type { MatchPolicy } from './matching/matcher';
+import type { MatchPolicy, MatchResult } from './matching/matcher';
 
 export const MATCH_POLICY = Symbol('MATCH_POLICY');
 
-/** A face in a frame with the decision about who it is. */
+/** A face on a frame with the decision about who it is. */
 export interface RecognizedFace {
+  /** The same face keeps its id from frame to frame while it is tracked. */
+  trackId: number;
   box: Box;
+  /** Empty on frames where the face was not detected (its box is predicted). */
   landmarks: Point[];
   score: number;
   personId: number | null;
   name: string;
   similarity: number;
   confidence: number;
+}
+
+/** A detected face of a frame, with who it is when it was embedded this time (else null). */
+export interface FrameFace extends DetectedFace {
+  match: MatchResult | null;
 }
 
 /** Where one frame's recognition time went. */
@@ -58,17 +66,33 @@ export class RecognitionService implements OnModuleInit {
     return this.inference.alive;
   }
 
-  async recognizeFrame(frame: Frame, timings?: RecognitionTimings): Promise<RecognizedFace[]> {
-    return this.recognizeImage(frame.image, timings);
-  }
-
-  async recognizeImage(image: BgrImage, timings?: RecognitionTimings): Promise<RecognizedFace[]> {
+  /**
+   * Detects every face of the frame, then embeds and names only those `needsEmbedding` asks
+   * for (a tracker already knows the others): detection is cheap, embedding is what costs.
+   */
+  async recognizeFrame(
+    frame: Frame,
+    needsEmbedding: (faces: DetectedFace[]) => boolean[] = (faces) => faces.map(() => true),
+    timings?: RecognitionTimings,
+  ): Promise<FrameFace[]> {
     const started = performance.now();
-    const { faces, detectMs, embedMs } = await this.inference.analyzeFrame(image);
+    const { faces, detectMs } = await this.inference.detectFrame(frame.index, frame.image);
+    const wanted = needsEmbedding(faces);
+    const chosen = faces.filter((_, i) => wanted[i]);
+    const { embeddings, embedMs } = chosen.length ? await this.inference.embedFaces(frame.index, chosen) : { embeddings: [], embedMs: 0 };
     const inferred = performance.now();
-    const recognized = faces.map(({ embedding, ...face }) => ({ ...face, ...this.gallery.match(embedding, this.matchPolicy) }));
+    let next = 0;
+    const recognized = faces.map((face, i) => ({
+      ...face,
+      match: wanted[i] ? this.gallery.match(embeddings[next++], this.matchPolicy) : null,
+    }));
     if (timings) Object.assign(timings, { inferenceMs: inferred - started, detectMs, embedMs, matchingMs: performance.now() - inferred });
     return recognized;
+  }
+
+  /** The current name of an enrolled person (undefined once deleted). */
+  nameOf(personId: number): string | undefined {
+    return this.gallery.nameOf(personId);
   }
 
   /** Decodes an uploaded photo and finds and embeds its faces (see InferenceApi). */

@@ -18,7 +18,6 @@ import { STREAM_OPTIONS, StreamOptions, StreamService } from './stream.service';
       useFactory: (config: ConfigService<AppConfig, true>): StreamOptions => ({
         recognizeEveryN: config.get('RECOGNIZE_EVERY_N_FRAMES', { infer: true }),
         overlayWaitMs: 100,
-        overlayMaxAgeMs: 1000,
         maxRenderQueue: 8,
       }),
     },

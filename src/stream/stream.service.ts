@@ -1,8 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { BehaviorSubject, filter, firstValueFrom, map, Observable, of, share, Subject, Subscription, timeout } from 'rxjs';
+import type { DetectedFace } from '../recognition/face.types';
+import { UNKNOWN } from '../recognition/matching/matcher';
+import { FaceTracker, isPoorView, TrackInput, TrackView } from '../tracking';
 import { CameraService } from '../camera/camera.service';
 import type { Frame } from '../camera/frame';
-import { RecognitionService, RecognitionTimings } from '../recognition/recognition.service';
+import { RecognitionService, RecognitionTimings, RecognizedFace } from '../recognition/recognition.service';
 import { boundedConcatMap, isEveryNth, latestWins } from './backpressure';
 import { faceLabel, OverlayItem } from './overlay';
 import { RenderClient } from './render/render.client';
@@ -19,21 +22,14 @@ export interface StreamOptions {
    * engine, waiting would only add latency, so frames are drawn with the newest result at once.
    */
   overlayWaitMs: number;
-  /** Boxes older than this are not drawn (the scene may have changed). */
-  overlayMaxAgeMs: number;
   /** Frames allowed to queue for rendering before the oldest are dropped. */
   maxRenderQueue: number;
 }
 
-interface OverlayState {
-  frameIndex: number;
-  capturedAt: number;
-  faces: RecognitionEvent['faces'];
-}
-
 /**
- * Wires camera → recognition → rendered output. Every frame is rendered with the newest
- * known faces; every Nth frame also goes to recognition, newest frame first when busy.
+ * Wires camera → recognition → rendered output. Every Nth frame goes to recognition (newest
+ * frame first when busy), which updates the face tracker; every frame is drawn with the
+ * tracker's boxes for that frame (predicted between detections) and its voted names.
  */
 @Injectable()
 export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -45,7 +41,6 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Every encoded output frame, in capture order. */
   readonly frames$: Observable<AnnotatedFrame> = this.outputSubject.asObservable();
 
-  private readonly overlay$ = new BehaviorSubject<OverlayState>({ frameIndex: -1, capturedAt: 0, faces: [] });
   /** Highest frame index whose recognition is over (done, failed or dropped): frames up to it need not wait. */
   private readonly settledThrough$ = new BehaviorSubject<number>(-1);
   private latestFrame?: AnnotatedFrame;
@@ -56,18 +51,24 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
     framesIn: 0,
     framesOut: 0,
     recognitionsRun: 0,
+    facesDetected: 0,
+    facesEmbedded: 0,
     recognitionsFailed: 0,
     recognitionDropped: 0,
     outputDropped: 0,
     viewers: 0,
   };
 
+  private readonly tracker: FaceTracker;
+
   constructor(
     private readonly camera: CameraService,
     private readonly recognition: RecognitionService,
     private readonly renderer: RenderClient,
     @Inject(STREAM_OPTIONS) private readonly options: StreamOptions,
-  ) {}
+  ) {
+    this.tracker = new FaceTracker({ matchThreshold: recognition.matchPolicy.threshold });
+  }
 
   onApplicationBootstrap(): void {
     this.start(this.camera.frames$);
@@ -104,7 +105,6 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
         )
         .subscribe((event) => {
           if (!event) return;
-          this.overlay$.next({ frameIndex: event.frameIndex, capturedAt: event.capturedAt, faces: event.faces });
           this.settle(event.frameIndex);
           this.recognitionsSubject.next(event);
         }),
@@ -141,23 +141,50 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
     const timings: RecognitionTimings = { inferenceMs: 0, detectMs: 0, embedMs: 0, matchingMs: 0 };
     try {
       const started = performance.now();
-      const faces = await this.recognition.recognizeFrame(frame, timings);
+      let inputs: TrackInput[] = [];
+      // Detect everything, but embed only the faces the tracker cannot vouch for yet.
+      const faces = await this.recognition.recognizeFrame(
+        frame,
+        (detected) => {
+          inputs = detected.map((face) => ({ ...face, poorQuality: isPoorView(face) }));
+          return this.tracker.planEmbeddings(frame.index, inputs).map((decision) => decision.embed);
+        },
+        timings,
+      );
+      faces.forEach((face, i) => {
+        if (face.match) inputs[i].recognition = { personId: face.match.personId, name: face.match.name, similarity: face.match.similarity };
+      });
+      const update = this.tracker.update(frame.index, inputs);
       this.typicalRecognitionMs = 0.8 * this.typicalRecognitionMs + 0.2 * (performance.now() - started);
       this.stats.recognitionsRun++;
-      return { frameIndex: frame.index, capturedAt: frame.capturedAt, recognizedAt: Date.now(), ...timings, faces };
+      this.stats.facesEmbedded += faces.filter((face) => face.match).length;
+      this.stats.facesDetected += faces.length;
+      const views = new Map(update.tracks.map((view) => [view.trackId, view]));
+      return {
+        frameIndex: frame.index,
+        capturedAt: frame.capturedAt,
+        recognizedAt: Date.now(),
+        ...timings,
+        faces: faces.map((face, i) => this.present(views.get(update.trackIds[i])!, face)),
+      };
     } catch (err) {
-      // One bad frame or a worker restart must not end the stream.
+      // One bad frame or a busy engine must not end the stream; the tracks coast meanwhile.
       this.stats.recognitionsFailed++;
-      this.settle(frame.index);
       this.logger.warn(`recognition failed on frame ${frame.index}: ${err instanceof Error ? err.message : err}`);
       return null;
+    } finally {
+      this.settle(frame.index);
     }
   }
 
   private async annotate(frame: Frame): Promise<AnnotatedFrame | null> {
-    const overlay = await this.overlayFor(frame);
-    const fresh = frame.capturedAt - overlay.capturedAt <= this.options.overlayMaxAgeMs;
-    const faces = fresh ? overlay.faces : [];
+    await this.ownRecognition(frame);
+    // A track the last detection missed is kept (it may be found again under the same
+    // identity) but not drawn: a box where no face was found is worse than a brief gap.
+    const faces = this.tracker
+      .boxesAt(frame.index)
+      .filter((view) => !view.lost)
+      .map((view) => this.present(view));
     const items: OverlayItem[] = faces.map((face) => ({
       box: face.box,
       label: faceLabel(face.name, face.confidence),
@@ -170,7 +197,6 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
         position: frame.position,
         capturedAt: frame.capturedAt,
         encodedAt: performance.timeOrigin + performance.now(),
-        overlayFrameIndex: fresh ? overlay.frameIndex : -1,
         faces,
         jpeg,
         drawMs,
@@ -183,12 +209,31 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /**
+   * A tracked face as viewers see it. Names come from the gallery at this moment, so a rename
+   * shows at once and a deleted person is Unknown at once, whatever the track's past votes.
+   */
+  private present(view: TrackView, detected?: DetectedFace): RecognizedFace {
+    const name = view.personId === null ? undefined : this.recognition.nameOf(view.personId);
+    const known = name !== undefined;
+    return {
+      trackId: view.trackId,
+      box: view.box,
+      landmarks: detected?.landmarks ?? [],
+      score: detected?.score ?? 0,
+      personId: known ? view.personId : null,
+      name: known ? name : UNKNOWN,
+      similarity: view.similarity,
+      confidence: known || view.personId === null ? view.confidence : 0,
+    };
+  }
+
   private settle(frameIndex: number): void {
     if (frameIndex > this.settledThrough$.value) this.settledThrough$.next(frameIndex);
   }
 
-  /** The faces to draw on `frame`: its own recognition if it was chosen (bounded wait), else the newest. */
-  private async overlayFor(frame: Frame): Promise<OverlayState> {
+  /** A frame chosen for recognition waits for it (bounded), so its boxes are its own. */
+  private async ownRecognition(frame: Frame): Promise<void> {
     const chosen = isEveryNth(this.options.recognizeEveryN)(frame);
     const worthWaiting = this.typicalRecognitionMs <= this.options.overlayWaitMs;
     if (chosen && worthWaiting && this.settledThrough$.value < frame.index) {
@@ -199,6 +244,5 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
         ),
       );
     }
-    return this.overlay$.value;
   }
 }

@@ -19,8 +19,6 @@ export interface AnnotatedFrame {
   position: number;
   capturedAt: number;
   encodedAt: number;
-  /** Frame the drawn boxes come from (-1: none yet). */
-  overlayFrameIndex: number;
   faces: RecognizedFace[];
   jpeg: Buffer;
   drawMs: number;
@@ -31,6 +29,9 @@ export interface StreamStats {
   framesIn: number;
   framesOut: number;
   recognitionsRun: number;
+  facesDetected: number;
+  /** Faces embedded: the tracker skips faces whose identity is settled and fresh. */
+  facesEmbedded: number;
   recognitionsFailed: number;
   /** Frames chosen for recognition but replaced by a newer one while inference was busy. */
   recognitionDropped: number;

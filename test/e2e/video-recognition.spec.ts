@@ -49,6 +49,18 @@ describe('the real pipeline over the labelled video (npm run bench, default engi
     expect(report.runs[0].accuracy.allFrames.wrongName).toBe(0);
   });
 
+  it('with tracking, names the faces on every output frame and embeds far fewer faces than it detects', () => {
+    const run = report.runs[0];
+    const all = run.accuracy.allFrames;
+    expect(all.truthFaces).toBe(400);
+    expect(all.accuracy).toBeGreaterThanOrEqual(0.97);
+    // A face leaving can leave its box on at most the one undetected frame that follows.
+    expect(all.emptyFramesWithBoxes).toBeLessThanOrEqual(2);
+    expect(all.falsePositives).toBeLessThanOrEqual(6);
+    expect(run.facesDetected).toBeGreaterThanOrEqual(190);
+    expect(run.facesEmbedded).toBeLessThan(run.facesDetected / 2);
+  });
+
   it('shows Tony_Blair, who is not enrolled, as Unknown', () => {
     let seen = 0;
     for (const frame of truth.frames) {

@@ -7,13 +7,15 @@ import { WorkerCallError } from '../../common/worker-rpc';
 import { createEngine } from '../engines/create-engine';
 import type { FaceEngine } from '../engines/face-engine';
 import type { BgrImage, Box, DetectedFace, EmbeddedFace } from '../face.types';
-import type { EngineApi, EngineInfo, FrameAnalysis, InferenceOptions } from './inference.protocol';
+import type { EngineApi, EngineInfo, FaceEmbeddings, FrameAnalysis, FrameDetection, InferenceOptions } from './inference.protocol';
 
 /** Photos with a longer side than this are downscaled for detection only (faces are embedded at full resolution). */
 const PHOTO_DETECTION_MAX_SIDE = 1600;
 
 let engine: FaceEngine | undefined;
 let settings: InferenceOptions | undefined;
+/** The frame of the last detectFrame call, for embedFaces. */
+let lastFrame: { key: number; image: BgrImage } | undefined;
 
 async function init(options: InferenceOptions): Promise<EngineInfo> {
   // Another app instance in this process (tests) asking for the same engine: keep it.
@@ -52,6 +54,22 @@ async function analyzeFrame(image: BgrImage): Promise<FrameAnalysis> {
   return { faces, detectMs: detectedAt - started, embedMs: performance.now() - detectedAt };
 }
 
+async function detectFrame(frameKey: number, image: BgrImage): Promise<FrameDetection> {
+  const [e, options] = ready();
+  const started = performance.now();
+  lastFrame = { key: frameKey, image };
+  const faces = await e.detect(image, { maxInputWidth: options.detectionWidth, minScore: options.minScore });
+  return { faces, detectMs: performance.now() - started };
+}
+
+async function embedFaces(frameKey: number, faces: DetectedFace[]): Promise<FaceEmbeddings> {
+  const [e] = ready();
+  if (lastFrame?.key !== frameKey) throw new WorkerCallError(`frame ${frameKey} is no longer held for embedding`, 'FRAME_GONE');
+  const started = performance.now();
+  const embeddings = faces.length ? await e.embed(lastFrame.image, faces) : [];
+  return { embeddings, embedMs: performance.now() - started };
+}
+
 /** A still photo: detection at (nearly) full resolution, every face embedded, largest first. */
 async function analyzeImage(image: BgrImage): Promise<EmbeddedFace[]> {
   const [e, options] = ready();
@@ -75,4 +93,4 @@ function area(box: Box): number {
   return box.width * box.height;
 }
 
-export const engineHandlers: EngineApi = { init, analyzeFrame, analyzeImage };
+export const engineHandlers: EngineApi = { init, analyzeFrame, detectFrame, embedFaces, analyzeImage };

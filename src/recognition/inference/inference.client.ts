@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { startWorker, WorkerRpcClient } from '../../common/worker-rpc';
 import { VisionThread } from '../../vision/vision-thread';
-import type { BgrImage } from '../face.types';
-import type { EngineApi, EngineInfo, FrameAnalysis, InferenceOptions, PhotoAnalysis } from './inference.protocol';
+import type { BgrImage, DetectedFace } from '../face.types';
+import type { EngineApi, EngineInfo, FaceEmbeddings, FrameAnalysis, FrameDetection, InferenceOptions, PhotoAnalysis } from './inference.protocol';
 
 const ENGINE_WORKER_MODULE = resolve(__dirname, 'engine.worker');
 
@@ -43,6 +43,14 @@ export class InferenceClient {
 
   analyzeFrame(image: BgrImage): Promise<FrameAnalysis> {
     return this.host.call('analyzeFrame', [image]);
+  }
+
+  detectFrame(frameKey: number, image: BgrImage): Promise<FrameDetection> {
+    return this.host.call('detectFrame', [frameKey, image]);
+  }
+
+  embedFaces(frameKey: number, faces: DetectedFace[]): Promise<FaceEmbeddings> {
+    return this.host.call('embedFaces', [frameKey, faces]);
   }
 
   /** Decodes an uploaded photo, finds and embeds every face, and crops a thumbnail of each. */

@@ -1,4 +1,4 @@
-import type { BgrImage, Box, EmbeddedFace, EngineName } from '../face.types';
+import type { BgrImage, Box, DetectedFace, EmbeddedFace, EngineName } from '../face.types';
 
 /** Settings the inference worker starts with. */
 export interface InferenceOptions {
@@ -37,11 +37,29 @@ export interface PhotoAnalysis {
 /** Error codes the worker raises for photos (WorkerCallError.code). */
 export const PHOTO_UNDECODABLE = 'PHOTO_UNDECODABLE';
 
+export interface FrameDetection {
+  faces: DetectedFace[];
+  detectMs: number;
+}
+
+export interface FaceEmbeddings {
+  embeddings: Float32Array[];
+  embedMs: number;
+}
+
 /** The engine's calls, served by whichever thread hosts the engine (see engine.handlers.ts). */
 export interface EngineApi {
   [method: string]: (...args: any[]) => unknown;
   init(options: InferenceOptions): Promise<EngineInfo>;
+  /** Detect and embed every face. */
   analyzeFrame(image: BgrImage): Promise<FrameAnalysis>;
+  /**
+   * Detection only; the engine keeps this frame (one at a time) so that embedFaces can embed
+   * just the faces the caller still needs without sending the pixels again.
+   */
+  detectFrame(frameKey: number, image: BgrImage): Promise<FrameDetection>;
+  /** Embeds the given faces of the frame last passed to detectFrame under `frameKey`. */
+  embedFaces(frameKey: number, faces: DetectedFace[]): Promise<FaceEmbeddings>;
   /** A still photo at (nearly) full resolution, faces largest first. */
   analyzeImage(image: BgrImage): Promise<EmbeddedFace[]>;
 }
