@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages: OpenCV for the capture/drawing/detection binding.
-SYSTEM_PACKAGES=(libopencv-dev)
+# System packages: OpenCV for the capture/drawing/detection binding; ffmpeg to build test clips.
+SYSTEM_PACKAGES=(libopencv-dev ffmpeg)
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -9,7 +9,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunResult } from './bench-run';
+import { benchGalleryMatch } from './gallery-bench';
+import type { Summary } from './stats';
 import { GroundTruth, PredictedFace, scorePredictions, Score } from './scoring';
+import { BucketRate, makeSmallFacesClip, sizeBucketRates } from './small-faces-clip';
 
 const HELP = `Usage: npm run bench -- [options]
   --video FILE          video to run (default: the demo video)
@@ -19,12 +22,24 @@ const HELP = `Usage: npm run bench -- [options]
   --mode fast|paced|both  (default both)
   --engine NAME         yunet-edgeface (default) or human
   --every N             recognise every Nth frame (default 2)
-  --json                print the results as JSON`;
+  --gallery N           also time matching one face against N enrolled people (default 100000, 0 = skip)
+  --json                print the results as JSON
+  --make-small-faces-clip DIR  write the small-faces test clip (the labelled recording shrunk to half
+                        and padded to 1280x720, faces ~32-77 px) and its ground truth into DIR, then exit`;
 
 interface Report {
   machine: { cores: number; loadAvg1m: number; node: string };
   video: string;
-  runs: Array<Omit<RunResult, 'predictions'> & { accuracy?: { allFrames: Score; recognisedFrames: Score } }>;
+  /** Naming one face against `galleryPeople` enrolled people (512-d, one sample each). */
+  galleryMatchMs?: Summary;
+  galleryPeople?: number;
+  runs: Array<
+    Omit<RunResult, 'predictions'> & {
+      accuracy?: { allFrames: Score; recognisedFrames: Score };
+      /** Per face-size bucket (face_box height), when the ground truth has face boxes. */
+      sizeBuckets?: { allFrames: BucketRate[]; recognisedFrames: BucketRate[] };
+    }
+  >;
 }
 
 function runMode(mode: 'fast' | 'paced', options: Record<string, string>): Promise<RunResult> {
@@ -62,6 +77,13 @@ function accuracyOf(truth: GroundTruth, run: RunResult, every: number) {
   return { allFrames: scorePredictions(truth, predictions), recognisedFrames: scorePredictions(truth, predictions, recognisedFrames) };
 }
 
+function sizeBucketsOf(truth: GroundTruth, run: RunResult, every: number) {
+  const predictions = new Map<number, PredictedFace[]>(run.predictions.map((p) => [p.frame, p.faces]));
+  const recognisedFrames = truth.frames.map((f) => f.frame).filter((f) => f % every === 0);
+  const withBoxes = truth as Parameters<typeof sizeBucketRates>[0];
+  return { allFrames: sizeBucketRates(withBoxes, predictions), recognisedFrames: sizeBucketRates(withBoxes, predictions, undefined, recognisedFrames) };
+}
+
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
 const pct = (n: number) => `${(n * 100).toFixed(1)} %`;
 
@@ -83,6 +105,12 @@ function printRun(run: Report['runs'][number]): void {
       );
     }
   }
+  if (run.sizeBuckets) {
+    for (const [label, rates] of Object.entries(run.sizeBuckets)) {
+      const cells = rates.filter((r) => r.faces > 0).map((r) => `${r.bucket[0]}-${r.bucket[1]} px ${r.detected}/${r.faces} found, ${r.named} named, ${r.wrong} wrong`);
+      console.log(`face sizes (${label}): ${cells.join('; ')}`);
+    }
+  }
 }
 
 async function main(): Promise<void> {
@@ -95,11 +123,18 @@ async function main(): Promise<void> {
       mode: { type: 'string', default: 'both' },
       engine: { type: 'string', default: 'yunet-edgeface' },
       every: { type: 'string', default: '2' },
+      gallery: { type: 'string', default: '100000' },
       json: { type: 'boolean', default: false },
+      'make-small-faces-clip': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return console.log(HELP);
+  if (values['make-small-faces-clip']) {
+    const testdata = resolve(__dirname, '..', '..', '..', 'shared', 'testdata', 'video');
+    const made = await makeSmallFacesClip(join(testdata, 'synth_720p.mp4'), join(testdata, 'synth_720p.ground_truth.json'), resolve(values['make-small-faces-clip']));
+    return console.log(`${made.video}\n${made.truth}`);
+  }
   const options = { video: resolve(values.video!), faces: resolve(values.faces!), engine: values.engine!, every: values.every! };
   const modes: Array<'fast' | 'paced'> = values.mode === 'both' ? ['fast', 'paced'] : [values.mode as 'fast' | 'paced'];
   const truth = values['ground-truth'] ? (JSON.parse(readFileSync(values['ground-truth'], 'utf8')) as GroundTruth) : undefined;
@@ -113,9 +148,16 @@ async function main(): Promise<void> {
   for (const mode of modes) {
     const run = await runMode(mode, options);
     const { predictions: _predictions, ...summary } = run;
-    report.runs.push({ ...summary, accuracy: truth ? accuracyOf(truth, run, Number(options.every)) : undefined });
+    const hasFaceBoxes = truth?.frames.some((f) => f.faces.some((face) => 'face_box' in face));
+    report.runs.push({
+      ...summary,
+      accuracy: truth ? accuracyOf(truth, run, Number(options.every)) : undefined,
+      sizeBuckets: truth && hasFaceBoxes ? sizeBucketsOf(truth, run, Number(options.every)) : undefined,
+    });
     if (mode === 'paced' || !predictionsRun) predictionsRun = run;
   }
+  const galleryPeople = Number(values.gallery);
+  if (galleryPeople > 0) Object.assign(report, { galleryPeople, galleryMatchMs: benchGalleryMatch(galleryPeople) });
   if (values.predictions && predictionsRun) {
     writeFileSync(values.predictions, predictionsRun.predictions.map((p) => JSON.stringify(p)).join('\n') + '\n');
   }
@@ -126,6 +168,10 @@ async function main(): Promise<void> {
   console.log(`machine: ${report.machine.cores} cores, load average ${report.machine.loadAvg1m.toFixed(2)} at start, node ${report.machine.node}`);
   console.log(`video: ${report.video}`);
   for (const run of report.runs) printRun(run);
+  if (report.galleryMatchMs) {
+    const g = report.galleryMatchMs;
+    console.log(`\ngallery match, one face against ${galleryPeople} people: median ${ms(g.median)} ms, p95 ${ms(g.p95)} ms`);
+  }
   if (values.predictions) console.log(`\npredictions (${predictionsRun?.mode} run) written to ${values.predictions}`);
 }
 

@@ -80,3 +80,33 @@ describe('confidence', () => {
     expect(unknownConfidence(0.4, 0.4)).toBe(50);
   });
 });
+
+describe('Gallery.topPeople against a brute-force reference', () => {
+  it('ranks people by their best sample, for many random galleries and k', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
+    for (let round = 0; round < 50; round++) {
+      const dim = 8;
+      const g = new Gallery(dim, 4);
+      const samples: Array<{ personId: number; embedding: Float32Array }> = [];
+      for (let s = 0; s < 40; s++) {
+        const embedding = l2Normalize(Float32Array.from({ length: dim }, random));
+        const personId = 1 + Math.floor((random() + 0.5) * 12);
+        samples.push({ personId, embedding });
+        g.add({ sampleId: s + 1, personId, embedding });
+      }
+      const q = l2Normalize(Float32Array.from({ length: dim }, random));
+      const bestOf = new Map<number, number>();
+      for (const s of samples) {
+        const sim = s.embedding.reduce((acc, v, i) => acc + v * q[i], 0);
+        bestOf.set(s.personId, Math.max(bestOf.get(s.personId) ?? -Infinity, sim));
+      }
+      const reference = [...bestOf].sort((a, b) => b[1] - a[1]);
+      for (const k of [1, 2, 3, 5]) {
+        const got = g.topPeople(q, k);
+        expect(got.map((p) => p.personId)).toEqual(reference.slice(0, k).map(([id]) => id));
+        got.forEach((p, i) => expect(p.similarity).toBeCloseTo(reference[i][1], 5));
+      }
+    }
+  });
+});

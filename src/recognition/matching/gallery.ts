@@ -100,19 +100,28 @@ export class Gallery {
     return best;
   }
 
-  /** Each person's best similarity, best person first (at most `k` people). */
+  /**
+   * The `k` most similar people (each by their best sample), best first. One pass, no
+   * allocation per row: a row only costs more than its dot product when it beats the k-th.
+   */
   topPeople(query: Float32Array, k: number): Array<{ personId: number; similarity: number }> {
-    const bestOfPerson = new Map<number, number>();
+    const best: Array<{ personId: number; similarity: number }> = [];
     for (let row = 0; row < this.count; row++) {
       const similarity = dot(query, this.vectors, row * this.dimension);
-      const person = this.personIds[row];
-      const previous = bestOfPerson.get(person);
-      if (previous === undefined || similarity > previous) bestOfPerson.set(person, similarity);
+      if (best.length === k && similarity <= best[k - 1].similarity) continue;
+      const personId = this.personIds[row];
+      const listed = best.findIndex((entry) => entry.personId === personId);
+      if (listed >= 0) {
+        if (similarity <= best[listed].similarity) continue;
+        best.splice(listed, 1);
+      } else if (best.length === k) {
+        best.pop();
+      }
+      let at = best.length;
+      while (at > 0 && best[at - 1].similarity < similarity) at--;
+      best.splice(at, 0, { personId, similarity });
     }
-    return [...bestOfPerson.entries()]
-      .map(([personId, similarity]) => ({ personId, similarity }))
-      .sort((a, b) => b.similarity - a.similarity)
-      .slice(0, k);
+    return best;
   }
 
   private ensureCapacity(rows: number): void {
