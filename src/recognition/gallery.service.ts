@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Observable, Subject } from 'rxjs';
 import { Gallery } from './matching/gallery';
 import { matchFace, MatchPolicy, MatchResult } from './matching/matcher';
 
@@ -15,6 +16,9 @@ export interface EnrolledSample {
 export class GalleryService {
   private gallery?: Gallery;
   private readonly names = new Map<number, string>();
+  private readonly changesSubject = new Subject<void>();
+  /** Emits after every change of who is enrolled or of their samples (not on rename). */
+  readonly changes$: Observable<void> = this.changesSubject.asObservable();
 
   /** Sets the embedding size of the running engine; drops anything held before. */
   reset(dimension: number): void {
@@ -33,15 +37,18 @@ export class GalleryService {
   setPerson(personId: number, name: string, samples: EnrolledSample[] = []): void {
     this.names.set(personId, name);
     for (const sample of samples) this.requireGallery().add({ ...sample, personId });
+    if (samples.length > 0) this.changesSubject.next();
   }
 
   removePerson(personId: number): void {
     this.names.delete(personId);
     this.gallery?.removePerson(personId);
+    this.changesSubject.next();
   }
 
   removeSample(sampleId: number): void {
     this.gallery?.removeSample(sampleId);
+    this.changesSubject.next();
   }
 
   nameOf(personId: number): string | undefined {

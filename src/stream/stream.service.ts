@@ -5,6 +5,7 @@ import { UNKNOWN } from '../recognition/matching/matcher';
 import { FaceTracker, isPoorView, TrackInput, TrackView } from '../tracking';
 import { CameraService } from '../camera/camera.service';
 import type { Frame } from '../camera/frame';
+import { GalleryService } from '../recognition/gallery.service';
 import { RecognitionService, RecognitionTimings, RecognizedFace } from '../recognition/recognition.service';
 import { boundedConcatMap, isEveryNth, latestWins } from './backpressure';
 import { faceLabel, OverlayItem } from './overlay';
@@ -64,6 +65,7 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly camera: CameraService,
     private readonly recognition: RecognitionService,
+    private readonly gallery: GalleryService,
     private readonly renderer: RenderClient,
     @Inject(STREAM_OPTIONS) private readonly options: StreamOptions,
   ) {
@@ -90,6 +92,7 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Connects a frame source; exposed so the benchmark can drive the same pipeline. */
   start(source$: Observable<Frame>): void {
     const frames$ = source$.pipe(share());
+    this.subscriptions.push(this.gallery.changes$.subscribe(() => this.tracker.forgetIdentities()));
     // Recognition subscribes first, so a chosen frame is in flight before its render asks for it.
     this.subscriptions.push(
       frames$

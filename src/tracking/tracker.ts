@@ -107,6 +107,15 @@ export class FaceTracker {
   }
 
   /**
+   * The people library changed (someone enrolled, deleted, given another photo): every track
+   * keeps its box but decides who it is again from its next views, so a person enrolled while
+   * on camera is named at the next recognition instead of after their old votes age out.
+   */
+  forgetIdentities(): void {
+    for (const track of this.tracks) track.identity = new IdentityVote(this.options);
+  }
+
+  /**
    * Which detections of `frameIndex` need an embedding. Read-only: call it between detection and
    * embedding, then pass the same detections (with the recognitions obtained) to update().
    */
