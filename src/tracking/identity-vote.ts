@@ -1,5 +1,6 @@
 import { matchConfidence, unknownConfidence } from '../recognition/matching/confidence';
 import { UNKNOWN } from '../recognition/matching/matcher';
+import type { TrackerOptions } from './options';
 
 /** One recognition of a tracked face: the matcher's decision (a RecognizedFace or MatchResult fits). */
 export interface Recognition {
@@ -29,16 +30,11 @@ export interface IdentityDecision {
   stable: boolean;
 }
 
-export interface VoteOptions {
-  matchThreshold: number;
-  voteWindow: number;
-  nameAt: number;
-  keepAt: number;
-  stableAt: number;
-  minStableVotes: number;
-  switchStreak: number;
-  strongVote: number;
-}
+/** The tracker options the vote reads (documented in options.ts). */
+export type VoteOptions = Pick<
+  TrackerOptions,
+  'matchThreshold' | 'voteWindow' | 'nameAt' | 'keepAt' | 'stableAt' | 'minStableVotes' | 'switchStreak' | 'strongVote'
+>;
 
 interface Vote extends Recognition {
   at: number;

@@ -1,16 +1,9 @@
-import type { Box, Point } from '../../src/recognition/face.types';
+import { landmarksOf } from '../support/tracking-fixtures';
 import { FaceTracker, Recognition, TrackInput } from '../../src/tracking';
 
 const STRANGER: Recognition = { personId: null, name: 'Unknown', similarity: 0.12 };
 const TONY: Recognition = { personId: 7, name: 'Tony', similarity: 0.61 };
 
-const landmarksOf = (b: Box): Point[] => [
-  [b.x + 0.3 * b.width, b.y + 0.4 * b.height],
-  [b.x + 0.7 * b.width, b.y + 0.4 * b.height],
-  [b.x + 0.5 * b.width, b.y + 0.6 * b.height],
-  [b.x + 0.35 * b.width, b.y + 0.8 * b.height],
-  [b.x + 0.65 * b.width, b.y + 0.8 * b.height],
-];
 const face = (frame: number, recognition?: Recognition): TrackInput => {
   const box = { x: 100 + frame, y: 100, width: 120, height: 140 };
   return { box, landmarks: landmarksOf(box), score: 0.9, recognition };

@@ -1,4 +1,5 @@
 import type { Box } from '../../src/recognition/face.types';
+import { noise } from '../support/tracking-fixtures';
 import { BoxMotion } from '../../src/tracking/motion';
 
 const err = (a: Box, b: Box) =>
@@ -7,17 +8,6 @@ const err = (a: Box, b: Box) =>
 const meanErr = (a: Box, b: Box) =>
   (Math.abs(a.x - b.x) + Math.abs(a.y - b.y) + Math.abs(a.width - b.width) + Math.abs(a.height - b.height)) / 4;
 
-/** Deterministic uniform noise in [-1, 1) (mulberry32). */
-function noise(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
 
 describe('BoxMotion', () => {
   // Moves 6 px right, 2 px up and grows 0.5 px per frame.

@@ -1,4 +1,5 @@
 import type { Box, Point } from '../../src/recognition/face.types';
+import { landmarksOf, noise } from '../support/tracking-fixtures';
 import {
   DEFAULT_TRACKER_OPTIONS,
   EmbeddingDecision,
@@ -16,29 +17,10 @@ const GRACE: Recognition = { personId: 2, name: 'Grace', similarity: 0.58 };
 const LINUS: Recognition = { personId: 3, name: 'Linus', similarity: 0.66 };
 const STRANGER: Recognition = { personId: null, name: 'Unknown', similarity: 0.12 };
 
-/** Deterministic uniform noise in [-1, 1) (mulberry32). */
-function noise(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
 
 const boxErr = (a: Box, b: Box) =>
   Math.max(Math.abs(a.x - b.x), Math.abs(a.y - b.y), Math.abs(a.width - b.width), Math.abs(a.height - b.height));
 
-/** Frontal five-point landmarks inside a box. */
-const landmarksOf = (b: Box): Point[] => [
-  [b.x + 0.3 * b.width, b.y + 0.4 * b.height],
-  [b.x + 0.7 * b.width, b.y + 0.4 * b.height],
-  [b.x + 0.5 * b.width, b.y + 0.6 * b.height],
-  [b.x + 0.35 * b.width, b.y + 0.8 * b.height],
-  [b.x + 0.65 * b.width, b.y + 0.8 * b.height],
-];
 
 /** A face in a synthetic video. */
 interface SimFace {
