@@ -107,7 +107,7 @@ function printRun(run: Report['runs'][number]): void {
   }
   if (run.sizeBuckets) {
     for (const [label, rates] of Object.entries(run.sizeBuckets)) {
-      const cells = rates.filter((r) => r.faces > 0).map((r) => `${r.bucket[0]}-${r.bucket[1]} px ${r.detected}/${r.faces} found, ${r.named} named, ${r.wrong} wrong`);
+      const cells = rates.filter((r) => r.faces > 0).map((r) => `${r.bucket[0]}-${r.bucket[1]} px ${r.detected}/${r.faces} found, ${r.named} named, ${r.unknown} unknown, ${r.wrong} wrong`);
       console.log(`face sizes (${label}): ${cells.join('; ')}`);
     }
   }

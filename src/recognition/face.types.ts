@@ -35,3 +35,7 @@ export interface BgrImage {
 
 export const ENGINE_NAMES = ['yunet-edgeface', 'human'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
+
+/** Extra full-resolution detection for small faces (SMALL_FACE_PASS; see the YuNet engine). */
+export const SMALL_FACE_PASSES = ['off', 'regions', 'tiles'] as const;
+export type SmallFacePass = (typeof SMALL_FACE_PASSES)[number];

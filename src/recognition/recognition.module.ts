@@ -19,6 +19,7 @@ import type { MatchPolicy } from './matching/matcher';
           modelsDir: resolve(config.get('MODELS_DIR', { infer: true })),
           detectionWidth: config.get('DETECTION_WIDTH', { infer: true }),
           minScore: config.get('DETECTION_MIN_SCORE', { infer: true }),
+          smallFacePass: config.get('SMALL_FACE_PASS', { infer: true }),
         }),
     },
     {

@@ -1,16 +1,35 @@
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { cv, Mat } from '../../common/opencv';
-import type { BgrImage, DetectedFace } from '../face.types';
+import type { BgrImage, DetectedFace, SmallFacePass } from '../face.types';
 import { l2Normalize } from '../matching/similarity';
 import { ALIGNED_SIZE, alignmentMatrix } from './alignment';
 import type { FaceEngine } from './face-engine';
+import { DEFAULT_SMALL_FACE_PASS, mergePasses, offsetFace, planSmallFacePasses, type Region } from './detection-tiles';
 import { decodeYunet, padToMultiple, unscaleFace, YUNET_OUTPUT_NAMES, YUNET_STRIDES, type YunetLevel } from './yunet-decoder';
 
 export const YUNET_MODEL_FILE = 'face_detection_yunet_2023mar.onnx';
 export const EDGEFACE_MODEL_FILE = 'edgeface_xs.onnx';
 const EMBEDDING_SIZE = 512;
 const PLANE = ALIGNED_SIZE * ALIGNED_SIZE;
+/** Faces at least this tall in YuNet's input are found reliably by the downscaled pass alone. */
+const RELIABLE_FACE_PX = 32;
+/** Weak candidates of the downscaled pass scoring at least this are checked at full resolution. */
+const PROPOSAL_MIN_SCORE = 0.45;
+
+export interface YunetEngineSettings {
+  /**
+   * When frames are downscaled for detection, also run YuNet at full resolution around the
+   * small faces of the previous frame and around the downscaled pass's small weak candidates
+   * ('regions'), plus on one rotating tile every other frame ('tiles'); see detection-tiles.ts.
+   */
+  smallFacePass?: SmallFacePass;
+  /**
+   * The detection width video frames are detected at: the pass runs for those calls only, not for
+   * still photos (they are detected at up to 1600 px and need no help, and their face lists stay as they were).
+   */
+  videoDetectionWidth?: number;
+}
 
 /**
  * YuNet 2023mar (OpenCV DNN) finds faces and their 5 landmarks; each face is aligned onto
@@ -21,12 +40,17 @@ export class YunetEdgefaceEngine implements FaceEngine {
   readonly modelId = 'yunet-2023mar+edgeface-xs';
   readonly embeddingSize = EMBEDDING_SIZE;
 
+  /** Small-face pass state: the last frame's faces (for frames of that size) and a tile counter. */
+  private lastFaces: { width: number; height: number; boxes: DetectedFace['box'][] } | undefined;
+  private tileCounter = 0;
+
   private constructor(
     private readonly detector: ReturnType<typeof cv.readNetFromONNX>,
     private readonly embedder: ort.InferenceSession,
+    private readonly settings: YunetEngineSettings,
   ) {}
 
-  static async load(modelsDir: string): Promise<YunetEdgefaceEngine> {
+  static async load(modelsDir: string, settings: YunetEngineSettings = {}): Promise<YunetEdgefaceEngine> {
     const detector = cv.readNetFromONNX(join(modelsDir, YUNET_MODEL_FILE));
     // onnxruntime on one thread: its default threading fought OpenCV for the 2 cores (~7 ms
     // per face instead of ~3). OpenCV keeps its default: YuNet at 640 px took 10 ms with it, 14 ms with 1 thread.
@@ -36,18 +60,58 @@ export class YunetEdgefaceEngine implements FaceEngine {
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
     });
-    return new YunetEdgefaceEngine(detector, embedder);
+    return new YunetEdgefaceEngine(detector, embedder, settings);
   }
 
   async detect(image: BgrImage, options: { maxInputWidth: number; minScore: number }): Promise<DetectedFace[]> {
     const scale = options.maxInputWidth > 0 && image.width > options.maxInputWidth ? options.maxInputWidth / image.width : 1;
-    const width = Math.max(1, Math.round(image.width * scale));
-    const height = Math.max(1, Math.round(image.height * scale));
+    const source = bgrToMat(image);
+    try {
+      const frame = { x: 0, y: 0, width: image.width, height: image.height };
+      const mode = this.settings.smallFacePass ?? 'off';
+      const videoFrame = this.settings.videoDetectionWidth === undefined || options.maxInputWidth === this.settings.videoDetectionWidth;
+      if (mode === 'off' || scale === 1 || !videoFrame) return this.detectIn(source, frame, scale, options.minScore);
+      const candidates = this.detectIn(source, frame, scale, Math.min(options.minScore, PROPOSAL_MIN_SCORE));
+      const whole = candidates.filter((f) => f.score >= options.minScore);
+      const proposals = candidates.filter((f) => f.score < options.minScore).map((f) => f.box);
+      return this.withSmallFacePasses(source, whole, proposals, mode, scale, options.minScore);
+    } finally {
+      source.release();
+    }
+  }
+
+  /** Adds the full-resolution passes around last frame's small faces and on this frame's tile. */
+  private withSmallFacePasses(
+    source: Mat,
+    whole: DetectedFace[],
+    proposals: DetectedFace['box'][],
+    mode: SmallFacePass,
+    scale: number,
+    minScore: number,
+  ): DetectedFace[] {
+    const { cols: width, rows: height } = source;
+    const previous = this.lastFaces && this.lastFaces.width === width && this.lastFaces.height === height ? this.lastFaces.boxes : [];
+    // Track a face with its own region while the downscaled pass sees it under RELIABLE_FACE_PX.
+    const smallFaceMaxPx = RELIABLE_FACE_PX / scale;
+    const tileOverlap = Math.round(smallFaceMaxPx * 1.2);
+    const tileEvery = mode === 'tiles' ? DEFAULT_SMALL_FACE_PASS.tileEvery : 0;
+    const plan = { ...DEFAULT_SMALL_FACE_PASS, smallFaceMaxPx, tileOverlap, tileEvery };
+    const regions = planSmallFacePasses(width, height, previous, this.tileCounter++, plan, proposals);
+    const passes = regions.map((region) => ({ region, faces: this.detectIn(source, region, 1, minScore) }));
+    const faces = mergePasses(whole, passes, width, height);
+    this.lastFaces = { width, height, boxes: faces.map((f) => f.box) };
+    return faces;
+  }
+
+  /** YuNet on one region of the image scaled by `scale`; faces in the image's coordinates. */
+  private detectIn(source: Mat, region: Region, scale: number, minScore: number): DetectedFace[] {
+    const width = Math.max(1, Math.round(region.width * scale));
+    const height = Math.max(1, Math.round(region.height * scale));
     const paddedWidth = padToMultiple(width);
     const paddedHeight = padToMultiple(height);
-    const levels = this.runDetector(image, width, height, paddedWidth, paddedHeight);
-    const faces = decodeYunet(levels, paddedWidth, paddedHeight, { minScore: options.minScore });
-    return faces.map((f) => unscaleFace(f, width / image.width, height / image.height));
+    const levels = this.runDetector(source, region, width, height, paddedWidth, paddedHeight);
+    const faces = decodeYunet(levels, paddedWidth, paddedHeight, { minScore });
+    return faces.map((f) => offsetFace(unscaleFace(f, width / region.width, height / region.height), region.x, region.y));
   }
 
   async embed(image: BgrImage, faces: DetectedFace[]): Promise<Float32Array[]> {
@@ -70,12 +134,13 @@ export class YunetEdgefaceEngine implements FaceEngine {
     await this.embedder.release();
   }
 
-  /** Resizes, pads and runs YuNet; returns its outputs as plain arrays. */
-  private runDetector(image: BgrImage, width: number, height: number, paddedWidth: number, paddedHeight: number): YunetLevel[] {
+  /** Crops, resizes, pads and runs YuNet; returns its outputs as plain arrays. */
+  private runDetector(image: Mat, region: Region, width: number, height: number, paddedWidth: number, paddedHeight: number): YunetLevel[] {
     const mats: Mat[] = [];
     try {
-      const source = track(mats, bgrToMat(image));
-      const resized = width === image.width && height === image.height ? source : track(mats, source.resize(height, width, 0, 0, cv.INTER_AREA));
+      const whole = region.x === 0 && region.y === 0 && region.width === image.cols && region.height === image.rows;
+      const source = whole ? image : track(mats, image.getRegion(new cv.Rect(region.x, region.y, region.width, region.height)));
+      const resized = width === region.width && height === region.height ? source : track(mats, source.resize(height, width, 0, 0, cv.INTER_AREA));
       const padded = track(mats, resized.copyMakeBorder(0, paddedHeight - height, 0, paddedWidth - width, cv.BORDER_CONSTANT, new cv.Vec3(0, 0, 0)));
       // YuNet wants BGR 0..255 as is: no scaling, no mean, and no R/B swap (the binding's default is to swap).
       const blob = track(mats, cv.blobFromImage(padded, 1, new cv.Size(paddedWidth, paddedHeight), new cv.Vec3(0, 0, 0), false, false));

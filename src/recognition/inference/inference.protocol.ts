@@ -1,4 +1,4 @@
-import type { BgrImage, Box, DetectedFace, EmbeddedFace, EngineName } from '../face.types';
+import type { BgrImage, Box, DetectedFace, EmbeddedFace, EngineName, SmallFacePass } from '../face.types';
 
 /** Settings the inference worker starts with. */
 export interface InferenceOptions {
@@ -7,6 +7,12 @@ export interface InferenceOptions {
   /** Frames wider than this are downscaled before detection (0 = never). */
   detectionWidth: number;
   minScore: number;
+  /**
+   * YuNet engine, when a frame is downscaled for detection (SMALL_FACE_PASS): 'regions' also
+   * detects at full resolution around last frame's small faces and the downscaled pass's small
+   * weak candidates; 'tiles' adds one rotating quarter of the frame every other frame. Default 'off'.
+   */
+  smallFacePass?: SmallFacePass;
 }
 
 export interface EngineInfo {
