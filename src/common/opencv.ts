@@ -18,12 +18,3 @@ try {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const cv: typeof import('@u4/opencv4nodejs').default = require('@u4/opencv4nodejs');
 export type Mat = import('@u4/opencv4nodejs').Mat;
-
-/** Runs `fn` with the given Mats and releases them afterwards, whatever happens. */
-export function withMats<T>(mats: Mat[], fn: () => T): T {
-  try {
-    return fn();
-  } finally {
-    for (const m of mats) m.release();
-  }
-}
