@@ -36,6 +36,8 @@ interface Report {
   runs: Array<
     Omit<RunResult, 'predictions'> & {
       accuracy?: { allFrames: Score; recognisedFrames: Score };
+      /** Ground-truth faces named right over all output frames, per CPU-second the run used. */
+      namedRightPerCpuSecond?: number;
       /** Per face-size bucket (face_box height), when the ground truth has face boxes. */
       sizeBuckets?: { allFrames: BucketRate[]; recognisedFrames: BucketRate[] };
     }
@@ -104,6 +106,7 @@ function printRun(run: Report['runs'][number]): void {
           `false boxes ${s.falsePositives}, empty frames with boxes ${s.emptyFramesWithBoxes}`,
       );
     }
+    console.log(`faces named right per CPU-second: ${run.namedRightPerCpuSecond?.toFixed(1)}`);
   }
   if (run.sizeBuckets) {
     for (const [label, rates] of Object.entries(run.sizeBuckets)) {
@@ -149,9 +152,11 @@ async function main(): Promise<void> {
     const run = await runMode(mode, options);
     const { predictions: _predictions, ...summary } = run;
     const hasFaceBoxes = truth?.frames.some((f) => f.faces.some((face) => 'face_box' in face));
+    const accuracy = truth ? accuracyOf(truth, run, Number(options.every)) : undefined;
     report.runs.push({
       ...summary,
-      accuracy: truth ? accuracyOf(truth, run, Number(options.every)) : undefined,
+      accuracy,
+      namedRightPerCpuSecond: accuracy ? accuracy.allFrames.correct / (run.cpuCores * run.wallSeconds) : undefined,
       sizeBuckets: truth && hasFaceBoxes ? sizeBucketsOf(truth, run, Number(options.every)) : undefined,
     });
     if (mode === 'paced' || !predictionsRun) predictionsRun = run;

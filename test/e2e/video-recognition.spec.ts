@@ -59,6 +59,8 @@ describe('the real pipeline over the labelled video (npm run bench, default engi
     expect(all.falsePositives).toBeLessThanOrEqual(6);
     expect(run.facesDetected).toBeGreaterThanOrEqual(190);
     expect(run.facesEmbedded).toBeLessThan(run.facesDetected / 2);
+    expect(run.namedRightPerCpuSecond).toBeCloseTo(all.correct / (run.cpuCores * run.wallSeconds), 6);
+    expect(run.namedRightPerCpuSecond).toBeGreaterThan(0);
   });
 
   it('shows Tony_Blair, who is not enrolled, as Unknown', () => {
