@@ -56,10 +56,6 @@ export class WorkerRpcClient<Api extends RpcApi> {
     });
   }
 
-  get inFlight(): number {
-    return this.pending.size;
-  }
-
   get alive(): boolean {
     return !this.exited;
   }

@@ -61,6 +61,8 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
   };
 
   private readonly tracker: FaceTracker;
+  /** Whether a frame goes to recognition (the prototype's "every other frame"). */
+  private readonly isChosen: (frame: Frame) => boolean;
 
   constructor(
     private readonly camera: CameraService,
@@ -70,6 +72,7 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(STREAM_OPTIONS) private readonly options: StreamOptions,
   ) {
     this.tracker = new FaceTracker({ matchThreshold: recognition.matchPolicy.threshold });
+    this.isChosen = isEveryNth(options.recognizeEveryN);
   }
 
   onApplicationBootstrap(): void {
@@ -97,7 +100,7 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
     this.subscriptions.push(
       frames$
         .pipe(
-          filter(isEveryNth(this.options.recognizeEveryN)),
+          filter(this.isChosen),
           latestWins(
             (frame) => this.recognize(frame),
             (dropped) => {
@@ -107,9 +110,7 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
           ),
         )
         .subscribe((event) => {
-          if (!event) return;
-          this.settle(event.frameIndex);
-          this.recognitionsSubject.next(event);
+          if (event) this.recognitionsSubject.next(event);
         }),
     );
     this.subscriptions.push(
@@ -237,9 +238,8 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** A frame chosen for recognition waits for it (bounded), so its boxes are its own. */
   private async ownRecognition(frame: Frame): Promise<void> {
-    const chosen = isEveryNth(this.options.recognizeEveryN)(frame);
     const worthWaiting = this.typicalRecognitionMs <= this.options.overlayWaitMs;
-    if (chosen && worthWaiting && this.settledThrough$.value < frame.index) {
+    if (this.isChosen(frame) && worthWaiting && this.settledThrough$.value < frame.index) {
       await firstValueFrom(
         this.settledThrough$.pipe(
           filter((settled) => settled >= frame.index),
