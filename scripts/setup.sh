@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages: OpenCV for the capture/drawing/detection binding; ffmpeg to build test clips.
-SYSTEM_PACKAGES=(libopencv-dev ffmpeg)
+# System packages: OpenCV for the capture/drawing/detection binding; ffmpeg to build test clips;
+# chromium for the web console tests (driven by playwright-core, never a downloaded browser).
+SYSTEM_PACKAGES=(libopencv-dev ffmpeg chromium)
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
