@@ -20,7 +20,8 @@ import { verifyPairsCommand } from './commands/verify-pairs';
 const ENVIRONMENT_HELP = `
 Configuration comes from the same environment variables as the server (see the README), e.g.
   RECOGNITION_ENGINE   yunet-edgeface (default) or human
-  MATCH_THRESHOLD      similarity needed to name a face (default: the engine's, 0.30 / 0.60)
+  MATCH_THRESHOLD      fixed similarity needed to name a face (default: follows the gallery's size)
+  MATCH_FALSE_NAME_RATE  share of strangers that may be named when the threshold follows the gallery (0.01)
   DATA_DIR             the people database and stored photos (default: data)
   MODELS_DIR           the ONNX models (default: the models folder next to the program)
 

@@ -50,9 +50,16 @@ export class AppConfig {
   @Type(() => Number) @IsInt() @Min(1) @Max(100)
   RECOGNIZE_EVERY_N_FRAMES = 2;
 
-  /** Cosine similarity needed to name a face; empty = the engine's measured default. */
+  /**
+   * Fixed cosine similarity needed to name a face. Empty (the default): the threshold follows
+   * the gallery's size so that strangers are named at most MATCH_FALSE_NAME_RATE of the time.
+   */
   @IsOptional() @Type(() => Number) @IsNumber() @Min(-1) @Max(1)
   MATCH_THRESHOLD?: number;
+
+  /** Share of stranger faces that may be given someone's name (when MATCH_THRESHOLD is empty). */
+  @Type(() => Number) @IsNumber() @Min(0.0001) @Max(0.5)
+  MATCH_FALSE_NAME_RATE = 0.01;
 
   /** Frames are downscaled to at most this width before detection (0 = full resolution). */
   @Type(() => Number) @IsInt() @Min(0) @Max(8192)

@@ -2,11 +2,11 @@ import { resolve } from 'node:path';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config';
-import { ENGINE_MATCH_DEFAULTS } from './engines/engine-defaults';
+import { matchRuleFor } from './engines/engine-defaults';
 import { GalleryService } from './gallery.service';
 import { InferenceClient } from './inference/inference.client';
-import { MATCH_POLICY, RecognitionService } from './recognition.service';
-import type { MatchPolicy } from './matching/matcher';
+import { MATCH_RULE, RecognitionService } from './recognition.service';
+import type { ThresholdRule } from './matching/open-set-threshold';
 
 @Module({
   providers: [
@@ -23,13 +23,14 @@ import type { MatchPolicy } from './matching/matcher';
         }),
     },
     {
-      provide: MATCH_POLICY,
+      provide: MATCH_RULE,
       inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>): MatchPolicy => {
-        const defaults = ENGINE_MATCH_DEFAULTS[config.get('RECOGNITION_ENGINE', { infer: true })];
-        const threshold = config.get('MATCH_THRESHOLD', { infer: true });
-        return { ...defaults, threshold: threshold ?? defaults.threshold };
-      },
+      useFactory: (config: ConfigService<AppConfig, true>): ThresholdRule =>
+        matchRuleFor(
+          config.get('RECOGNITION_ENGINE', { infer: true }),
+          config.get('MATCH_THRESHOLD', { infer: true }),
+          config.get('MATCH_FALSE_NAME_RATE', { infer: true }),
+        ),
     },
     GalleryService,
     RecognitionService,

@@ -5,8 +5,9 @@ import type { Box, DetectedFace, Point } from './face.types';
 import { InferenceClient } from './inference/inference.client';
 import type { EngineInfo, PhotoAnalysis } from './inference/inference.protocol';
 import type { MatchPolicy, MatchResult } from './matching/matcher';
+import { policyFor, type ThresholdRule } from './matching/open-set-threshold';
 
-export const MATCH_POLICY = Symbol('MATCH_POLICY');
+export const MATCH_RULE = Symbol('MATCH_RULE');
 
 /** A face on a frame with the decision about who it is. */
 export interface RecognizedFace {
@@ -47,15 +48,26 @@ export class RecognitionService implements OnModuleInit {
   constructor(
     private readonly inference: InferenceClient,
     private readonly gallery: GalleryService,
-    @Inject(MATCH_POLICY) readonly matchPolicy: MatchPolicy,
+    @Inject(MATCH_RULE) readonly matchRule: ThresholdRule,
   ) {}
+
+  /** The threshold and margin in force now: with the open-set rule they follow the gallery's size. */
+  get matchPolicy(): MatchPolicy {
+    return this.policyForGallery(this.gallery.size);
+  }
+
+  /** The policy for a gallery of `vectors` enrolled vectors (1 = comparing two photos). */
+  policyForGallery(vectors: number): MatchPolicy {
+    return policyFor(this.matchRule, vectors);
+  }
 
   async onModuleInit(): Promise<void> {
     const info = await this.inference.start();
     this.gallery.reset(info.embeddingSize);
-    this.logger.log(
-      `engine ${info.engine} (${info.modelId}) ready; threshold ${this.matchPolicy.threshold}, margin ${this.matchPolicy.margin}`,
-    );
+    const rule = this.matchRule;
+    const threshold =
+      rule.kind === 'fixed' ? `fixed threshold ${rule.threshold}` : `threshold for ${(rule.falseNameRate * 100).toFixed(2)} % strangers named`;
+    this.logger.log(`engine ${info.engine} (${info.modelId}) ready; ${threshold}, margin ${rule.margin}`);
   }
 
   get engine(): EngineInfo {
@@ -82,9 +94,10 @@ export class RecognitionService implements OnModuleInit {
     const { embeddings, embedMs } = chosen.length ? await this.inference.embedFaces(frame.index, chosen) : { embeddings: [], embedMs: 0 };
     const inferred = performance.now();
     let next = 0;
+    const policy = this.matchPolicy;
     const recognized = faces.map((face, i) => ({
       ...face,
-      match: wanted[i] ? this.gallery.match(embeddings[next++], this.matchPolicy) : null,
+      match: wanted[i] ? this.gallery.match(embeddings[next++], policy) : null,
     }));
     if (timings) Object.assign(timings, { inferenceMs: inferred - started, detectMs, embedMs, matchingMs: performance.now() - inferred });
     return recognized;

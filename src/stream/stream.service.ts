@@ -95,7 +95,8 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Connects a frame source; exposed so the benchmark can drive the same pipeline. */
   start(source$: Observable<Frame>): void {
     const frames$ = source$.pipe(share());
-    this.subscriptions.push(this.gallery.changes$.subscribe(() => this.tracker.forgetIdentities()));
+    // A new gallery also moves the open-set threshold the votes are weighed with.
+    this.subscriptions.push(this.gallery.changes$.subscribe(() => this.tracker.forgetIdentities(this.recognition.matchPolicy.threshold)));
     // Recognition subscribes first, so a chosen frame is in flight before its render asks for it.
     this.subscriptions.push(
       frames$

@@ -86,7 +86,7 @@ interface FrameMatch {
  * draws. Frame indices must not go backwards across updates (a lower one starts over).
  */
 export class FaceTracker {
-  readonly options: TrackerOptions;
+  private options: TrackerOptions;
   private tracks: Track[] = [];
   private nextId = 1;
   private lastUpdate = -Infinity;
@@ -110,8 +110,10 @@ export class FaceTracker {
    * The people library changed (someone enrolled, deleted, given another photo): every track
    * keeps its box but decides who it is again from its next views, so a person enrolled while
    * on camera is named at the next recognition instead of after their old votes age out.
+   * The matcher's threshold may have moved with the gallery's size: new votes are weighed with it.
    */
-  forgetIdentities(): void {
+  forgetIdentities(matchThreshold = this.options.matchThreshold): void {
+    this.options = { ...this.options, matchThreshold };
     for (const track of this.tracks) track.identity = new IdentityVote(this.options);
   }
 

@@ -3,7 +3,13 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as jpeg from 'jpeg-js';
+import { ENGINE_MATCH_DEFAULTS, matchRuleFor } from '../../src/recognition/engines/engine-defaults';
+import { policyFor } from '../../src/recognition/matching/open-set-threshold';
 import { PROJECT_ROOT, TESTDATA } from '../support/paths';
+
+/** The server's default threshold rule for the default engine. */
+const EDGEFACE_RULE = matchRuleFor('yunet-edgeface', undefined, 0.01);
+const EDGEFACE_TAIL = ENGINE_MATCH_DEFAULTS['yunet-edgeface'].impostorTail;
 
 /**
  * The built CLI (dist/cli/main.js) as a real process, on the real models: the OpenCV
@@ -100,14 +106,15 @@ describe('face-stream CLI', () => {
   it('compares two photos of one person as the same, and two people as different', async () => {
     const same = json(await runCli(['compare', photoOf('Ann_Veneman', 1), photoOf('Ann_Veneman', 3), '--json']));
     const different = json(await runCli(['compare', photoOf('Ann_Veneman', 1), photoOf('Tom_Ridge', 1), '--json']));
-    expect(same).toMatchObject({ samePerson: true, engine: 'yunet-edgeface', threshold: 0.3 });
+    // Two photos: the open-set threshold for one enrolled vector.
+    expect(same).toMatchObject({ samePerson: true, engine: 'yunet-edgeface', threshold: policyFor(EDGEFACE_RULE, 1).threshold });
     expect(different.samePerson).toBe(false);
     expect(same.similarity).toBeGreaterThan(different.similarity + 0.2);
     expect(same.a.box).toHaveLength(4);
 
     const line = await runCli(['compare', photoOf('Gordon_Brown', 1), photoOf('Gordon_Brown', 2)]);
     expect(line.code).toBe(0);
-    expect(line.stdout).toMatch(/^similarity 0\.\d{3}: same person \(threshold 0\.3/);
+    expect(line.stdout).toMatch(/^similarity 0\.\d{3}: same person \(threshold 0\.\d+/);
 
     const noFace = await runCli(['compare', join(TESTDATA, 'bad', 'no-face.jpg'), photoOf('Tom_Ridge', 1)]);
     expect(noFace.code).toBe(1);
@@ -182,11 +189,13 @@ describe('face-stream CLI', () => {
       const run = await runCli(['recognize', frame], { DATA_DIR: dataDir });
       expect(run.code).toBe(0);
       const result = json(run);
-      expect(result).toMatchObject({ width: 1280, height: 720, enrolledPeople: 3, threshold: 0.3, margin: 0.05 });
+      expect(result).toMatchObject({ width: 1280, height: 720, enrolledPeople: 3 });
+      expect(result.enrolledVectors).toBeGreaterThanOrEqual(3);
+      expect(result).toMatchObject(policyFor(EDGEFACE_RULE, result.enrolledVectors));
       const byX = [...result.faces].sort((a, b) => a.box[0] - b.box[0]);
       expect(byX).toHaveLength(2);
       expect(byX[0]).toMatchObject({ name: 'Gordon_Brown', personId: expect.any(Number) });
-      expect(byX[0].similarity).toBeGreaterThanOrEqual(0.3);
+      expect(byX[0].similarity).toBeGreaterThanOrEqual(result.threshold);
       expect(byX[0].confidence).toBeGreaterThan(50);
       expect(byX[0].box[0]).toBeGreaterThanOrEqual(150);
       expect(byX[0].box[0] + byX[0].box[2]).toBeLessThanOrEqual(400);
@@ -238,15 +247,19 @@ describe('face-stream CLI', () => {
     );
     // 435 people in 807 photos: 163 have two or more (1 enrolled + the rest probed), 272 have one.
     expect(result).toMatchObject({ photos: 807, people: 435, enrolledPeople: 163, galleryPhotos: 163, knownProbes: 372, strangerProbes: 272 });
-    expect(result.policy).toEqual({ threshold: 0.3, margin: 0.05 });
-    expect(result.rates.rank1).toBeGreaterThanOrEqual(0.95);
-    expect(result.rates.knownNamedRight).toBeGreaterThanOrEqual(0.9);
+    // The server's threshold for 163 enrolled vectors at 1 % strangers named.
+    expect(result.policy).toEqual(policyFor(EDGEFACE_RULE, 163));
+    expect(result.rates.rank1).toBeGreaterThanOrEqual(0.98);
+    expect(result.rates.knownNamedRight).toBeGreaterThanOrEqual(0.96);
     expect(result.rates.knownNamedRight).toBeLessThanOrEqual(result.rates.rank1);
-    expect(result.rates.wrongName).toBeLessThanOrEqual(0.02);
-    expect(result.rates.strangersNamed).toBeLessThanOrEqual(0.1);
-    // The sweep: 0.20..0.50 by 0.02; fewer strangers named and fewer known named as it rises.
-    expect(result.sweep).toHaveLength(16);
-    expect(result.sweep.find((row: { threshold: number }) => row.threshold === 0.3)).toMatchObject({
+    expect(result.rates.wrongName).toBeLessThanOrEqual(0.01);
+    expect(result.rates.strangersNamed).toBeLessThanOrEqual(0.02);
+    // The tail fitted on the fold's different-person pairs is the engine default's.
+    expect(result.impostorTail.at1Percent).toBeCloseTo(EDGEFACE_TAIL.at1Percent, 2);
+    expect(result.impostorTail.decay).toBeCloseTo(EDGEFACE_TAIL.decay, 2);
+    // The sweep: 0.20..0.50 by 0.02 plus the operating point; fewer strangers named and fewer known named as it rises.
+    expect(result.sweep).toHaveLength(17);
+    expect(result.sweep.find((row: { threshold: number }) => row.threshold === result.policy.threshold)).toMatchObject({
       knownNamedRight: result.counts.knownNamedRight,
       strangersNamed: result.counts.strangersNamed,
     });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ENGINE_MATCH_DEFAULTS } from '../../src/recognition/engines/engine-defaults';
+import { matchRuleFor } from '../../src/recognition/engines/engine-defaults';
+import { policyFor } from '../../src/recognition/matching/open-set-threshold';
 import type { EngineName } from '../../src/recognition/face.types';
 import { GalleryService } from '../../src/recognition/gallery.service';
 import { InferenceClient } from '../../src/recognition/inference/inference.client';
@@ -23,8 +24,9 @@ const photoPath = (name: string, n: number) => resolve(PEOPLE, name, `${name}_${
 function identificationSuite(engine: EngineName, minRate: number, allStrangersUnknown: boolean): void {
   describe(`people set (${engine})`, () => {
     const client = new InferenceClient({ engine, modelsDir: MODELS, detectionWidth: 640, minScore: 0.6 });
-    const policy = ENGINE_MATCH_DEFAULTS[engine];
     const people = readdirSync(PEOPLE).sort();
+    // The server's default rule for a gallery of this size (one photo of each person).
+    const policy = policyFor(matchRuleFor(engine, undefined, 0.01), people.length);
     /** Embedding of the largest face of each photo, by "name/n". */
     const embeddings = new Map<string, Float32Array>();
     let dimension = 0;

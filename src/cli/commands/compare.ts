@@ -24,7 +24,8 @@ export async function compareCommand(a: string, b: string, options: CompareOptio
       if (photo.faces.length === 0) throw new CliError(`no face found in ${[a, b][i]}`);
     });
     const similarity = dot(photos[0].faces[0].embedding, photos[1].faces[0].embedding);
-    const { threshold } = recognition.matchPolicy;
+    // Two photos: one enrolled vector to be mistaken for.
+    const { threshold } = recognition.policyForGallery(1);
     const samePerson = similarity >= threshold;
     const { engine, modelId } = recognition.engine;
     const describe = (file: string, photo: PhotoAnalysis) => {

@@ -1,5 +1,6 @@
 import { summarise } from '../../bench/stats';
 import {
+  differentPersonSimilarities,
   evaluateAt,
   scoreProbes,
   splitOpenSet,
@@ -8,6 +9,7 @@ import {
   type LabelledImage,
 } from '../../recognition/evaluation/identification';
 import type { MatchPolicy } from '../../recognition/matching/matcher';
+import { fitImpostorTail } from '../../recognition/matching/open-set-threshold';
 import { RecognitionService } from '../../recognition/recognition.service';
 import { runInContext, uploadLimitsOf, type GlobalOptions } from '../cli-context';
 import { CliError } from '../cli-errors';
@@ -30,7 +32,8 @@ export interface IdentifyOptions extends GlobalOptions {
  * Everyone with more photos than --enroll-per-person is enrolled (in memory only) with their
  * first photo(s); their other photos are known probes, and every photo of everyone else is a
  * stranger probe. Reports rank-1, named right, wrong names and strangers named at the
- * operating point, and a threshold sweep to choose one.
+ * operating point (by default the server's threshold for a gallery of that size), a threshold
+ * sweep, and the fit of the engine's different-person similarity tail (engine-defaults.ts).
  */
 export async function identifyCommand(imagesDir: string, options: IdentifyOptions): Promise<void> {
   await requireDir(imagesDir, 'images folder');
@@ -40,10 +43,6 @@ export async function identifyCommand(imagesDir: string, options: IdentifyOption
 
   await runInContext({ people: false, verbose: options.verbose }, async (app) => {
     const recognition = app.get(RecognitionService);
-    const policy: MatchPolicy = {
-      threshold: options.threshold ?? recognition.matchPolicy.threshold,
-      margin: options.margin ?? recognition.matchPolicy.margin,
-    };
     const load = machineLoad();
     const embedded = await embedImages(recognition, paths, uploadLimitsOf(app), progressBar(paths.length, 'analysing'));
     const images: LabelledImage[] = people.flatMap((p) =>
@@ -53,6 +52,9 @@ export async function identifyCommand(imagesDir: string, options: IdentifyOption
     if (split.enrolledPeople === 0) {
       throw new CliError(`nobody in ${imagesDir} has more than ${options.enrollPerPerson} photo(s) with a face: nothing to enroll`);
     }
+    const serverPolicy = recognition.policyForGallery(split.gallery.length);
+    const policy: MatchPolicy = { threshold: options.threshold ?? serverPolicy.threshold, margin: options.margin ?? serverPolicy.margin };
+    const tail = fitImpostorTail(differentPersonSimilarities(images));
     const scores = scoreProbes(split);
     const metrics = evaluateAt(scores, policy);
     // The operating point is always one of the rows, so the table can be read against it.
@@ -77,6 +79,7 @@ export async function identifyCommand(imagesDir: string, options: IdentifyOption
         strangerPeople: split.strangerPeople,
         strangerProbes: metrics.strangerProbes,
         policy,
+        impostorTail: tail && { at1Percent: round(tail.at1Percent, 4), decay: round(tail.decay, 4), pairs: tail.pairs },
         counts: { ...metrics, rates: undefined },
         rates: Object.fromEntries(Object.entries(metrics.rates).map(([k, v]) => [k, round(v)])),
         sweep: sweep.map((row) => ({
@@ -103,7 +106,8 @@ export async function identifyCommand(imagesDir: string, options: IdentifyOption
       `probes: ${metrics.knownProbes} other photos of enrolled people (known${metrics.knownMissed ? `, ${metrics.knownMissed} without a face` : ''}), ` +
         `${metrics.strangerProbes} photos of ${split.strangerPeople} people not enrolled (strangers${metrics.strangersMissed ? `, ${metrics.strangersMissed} without a face` : ''})`,
     );
-    console.log(`\nat threshold ${policy.threshold}, margin ${policy.margin}:`);
+    const why = options.threshold === undefined ? ` (the server's for ${split.gallery.length} enrolled vectors)` : '';
+    console.log(`\nat threshold ${policy.threshold}${why}, margin ${policy.margin}:`);
     const line = (label: string, value: string) => console.log(`  ${label.padEnd(54)} ${value}`);
     line('rank-1 identification (best person right, any score)', ratio(metrics.rank1, metrics.knownProbes));
     line('known probes named right', ratio(metrics.knownNamedRight, metrics.knownProbes));
@@ -121,7 +125,12 @@ export async function identifyCommand(imagesDir: string, options: IdentifyOption
       );
     }
     console.log(
-      `\ntime per image (decode + detect + embed): median ${fixed(timing.median, 1)} ms, p95 ${fixed(timing.p95, 1)} ms ` +
+      tail
+        ? `\ndifferent-person tail (${tail.pairs} pairs): 1 % of pairs reach ${fixed(tail.at1Percent, 4)}, +${fixed(tail.decay, 4)} per factor e fewer`
+        : `\ndifferent-person tail: too few pairs to fit`,
+    );
+    console.log(
+      `time per image (decode + detect + embed): median ${fixed(timing.median, 1)} ms, p95 ${fixed(timing.p95, 1)} ms ` +
         `(${load.cores} cores, load average ${load.loadAvg1m} at start)`,
     );
   });

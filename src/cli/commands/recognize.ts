@@ -39,6 +39,8 @@ export async function recognizeCommand(image: string, options: GlobalOptions): P
       threshold: policy.threshold,
       margin: policy.margin,
       enrolledPeople: gallery.peopleCount,
+      // The threshold follows this count (each vector is one more chance to mistake a stranger).
+      enrolledVectors: gallery.size,
       faces,
     });
   });

@@ -62,7 +62,7 @@ export async function verifyPairsCommand(pairsFile: string, imagesDir: string, o
     });
     const cv = crossValidateWith(scored, plan);
     const atFar = FAR_TARGETS.map((target) => ({ target, ...tprAtFar(scored, target) }));
-    const configured = recognition.matchPolicy.threshold;
+    const configured = recognition.policyForGallery(1).threshold;
     const missed = images.filter((image) => !embeddingOf(image));
     const problems = images.flatMap((image) => {
       const problem = embedded.get(join(imagesDir, image))!.problem;

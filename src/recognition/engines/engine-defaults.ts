@@ -1,13 +1,27 @@
 import type { EngineName } from '../face.types';
-import type { MatchPolicy } from '../matching/matcher';
+import type { ImpostorTail, ThresholdRule } from '../matching/open-set-threshold';
+
+export interface EngineMatchDefaults {
+  /** Each embedding space has its own similarity scale: where its different-person pairs end. */
+  impostorTail: ImpostorTail;
+  /** How far the best person must lead the runner-up to be named. */
+  margin: number;
+}
 
 /**
- * Match policy per engine: each embedding space has its own similarity scale.
- * How these numbers were measured is in the README ("Choosing the thresholds").
+ * Measured per engine with `npm run cli -- identify <LFW fold 1 images>` (its "different-person
+ * tail" line: all 324k pairs of photos of two different people). How they are used is in the
+ * README ("Naming faces: the open-set threshold").
  */
-export const ENGINE_MATCH_DEFAULTS: Record<EngineName, MatchPolicy> = {
-  // 0.30: 0.03 % of LFW fold-1 different-person pairs reach it (the 0.1 % point, 0.26, named 3/96 people-set strangers; 0.30: 0/96, 80/80 known).
-  'yunet-edgeface': { threshold: 0.3, margin: 0.05 },
-  // 0.60: 0.6 % of LFW fold-1 different-person pairs reach it; the 0.1 % point (0.65) names only 71 % of the people set (0.60: 79 %, and 15 % of strangers).
-  human: { threshold: 0.6, margin: 0.05 },
+export const ENGINE_MATCH_DEFAULTS: Record<EngineName, EngineMatchDefaults> = {
+  // Held-out check: fitted on half of the fold's people, the other half's threshold named 0.8-1.4 % of strangers.
+  'yunet-edgeface': { impostorTail: { at1Percent: 0.191, decay: 0.0307 }, margin: 0.05 },
+  human: { impostorTail: { at1Percent: 0.45, decay: 0.05 }, margin: 0.05 },
 };
+
+/** The threshold rule for an engine: fixed when configured, else the open-set rule with the engine's tail. */
+export function matchRuleFor(engine: EngineName, fixedThreshold: number | undefined, falseNameRate: number): ThresholdRule {
+  const { impostorTail, margin } = ENGINE_MATCH_DEFAULTS[engine];
+  if (fixedThreshold !== undefined) return { kind: 'fixed', threshold: fixedThreshold, margin };
+  return { kind: 'open-set', tail: impostorTail, falseNameRate, margin };
+}

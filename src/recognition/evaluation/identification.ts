@@ -200,3 +200,23 @@ export function thresholdRange(from: number, to: number, step: number): number[]
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * Similarities of every pair of photos of two different people (photos without a face are
+ * skipped): the raw material for fitting an engine's impostor tail (open-set-threshold.ts).
+ */
+export function differentPersonSimilarities(images: readonly LabelledImage[]): Float32Array {
+  const withFace = images.filter((i): i is LabelledImage & { embedding: Float32Array } => i.embedding !== null);
+  const out: number[] = [];
+  for (let i = 0; i < withFace.length; i++) {
+    const a = withFace[i].embedding;
+    for (let j = i + 1; j < withFace.length; j++) {
+      if (withFace[j].identity === withFace[i].identity) continue;
+      const b = withFace[j].embedding;
+      let dot = 0;
+      for (let k = 0; k < a.length; k++) dot += a[k] * b[k];
+      out.push(dot);
+    }
+  }
+  return Float32Array.from(out);
+}
