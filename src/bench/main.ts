@@ -9,7 +9,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunResult } from './bench-run';
-import { benchGalleryMatch } from './gallery-bench';
+import { benchGalleryMatch, type GalleryBench } from './gallery-bench';
 import type { Summary } from './stats';
 import { GroundTruth, PredictedFace, scorePredictions, Score } from './scoring';
 import { BucketRate, makeSmallFacesClip, sizeBucketRates } from './small-faces-clip';
@@ -30,8 +30,8 @@ const HELP = `Usage: npm run bench -- [options]
 interface Report {
   machine: { cores: number; loadAvg1m: number; node: string };
   video: string;
-  /** Naming one face against `galleryPeople` enrolled people (512-d, one sample each). */
-  galleryMatchMs?: Summary;
+  /** Naming faces against `galleryPeople` enrolled people (512-d, one sample each). */
+  galleryMatch?: GalleryBench;
   galleryPeople?: number;
   runs: Array<
     Omit<RunResult, 'predictions'> & {
@@ -162,7 +162,7 @@ async function main(): Promise<void> {
     if (mode === 'paced' || !predictionsRun) predictionsRun = run;
   }
   const galleryPeople = Number(values.gallery);
-  if (galleryPeople > 0) Object.assign(report, { galleryPeople, galleryMatchMs: benchGalleryMatch(galleryPeople) });
+  if (galleryPeople > 0) Object.assign(report, { galleryPeople, galleryMatch: await benchGalleryMatch(galleryPeople) });
   if (values.predictions && predictionsRun) {
     writeFileSync(values.predictions, predictionsRun.predictions.map((p) => JSON.stringify(p)).join('\n') + '\n');
   }
@@ -173,9 +173,12 @@ async function main(): Promise<void> {
   console.log(`machine: ${report.machine.cores} cores, load average ${report.machine.loadAvg1m.toFixed(2)} at start, node ${report.machine.node}`);
   console.log(`video: ${report.video}`);
   for (const run of report.runs) printRun(run);
-  if (report.galleryMatchMs) {
-    const g = report.galleryMatchMs;
-    console.log(`\ngallery match, one face against ${galleryPeople} people: median ${ms(g.median)} ms, p95 ${ms(g.p95)} ms`);
+  if (report.galleryMatch) {
+    const { oneFace, threeFaces, native } = report.galleryMatch;
+    console.log(
+      `\ngallery match against ${galleryPeople} people (${native ? 'onnxruntime' : 'JavaScript'}): one face median ${ms(oneFace.median)} ms, ` +
+        `p95 ${ms(oneFace.p95)} ms; three faces in one call median ${ms(threeFaces.median)} ms, p95 ${ms(threeFaces.p95)} ms`,
+    );
   }
   if (values.predictions) console.log(`\npredictions (${predictionsRun?.mode} run) written to ${values.predictions}`);
 }

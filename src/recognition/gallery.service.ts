@@ -1,7 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
-import { Gallery } from './matching/gallery';
-import { matchFace, MatchPolicy, MatchResult } from './matching/matcher';
+import { Gallery, topPeopleOf } from './matching/gallery';
+import { decideMatch, matchFace, MatchPolicy, MatchResult } from './matching/matcher';
+import { OnnxGalleryScorer } from './matching/onnx-gallery-scorer';
+
+/**
+ * From this many enrolled vectors on, a frame's faces are matched by onnxruntime (one matrix
+ * product, off the event loop) instead of a JavaScript loop on it. Below it the loop takes
+ * under ~0.5 ms and the native call's fixed cost is not worth it.
+ */
+export const NATIVE_SEARCH_MIN_VECTORS = 2_000;
 
 export interface EnrolledSample {
   sampleId: number;
@@ -13,8 +21,11 @@ export interface EnrolledSample {
  * with the database by the people module, so a change shows on the stream at once.
  */
 @Injectable()
-export class GalleryService {
+export class GalleryService implements OnModuleDestroy {
+  private readonly logger = new Logger(GalleryService.name);
   private gallery?: Gallery;
+  private scorer?: Promise<OnnxGalleryScorer | null>;
+  private nativeReady = false;
   private readonly names = new Map<number, string>();
   private readonly changesSubject = new Subject<void>();
   /** Emits after every change of who is enrolled or of their samples (not on rename). */
@@ -55,8 +66,45 @@ export class GalleryService {
     return this.names.get(personId);
   }
 
+  /** Names one face, synchronously (a loop over the gallery on this thread): for small galleries and tools. */
   match(embedding: Float32Array, policy: MatchPolicy): MatchResult {
     return matchFace(embedding, this.requireGallery(), (id) => this.names.get(id), policy);
+  }
+
+  /**
+   * Names every face of a frame. Large galleries are searched by onnxruntime in one call for all
+   * faces, off the event loop, on a snapshot that enrollments running meanwhile do not disturb.
+   */
+  async matchAll(embeddings: readonly Float32Array[], policy: MatchPolicy): Promise<MatchResult[]> {
+    const gallery = this.requireGallery();
+    const scorer = embeddings.length > 0 && gallery.size >= NATIVE_SEARCH_MIN_VECTORS ? await this.nativeScorer() : null;
+    if (!scorer) return embeddings.map((embedding) => this.match(embedding, policy));
+    const nameOf = (id: number) => this.names.get(id);
+    return gallery.pinned(async (snapshot) => {
+      const scores = await scorer.similarities(embeddings, snapshot);
+      return scores.map((row) => decideMatch(topPeopleOf(row, snapshot.personIds, 2), nameOf, policy));
+    });
+  }
+
+  /** Whether a large gallery is searched by onnxruntime (false until the first such search, or if it failed). */
+  get searchesNatively(): boolean {
+    return this.nativeReady;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await (await this.scorer)?.dispose();
+  }
+
+  /** Created on first need; null (JavaScript search) if onnxruntime cannot build it. */
+  private nativeScorer(): Promise<OnnxGalleryScorer | null> {
+    this.scorer ??= OnnxGalleryScorer.create().then((scorer) => {
+      this.nativeReady = true;
+      return scorer;
+    }, (err: unknown) => {
+      this.logger.warn(`native gallery search unavailable, searching in JavaScript: ${err instanceof Error ? err.message : err}`);
+      return null;
+    });
+    return this.scorer;
   }
 
   private requireGallery(): Gallery {

@@ -93,12 +93,9 @@ export class RecognitionService implements OnModuleInit {
     const chosen = faces.filter((_, i) => wanted[i]);
     const { embeddings, embedMs } = chosen.length ? await this.inference.embedFaces(frame.index, chosen) : { embeddings: [], embedMs: 0 };
     const inferred = performance.now();
+    const matches = await this.gallery.matchAll(embeddings, this.matchPolicy);
     let next = 0;
-    const policy = this.matchPolicy;
-    const recognized = faces.map((face, i) => ({
-      ...face,
-      match: wanted[i] ? this.gallery.match(embeddings[next++], policy) : null,
-    }));
+    const recognized = faces.map((face, i) => ({ ...face, match: wanted[i] ? matches[next++] : null }));
     if (timings) Object.assign(timings, { inferenceMs: inferred - started, detectMs, embedMs, matchingMs: performance.now() - inferred });
     return recognized;
   }

@@ -1,5 +1,5 @@
 import { matchConfidence, unknownConfidence } from '../../src/recognition/matching/confidence';
-import { Gallery } from '../../src/recognition/matching/gallery';
+import { Gallery, topPeopleOf } from '../../src/recognition/matching/gallery';
 import { matchFace, UNKNOWN } from '../../src/recognition/matching/matcher';
 import { l2Normalize } from '../../src/recognition/matching/similarity';
 
@@ -108,5 +108,39 @@ describe('Gallery.topPeople against a brute-force reference', () => {
         got.forEach((p, i) => expect(p.similarity).toBeCloseTo(reference[i][1], 5));
       }
     }
+  });
+});
+
+describe('Gallery snapshots (searches running while the gallery changes)', () => {
+  it('leaves a pinned snapshot untouched by removals and additions, and keeps the live gallery right', async () => {
+    const g = new Gallery(2, 4);
+    g.add({ sampleId: 1, personId: 1, embedding: vec(1, 0) });
+    g.add({ sampleId: 2, personId: 2, embedding: vec(0, 1) });
+    g.add({ sampleId: 3, personId: 3, embedding: vec(1, 1) });
+    let release!: () => void;
+    const seen = g.pinned(async (snapshot) => {
+      const before = { vectors: Array.from(snapshot.vectors), people: Array.from(snapshot.personIds) };
+      await new Promise<void>((resolve) => (release = resolve));
+      return { before, after: { vectors: Array.from(snapshot.vectors), people: Array.from(snapshot.personIds) }, size: snapshot.size };
+    });
+    // The removal swaps row 3 into row 1; the additions write new rows.
+    g.removeSample(1);
+    g.add({ sampleId: 4, personId: 4, embedding: vec(-1, 0) });
+    g.add({ sampleId: 5, personId: 5, embedding: vec(0, -1) });
+    release();
+    const { before, after, size } = await seen;
+    expect(after).toEqual(before);
+    expect(size).toBe(3);
+    expect(g.size).toBe(4);
+    expect(g.topPeople(vec(1, 0.9), 1)[0].personId).toBe(3);
+    expect(g.topPeople(vec(-1, 0), 1)[0].personId).toBe(4);
+  });
+
+  it('ranks people from precomputed similarities like the search does', () => {
+    const personIds = Int32Array.from([7, 8, 7, 9]);
+    expect(topPeopleOf([0.2, 0.5, 0.6, 0.1], personIds, 2)).toEqual([
+      { personId: 7, similarity: 0.6 },
+      { personId: 8, similarity: 0.5 },
+    ]);
   });
 });

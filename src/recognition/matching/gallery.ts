@@ -6,6 +6,21 @@ export interface GallerySample {
   embedding: Float32Array;
 }
 
+/** A read-only view of the gallery's rows, valid while it is pinned (see Gallery.pinned). */
+export interface GallerySnapshot {
+  dimension: number;
+  size: number;
+  /** size x dimension, row-major. */
+  vectors: Float32Array;
+  /** The person of each row. */
+  personIds: Int32Array;
+}
+
+export interface PersonScore {
+  personId: number;
+  similarity: number;
+}
+
 export interface SampleScore {
   sampleId: number;
   personId: number;
@@ -14,7 +29,8 @@ export interface SampleScore {
 
 /**
  * Enrolled embeddings in one contiguous Float32Array, so a search is one linear pass of
- * dot products over memory that the CPU can stream. Removal swaps the last row in.
+ * dot products over memory that the CPU can stream (or one matrix product, see
+ * onnx-gallery-scorer.ts). Removal swaps the last row in.
  */
 export class Gallery {
   private vectors: Float32Array;
@@ -22,6 +38,10 @@ export class Gallery {
   private personIds: Int32Array;
   private rowOfSample = new Map<number, number>();
   private count = 0;
+  /** Searches reading a snapshot right now: a change must not write under them. */
+  private pins = 0;
+  /** The vectors array the latest snapshot reads. */
+  private pinnedVectors?: Float32Array;
 
   constructor(readonly dimension: number, initialCapacity = 64) {
     this.vectors = new Float32Array(dimension * initialCapacity);
@@ -43,6 +63,7 @@ export class Gallery {
     }
     const existing = this.rowOfSample.get(sample.sampleId);
     const row = existing ?? this.count;
+    this.detachFromSnapshots();
     if (existing === undefined) {
       this.ensureCapacity(this.count + 1);
       this.count++;
@@ -57,6 +78,7 @@ export class Gallery {
     const row = this.rowOfSample.get(sampleId);
     if (row === undefined) return false;
     const last = this.count - 1;
+    this.detachFromSnapshots();
     if (row !== last) {
       this.vectors.copyWithin(row * this.dimension, last * this.dimension, (last + 1) * this.dimension);
       this.sampleIds[row] = this.sampleIds[last];
@@ -79,6 +101,26 @@ export class Gallery {
   clear(): void {
     this.rowOfSample.clear();
     this.count = 0;
+  }
+
+  /**
+   * Runs `search` on a snapshot of the rows, which stays unchanged until the search settles even
+   * if samples are added or removed meanwhile (they then go to a fresh copy of the arrays).
+   */
+  async pinned<T>(search: (snapshot: GallerySnapshot) => Promise<T>): Promise<T> {
+    this.pins++;
+    this.pinnedVectors = this.vectors;
+    try {
+      return await search({
+        dimension: this.dimension,
+        size: this.count,
+        vectors: this.vectors.subarray(0, this.count * this.dimension),
+        personIds: this.personIds.subarray(0, this.count),
+      });
+    } finally {
+      this.pins--;
+      if (this.pins === 0) this.pinnedVectors = undefined;
+    }
   }
 
   /** The k best samples by similarity, best first. */
@@ -104,29 +146,23 @@ export class Gallery {
    * The `k` most similar people (each by their best sample), best first. One pass, no
    * allocation per row: a row only costs more than its dot product when it beats the k-th.
    */
-  topPeople(query: Float32Array, k: number): Array<{ personId: number; similarity: number }> {
-    const best: Array<{ personId: number; similarity: number }> = [];
-    for (let row = 0; row < this.count; row++) {
-      const similarity = dot(query, this.vectors, row * this.dimension);
-      if (best.length === k && similarity <= best[k - 1].similarity) continue;
-      const personId = this.personIds[row];
-      const listed = best.findIndex((entry) => entry.personId === personId);
-      if (listed >= 0) {
-        if (similarity <= best[listed].similarity) continue;
-        best.splice(listed, 1);
-      } else if (best.length === k) {
-        best.pop();
-      }
-      let at = best.length;
-      while (at > 0 && best[at - 1].similarity < similarity) at--;
-      best.splice(at, 0, { personId, similarity });
-    }
-    return best;
+  topPeople(query: Float32Array, k: number): PersonScore[] {
+    const best = new TopPeople(k);
+    for (let row = 0; row < this.count; row++) best.offer(this.personIds[row], dot(query, this.vectors, row * this.dimension));
+    return best.list;
+  }
+
+  /** While a snapshot is being read, changes go to a copy of the arrays. */
+  private detachFromSnapshots(): void {
+    if (this.pins > 0 && this.pinnedVectors === this.vectors) this.reallocate(this.sampleIds.length);
   }
 
   private ensureCapacity(rows: number): void {
     if (rows <= this.sampleIds.length) return;
-    const capacity = Math.max(rows, this.sampleIds.length * 2);
+    this.reallocate(Math.max(rows, this.sampleIds.length * 2));
+  }
+
+  private reallocate(capacity: number): void {
     const vectors = new Float32Array(capacity * this.dimension);
     vectors.set(this.vectors.subarray(0, this.count * this.dimension));
     const sampleIds = new Int32Array(capacity);
@@ -137,4 +173,36 @@ export class Gallery {
     this.sampleIds = sampleIds;
     this.personIds = personIds;
   }
+}
+
+/**
+ * The k most similar people, each by their best row, best first. A row costs more than a
+ * comparison only when it beats the k-th: no allocation per row.
+ */
+export class TopPeople {
+  readonly list: PersonScore[] = [];
+
+  constructor(private readonly k: number) {}
+
+  offer(personId: number, similarity: number): void {
+    const best = this.list;
+    if (best.length === this.k && similarity <= best[this.k - 1].similarity) return;
+    const listed = best.findIndex((entry) => entry.personId === personId);
+    if (listed >= 0) {
+      if (similarity <= best[listed].similarity) return;
+      best.splice(listed, 1);
+    } else if (best.length === this.k) {
+      best.pop();
+    }
+    let at = best.length;
+    while (at > 0 && best[at - 1].similarity < similarity) at--;
+    best.splice(at, 0, { personId, similarity });
+  }
+}
+
+/** The `k` most similar people given one similarity per row of a snapshot. */
+export function topPeopleOf(similarities: ArrayLike<number>, personIds: Int32Array, k: number): PersonScore[] {
+  const best = new TopPeople(k);
+  for (let row = 0; row < personIds.length; row++) best.offer(personIds[row], similarities[row]);
+  return best.list;
 }

@@ -1,5 +1,5 @@
 import { matchConfidence, unknownConfidence } from './confidence';
-import type { Gallery } from './gallery';
+import type { Gallery, PersonScore } from './gallery';
 
 export const UNKNOWN = 'Unknown';
 
@@ -29,7 +29,16 @@ export function matchFace(
   nameOf: (personId: number) => string | undefined,
   policy: MatchPolicy,
 ): MatchResult {
-  const [best, second] = gallery.topPeople(embedding, 2);
+  return decideMatch(gallery.topPeople(embedding, 2), nameOf, policy);
+}
+
+/** The decision given a face's two most similar people (best first; fewer when fewer are enrolled). */
+export function decideMatch(
+  top: readonly PersonScore[],
+  nameOf: (personId: number) => string | undefined,
+  policy: MatchPolicy,
+): MatchResult {
+  const [best, second] = top;
   if (!best) return { personId: null, name: UNKNOWN, similarity: 0, confidence: 100 };
   const lead = second ? best.similarity - second.similarity : Infinity;
   const name = nameOf(best.personId);
