@@ -10,7 +10,12 @@ export interface QualityOptions {
   turnLimit: number;
 }
 
-export const DEFAULT_QUALITY_OPTIONS: QualityOptions = { minFaceHeight: 36, turnLimit: 0.2 };
+/**
+ * 28 px: LFW fold-1 faces shrunk to 28 px tall still found the right person first 96.5 % of the
+ * time (36 px: 98 %, full size: 99.5 %; 24 px: 95 % with 3 % not even detected, 20 px: 88 %), and
+ * the best wrong person's similarity did not rise as faces shrank, so they name no more strangers.
+ */
+export const DEFAULT_QUALITY_OPTIONS: QualityOptions = { minFaceHeight: 28, turnLimit: 0.2 };
 
 /**
  * A cheap pre-embedding check from the detector's own output: small or strongly turned faces

@@ -416,7 +416,8 @@ describe('isPoorView', () => {
   });
 
   it('rejects a small face and a turned one', () => {
-    expect(isPoorView(face({ x: 0, y: 0, width: 30, height: 30 }))).toBe(true);
+    expect(isPoorView(face({ x: 0, y: 0, width: 24, height: 24 }))).toBe(true);
+    expect(isPoorView(face({ x: 0, y: 0, width: 30, height: 30 }))).toBe(false);
     const turned = landmarksOf(big);
     turned[2] = [big.x + 0.32 * big.width, turned[2][1]]; // nose almost on the right eye
     expect(isPoorView(face(big, turned))).toBe(true);
