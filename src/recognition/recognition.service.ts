@@ -25,6 +25,8 @@ export interface RecognizedFace {
 /** A detected face of a frame, with who it is when it was embedded this time (else null). */
 export interface FrameFace extends DetectedFace {
   match: MatchResult | null;
+  /** The face's embedding when it was embedded this time (else null). */
+  embedding: Float32Array | null;
 }
 
 /** Where one frame's recognition time went. */
@@ -82,10 +84,10 @@ export class RecognitionService implements OnModuleInit {
     const { embeddings, embedMs } = chosen.length ? await this.inference.embedFaces(frame.index, chosen) : { embeddings: [], embedMs: 0 };
     const inferred = performance.now();
     let next = 0;
-    const recognized = faces.map((face, i) => ({
-      ...face,
-      match: wanted[i] ? this.gallery.match(embeddings[next++], this.matchPolicy) : null,
-    }));
+    const recognized = faces.map((face, i) => {
+      const embedding = wanted[i] ? embeddings[next++] : null;
+      return { ...face, embedding, match: embedding ? this.gallery.match(embedding, this.matchPolicy) : null };
+    });
     if (timings) Object.assign(timings, { inferenceMs: inferred - started, detectMs, embedMs, matchingMs: performance.now() - inferred });
     return recognized;
   }
