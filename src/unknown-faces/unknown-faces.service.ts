@@ -8,13 +8,14 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import type { Subscription } from 'rxjs';
+import { debounceTime, Subscription } from 'rxjs';
 import { FaceCropper } from '../live/face-cropper';
 import { CONSOLE_EVENTS, LiveGateway } from '../live/live.gateway';
 import type { Person } from '../people/entities/person.entity';
 import { PeopleService } from '../people/people.service';
 import { SerialQueue } from '../people/serial-queue';
 import type { BgrImage } from '../recognition/face.types';
+import { GalleryService } from '../recognition/gallery.service';
 import { RecognitionService } from '../recognition/recognition.service';
 import { Page, pageWindow, PageRequest, toPage } from '../sightings/paging';
 import { StreamService } from '../stream/stream.service';
@@ -53,12 +54,13 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
   private readonly groups = new Map<number, FaceGroup>();
   private readonly writes = new SerialQueue();
   private readonly assigning = new Set<number>();
-  private subscription?: Subscription;
+  private subscriptions: Subscription[] = [];
 
   constructor(
     private readonly repository: UnknownFacesRepository,
     private readonly stream: StreamService,
     private readonly recognition: RecognitionService,
+    private readonly gallery: GalleryService,
     private readonly cropper: FaceCropper,
     private readonly people: PeopleService,
     private readonly gateway: LiveGateway,
@@ -75,11 +77,18 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     for (const row of await this.repository.groupsOf(this.recognition.engine.modelId)) {
       this.groups.set(row.id, { id: row.id, centroid: row.centroid, count: row.appearances });
     }
-    this.subscription = this.stream.observations$.subscribe((observation) => this.observe(observation));
+    this.subscriptions.push(
+      this.stream.observations$.subscribe((observation) => this.observe(observation)),
+      // Someone was enrolled (from the inbox, a photo or the live view): entries that are now them are resolved.
+      this.gallery.changes$.pipe(debounceTime(300)).subscribe(() => {
+        this.writes.run(() => this.resolveEnrolled()).catch((err) => this.logger.warn(`resolving the inbox failed: ${err}`));
+      }),
+    );
+    await this.writes.run(() => this.resolveEnrolled());
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.subscription?.unsubscribe();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
     await this.writes.run(async () => undefined).catch(() => undefined);
   }
 
@@ -122,6 +131,18 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
       return person;
     } finally {
       this.assigning.delete(id);
+    }
+  }
+
+  /** Removes the entries whose face the gallery now names (the stranger has been enrolled meanwhile). */
+  private async resolveEnrolled(): Promise<void> {
+    for (const group of [...this.groups.values()]) {
+      const match = this.gallery.match(group.centroid, this.recognition.matchPolicy);
+      if (match.personId === null) continue;
+      await this.repository.delete(group.id);
+      this.groups.delete(group.id);
+      this.logger.log(`unknown face ${group.id} is ${match.name} now: removed from the inbox`);
+      this.gateway.broadcast(CONSOLE_EVENTS.unknownFaces, { id: group.id, change: 'removed' });
     }
   }
 
