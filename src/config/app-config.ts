@@ -95,11 +95,30 @@ export class AppConfig {
   /** JPEG quality of the MJPEG stream. */
   @Type(() => Number) @IsInt() @Min(10) @Max(100)
   STREAM_JPEG_QUALITY = 80;
+
+  /** The camera's name, recorded with every sighting. */
+  @IsString() @MinLength(1)
+  CAMERA_NAME = 'main';
+
+  /** A sighting ends when its person has not been recognised for this long (ms); seen again later, it is a new sighting. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(3_600_000)
+  SIGHTING_END_AFTER_MS = 4000;
+
+  /** A tracked face that stays Unknown this long (ms) is kept in the unknown-faces inbox (once per appearance). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(3_600_000)
+  UNKNOWN_FACE_AFTER_MS = 2000;
+
+  /** Cosine similarity at which an unknown face joins an inbox entry instead of adding one; empty = the match threshold. */
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(-1) @Max(1)
+  UNKNOWN_FACE_GROUP_SIMILARITY?: number;
 }
+
+/** Settings without a default (absent from `new AppConfig()`), still read from the environment. */
+const OPTIONAL_SETTINGS = ['MATCH_THRESHOLD', 'UNKNOWN_FACE_GROUP_SIMILARITY'];
 
 /** For ConfigModule: turns process.env into a typed, validated AppConfig or throws a readable error. */
 export function validateConfig(env: Record<string, unknown>): AppConfig {
-  const known = new Set(Object.keys(new AppConfig()).concat('MATCH_THRESHOLD'));
+  const known = new Set(Object.keys(new AppConfig()).concat(OPTIONAL_SETTINGS));
   // Empty strings mean "not set", so the default applies.
   const relevant = Object.fromEntries(Object.entries(env).filter(([key, value]) => known.has(key) && value !== ''));
   const config = plainToInstance(AppConfig, relevant, { exposeDefaultValues: true });

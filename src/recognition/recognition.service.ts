@@ -26,6 +26,8 @@ export interface RecognizedFace {
 /** A detected face of a frame, with who it is when it was embedded this time (else null). */
 export interface FrameFace extends DetectedFace {
   match: MatchResult | null;
+  /** The face's embedding when it was embedded this time (else null). */
+  embedding: Float32Array | null;
 }
 
 /** Where one frame's recognition time went. */
@@ -95,7 +97,11 @@ export class RecognitionService implements OnModuleInit {
     const inferred = performance.now();
     const matches = await this.gallery.matchAll(embeddings, this.matchPolicy);
     let next = 0;
-    const recognized = faces.map((face, i) => ({ ...face, match: wanted[i] ? matches[next++] : null }));
+    const recognized = faces.map((face, i) => {
+      if (!wanted[i]) return { ...face, embedding: null, match: null };
+      const at = next++;
+      return { ...face, embedding: embeddings[at], match: matches[at] };
+    });
     if (timings) Object.assign(timings, { inferenceMs: inferred - started, detectMs, embedMs, matchingMs: performance.now() - inferred });
     return recognized;
   }

@@ -10,7 +10,7 @@ import { RecognitionService, RecognitionTimings, RecognizedFace } from '../recog
 import { boundedConcatMap, isEveryNth, latestWins } from './backpressure';
 import { faceLabel, OverlayItem } from './overlay';
 import { RenderClient } from './render/render.client';
-import type { AnnotatedFrame, RecognitionEvent, StreamStats } from './stream.types';
+import type { AnnotatedFrame, FrameObservation, RecognitionEvent, StreamStats } from './stream.types';
 
 export const STREAM_OPTIONS = Symbol('STREAM_OPTIONS');
 
@@ -37,8 +37,11 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(StreamService.name);
   private readonly recognitionsSubject = new Subject<RecognitionEvent>();
   private readonly outputSubject = new Subject<AnnotatedFrame>();
+  private readonly observationsSubject = new Subject<FrameObservation>();
   /** Each recognition result, for the gateway and metrics. */
   readonly recognitions$: Observable<RecognitionEvent> = this.recognitionsSubject.asObservable();
+  /** Each recognition result with the frame's pixels and the embeddings made (sightings, unknown faces). */
+  readonly observations$: Observable<FrameObservation> = this.observationsSubject.asObservable();
   /** Every encoded output frame, in capture order. */
   readonly frames$: Observable<AnnotatedFrame> = this.outputSubject.asObservable();
 
@@ -85,6 +88,7 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
     this.subscriptions = [];
     this.outputSubject.complete();
     this.recognitionsSubject.complete();
+    this.observationsSubject.complete();
   }
 
   /** The most recent encoded frame (for snapshots and new viewers). */
@@ -110,8 +114,11 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
             },
           ),
         )
-        .subscribe((event) => {
-          if (event) this.recognitionsSubject.next(event);
+        .subscribe((observation) => {
+          if (!observation) return;
+          const { image, embeddings, ...event } = observation;
+          this.recognitionsSubject.next(event);
+          this.observationsSubject.next(observation);
         }),
     );
     this.subscriptions.push(
@@ -142,7 +149,7 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
     );
   }
 
-  private async recognize(frame: Frame): Promise<RecognitionEvent | null> {
+  private async recognize(frame: Frame): Promise<FrameObservation | null> {
     const timings: RecognitionTimings = { inferenceMs: 0, detectMs: 0, embedMs: 0, matchingMs: 0 };
     try {
       const started = performance.now();
@@ -171,6 +178,8 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
         recognizedAt: Date.now(),
         ...timings,
         faces: faces.map((face, i) => this.present(views.get(update.trackIds[i])!, face)),
+        image: frame.image,
+        embeddings: faces.map((face) => face.embedding),
       };
     } catch (err) {
       // One bad frame or a busy engine must not end the stream; the tracks coast meanwhile.

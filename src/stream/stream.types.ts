@@ -1,3 +1,4 @@
+import type { BgrImage } from '../recognition/face.types';
 import type { RecognizedFace } from '../recognition/recognition.service';
 
 /** The outcome of recognition on one frame; also the Socket.IO event payload. */
@@ -10,6 +11,16 @@ export interface RecognitionEvent {
   embedMs: number;
   matchingMs: number;
   faces: RecognizedFace[];
+}
+
+/**
+ * A recognition result with what per-face consumers (sightings, the unknown-faces inbox) need
+ * besides: the frame's pixels (read-only, for face crops) and the embedding of each face that
+ * was embedded on this frame (null for the faces the tracker vouched for), in `faces` order.
+ */
+export interface FrameObservation extends RecognitionEvent {
+  image: BgrImage;
+  embeddings: (Float32Array | null)[];
 }
 
 /** One encoded output frame, shared by every viewer. */

@@ -19,3 +19,11 @@ describe('validateConfig', () => {
     );
   });
 });
+
+describe('validateConfig: console settings', () => {
+  it('has defaults, reads the optional grouping similarity, and rejects bad values', () => {
+    expect(validateConfig({})).toMatchObject({ CAMERA_NAME: 'main', SIGHTING_END_AFTER_MS: 4000, UNKNOWN_FACE_AFTER_MS: 2000, UNKNOWN_FACE_GROUP_SIMILARITY: undefined });
+    expect(validateConfig({ UNKNOWN_FACE_GROUP_SIMILARITY: '0.4', CAMERA_NAME: 'door' })).toMatchObject({ UNKNOWN_FACE_GROUP_SIMILARITY: 0.4, CAMERA_NAME: 'door' });
+    expect(() => validateConfig({ SIGHTING_END_AFTER_MS: '10', UNKNOWN_FACE_GROUP_SIMILARITY: '2' })).toThrow(/SIGHTING_END_AFTER_MS[\s\S]*UNKNOWN_FACE_GROUP_SIMILARITY/);
+  });
+});

@@ -1,0 +1,81 @@
+import { Injectable, NotFoundException, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
+import { PeopleService } from '../people/people.service';
+import type { Person } from '../people/entities/person.entity';
+import type { BgrImage, Box } from '../recognition/face.types';
+import { StreamService } from '../stream/stream.service';
+import { FaceCropper } from './face-cropper';
+import { LiveGateway, LiveFacesPayload, toLiveFacesPayload } from './live.gateway';
+import { Presence, StatsSample, StatsWindow } from './presence';
+
+/** How long after its last detection a face can still be enrolled from the live view. */
+const ENROLLABLE_FOR_MS = 5000;
+
+interface LastView {
+  image: BgrImage;
+  box: Box;
+  at: number;
+}
+
+/**
+ * The live side of the console: who is in view (pushed on every recognition), the last
+ * minute of pipeline figures (pushed every second), and enrolling a face picked on screen.
+ */
+@Injectable()
+export class LiveFacesService implements OnModuleInit, OnModuleDestroy {
+  private readonly presence = new Presence();
+  private readonly stats = new StatsWindow(60);
+  /** The newest frame each tracked face was detected on, to enroll it from (frames are shared, not copied). */
+  private readonly lastViews = new Map<number, LastView>();
+  private current: LiveFacesPayload = { at: new Date(0).toISOString(), frameWidth: 0, frameHeight: 0, faces: [] };
+  private subscription?: Subscription;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly stream: StreamService,
+    private readonly gateway: LiveGateway,
+    private readonly cropper: FaceCropper,
+    private readonly people: PeopleService,
+  ) {}
+
+  onModuleInit(): void {
+    this.gateway.provideHistory(() => this.stats.history());
+    this.subscription = this.stream.observations$.subscribe((observation) => {
+      const at = observation.recognizedAt;
+      this.stats.addRecognition(observation.recognizedAt - observation.capturedAt, observation.faces.length);
+      const faces = this.presence.observe(at, observation.faces);
+      for (const face of observation.faces) this.lastViews.set(face.trackId, { image: observation.image, box: face.box, at });
+      for (const [trackId, view] of this.lastViews) if (at - view.at > ENROLLABLE_FOR_MS) this.lastViews.delete(trackId);
+      this.current = toLiveFacesPayload(at, observation.image.width, observation.image.height, faces);
+      this.gateway.faces(this.current);
+    });
+    this.timer = setInterval(() => this.gateway.broadcast('stats', { samples: [this.tick()] }), 1000);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+    clearInterval(this.timer);
+  }
+
+  /** The faces of the newest recognised frame. */
+  faces(): LiveFacesPayload {
+    return this.current;
+  }
+
+  statsHistory(): StatsSample[] {
+    return this.stats.history();
+  }
+
+  /** Enrolls the face of a live track under a new name (through PeopleService, like an uploaded photo). */
+  async enroll(trackId: number, name: string): Promise<Person> {
+    const view = this.lastViews.get(trackId);
+    if (!view || Date.now() - view.at > ENROLLABLE_FOR_MS) throw new NotFoundException(`face ${trackId} is not in view any more`);
+    const { photo } = await this.cropper.crop(view.image, view.box);
+    return this.people.create(name, photo);
+  }
+
+  private tick(): StatsSample {
+    return this.stats.tick(Date.now(), this.stream.stats.framesOut);
+  }
+}

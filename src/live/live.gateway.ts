@@ -1,0 +1,74 @@
+import { Logger } from '@nestjs/common';
+import { OnGatewayConnection, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
+import type { PresentFace, StatsSample } from './presence';
+
+/** Socket.IO events of the web console (payloads documented in the README). */
+export const CONSOLE_EVENTS = {
+  /** The faces in view after every recognised frame: LiveFacesPayload. */
+  faces: 'faces',
+  /** Pipeline figures: the last minute on connection, then one sample a second: { samples: StatsSample[] }. */
+  stats: 'stats',
+  /** A sighting started, was updated with a better view, or ended: SightingDto. */
+  sighting: 'sighting',
+  /** The unknown-faces inbox changed: { id, change: 'added' | 'grouped' | 'removed' }. */
+  unknownFaces: 'unknown-faces',
+} as const;
+
+export interface LiveFacesPayload {
+  at: string;
+  frameWidth: number;
+  frameHeight: number;
+  faces: Array<{ trackId: number; name: string; personId: number | null; confidence: number; since: string; box: [number, number, number, number] }>;
+}
+
+export function toLiveFacesPayload(at: number, frameWidth: number, frameHeight: number, faces: readonly PresentFace[]): LiveFacesPayload {
+  return {
+    at: new Date(at).toISOString(),
+    frameWidth,
+    frameHeight,
+    faces: faces.map((face) => ({
+      trackId: face.trackId,
+      name: face.name,
+      personId: face.personId,
+      confidence: Math.round(face.confidence * 10) / 10,
+      since: new Date(face.since).toISOString(),
+      box: [face.box.x, face.box.y, face.box.width, face.box.height].map(Math.round) as [number, number, number, number],
+    })),
+  };
+}
+
+/**
+ * The console's push channel (same Socket.IO server and namespace as the "recognition" event).
+ * A client that connects gets the current faces and the last minute of figures at once.
+ */
+@WebSocketGateway({ cors: { origin: true } })
+export class LiveGateway implements OnGatewayConnection {
+  private readonly logger = new Logger(LiveGateway.name);
+  @WebSocketServer() server?: Server;
+  private lastFaces?: LiveFacesPayload;
+  private statsHistory: () => StatsSample[] = () => [];
+
+  /** Set by LiveFacesService: what a newly connected client gets. */
+  provideHistory(history: () => StatsSample[]): void {
+    this.statsHistory = history;
+  }
+
+  handleConnection(client: Socket): void {
+    if (this.lastFaces) client.emit(CONSOLE_EVENTS.faces, this.lastFaces);
+    client.emit(CONSOLE_EVENTS.stats, { samples: this.statsHistory() });
+  }
+
+  faces(payload: LiveFacesPayload): void {
+    this.lastFaces = payload;
+    this.server?.emit(CONSOLE_EVENTS.faces, payload);
+  }
+
+  broadcast(event: string, payload: unknown): void {
+    try {
+      this.server?.emit(event, payload);
+    } catch (err) {
+      this.logger.warn(`could not emit "${event}": ${err}`);
+    }
+  }
+}

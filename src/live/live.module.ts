@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { PeopleModule } from '../people/people.module';
+import { StreamModule } from '../stream/stream.module';
+import { FaceCropper } from './face-cropper';
+import { LiveController } from './live.controller';
+import { LiveFacesService } from './live-faces.service';
+import { LiveGateway } from './live.gateway';
+
+/** The console's live view: faces in view, pipeline figures, enrolling from the stream; also shares face crops and the push channel. */
+@Module({
+  imports: [StreamModule, PeopleModule],
+  controllers: [LiveController],
+  providers: [LiveGateway, FaceCropper, LiveFacesService],
+  exports: [LiveGateway, FaceCropper],
+})
+export class LiveModule {}

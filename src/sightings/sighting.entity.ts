@@ -1,0 +1,40 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** One appearance of a known person in view: first and last seen, best confidence, a face crop. */
+@Entity('sightings')
+@Index(['personId', 'firstSeen'])
+export class Sighting {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  /** Not a foreign key: the history stays when the person is deleted. */
+  @Column('integer')
+  personId: number;
+
+  /** The name when last seen. */
+  @Column()
+  personName: string;
+
+  @Column()
+  camera: string;
+
+  /** Epoch ms. */
+  @Index()
+  @Column('integer')
+  firstSeen: number;
+
+  @Index()
+  @Column('integer')
+  lastSeen: number;
+
+  @Column('real')
+  bestConfidence: number;
+
+  /** Still in view (the appearance has not ended yet). */
+  @Column('boolean', { default: false })
+  ongoing: boolean;
+
+  /** JPEG face crop (a few kB), taken at the best view so far. */
+  @Column({ type: 'blob', nullable: true, select: false })
+  thumbnail: Buffer | null;
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { Sighting } from './sighting.entity';
+import type { PageRequest } from './paging';
+
+export interface SightingFilter {
+  personId?: number;
+  /** Sightings still in view at or after this time (epoch ms). */
+  from?: number;
+  /** Sightings that began at or before this time (epoch ms). */
+  to?: number;
+}
+
+export type NewSighting = Omit<Sighting, 'id'>;
+export type SightingProgress = Pick<Sighting, 'id' | 'personName' | 'lastSeen' | 'bestConfidence' | 'ongoing'>;
+
+/**
+ * The database side of sightings. Every write is a single statement, never a transaction: the
+ * SQLite connection is shared with the people library, whose transactions must not interleave
+ * with another one.
+ */
+@Injectable()
+export class SightingsRepository {
+  private readonly rows: Repository<Sighting>;
+
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    this.rows = dataSource.getRepository(Sighting);
+  }
+
+  async insert(sighting: NewSighting): Promise<number> {
+    const result = await this.rows.insert(sighting);
+    return result.identifiers[0].id as number;
+  }
+
+  async progress(update: SightingProgress): Promise<void> {
+    const { id, ...fields } = update;
+    await this.rows.update({ id }, fields);
+  }
+
+  async setThumbnail(id: number, thumbnail: Buffer, bestConfidence: number): Promise<void> {
+    await this.rows.update({ id }, { thumbnail, bestConfidence });
+  }
+
+  /** Sightings a previous run left open (it stopped without ending them) are over. */
+  async endAllOngoing(): Promise<void> {
+    await this.rows.update({ ongoing: true }, { ongoing: false });
+  }
+
+  findOne(id: number): Promise<Sighting | null> {
+    return this.rows.findOneBy({ id });
+  }
+
+  async find(filter: SightingFilter, page: PageRequest & { skip: number; take: number }): Promise<[Sighting[], number]> {
+    const query = this.rows.createQueryBuilder('s');
+    if (filter.personId !== undefined) query.andWhere('s.personId = :personId', { personId: filter.personId });
+    if (filter.from !== undefined) query.andWhere('s.lastSeen >= :from', { from: filter.from });
+    if (filter.to !== undefined) query.andWhere('s.firstSeen <= :to', { to: filter.to });
+    return query.orderBy('s.firstSeen', 'DESC').addOrderBy('s.id', 'DESC').skip(page.skip).take(page.take).getManyAndCount();
+  }
+
+  async thumbnail(id: number): Promise<Buffer | null | undefined> {
+    const row = await this.rows.createQueryBuilder('s').select(['s.id', 's.thumbnail']).where('s.id = :id', { id }).getOne();
+    return row ? row.thumbnail : undefined;
+  }
+}

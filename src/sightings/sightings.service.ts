@@ -1,0 +1,171 @@
+import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
+import { FaceCropper } from '../live/face-cropper';
+import { CONSOLE_EVENTS, LiveGateway } from '../live/live.gateway';
+import { SerialQueue } from '../people/serial-queue';
+import { StreamService } from '../stream/stream.service';
+import type { FrameObservation } from '../stream/stream.types';
+import { Appearance, AppearanceBook, Glimpse } from './appearance';
+import { Page, pageWindow, PageRequest, toPage } from './paging';
+import { SightingDto } from './sightings.dto';
+import { SightingFilter, SightingsRepository } from './sightings.repository';
+
+export const SIGHTINGS_OPTIONS = Symbol('SIGHTINGS_OPTIONS');
+
+export interface SightingsOptions {
+  camera: string;
+  endAfterMs: number;
+  /** Open sightings are written at most this often (last seen, best confidence). */
+  flushEveryMs: number;
+  /** A view this many confidence points better than the thumbnail's replaces it. */
+  betterViewBy: number;
+}
+
+/**
+ * Records sightings: appearance logic (pure, appearance.ts) over each recognised frame's named
+ * faces; a row is inserted when an appearance starts and updated in batches while it lasts
+ * (never once per frame), and closed when it ends.
+ */
+@Injectable()
+export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(SightingsService.name);
+  private readonly book: AppearanceBook;
+  /** Database writes and crops in order: an appearance's insert always precedes its updates. */
+  private readonly writes = new SerialQueue();
+  private subscription?: Subscription;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly repository: SightingsRepository,
+    private readonly stream: StreamService,
+    private readonly cropper: FaceCropper,
+    private readonly gateway: LiveGateway,
+    @Inject(SIGHTINGS_OPTIONS) private readonly options: SightingsOptions,
+  ) {
+    this.book = new AppearanceBook({ endAfterMs: options.endAfterMs, betterViewBy: options.betterViewBy });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.repository.endAllOngoing();
+    this.subscription = this.stream.observations$.subscribe((observation) => this.observe(observation));
+    this.timer = setInterval(() => this.flush(Date.now()), this.options.flushEveryMs);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.subscription?.unsubscribe();
+    clearInterval(this.timer);
+    const ended = this.book.endAll();
+    for (const appearance of ended) this.enqueueEnd(appearance);
+    await this.writes.run(async () => undefined).catch(() => undefined);
+  }
+
+  async list(filter: SightingFilter, request: Partial<PageRequest>): Promise<Page<SightingDto>> {
+    const window = pageWindow(request);
+    const [rows, total] = await this.repository.find(filter, window);
+    return toPage(rows.map(SightingDto.from), total, window);
+  }
+
+  async thumbnail(id: number): Promise<Buffer> {
+    const thumbnail = await this.repository.thumbnail(id);
+    if (thumbnail === undefined) throw new NotFoundException(`sighting ${id} not found`);
+    if (thumbnail === null) throw new NotFoundException(`sighting ${id} has no thumbnail`);
+    return thumbnail;
+  }
+
+  private observe(observation: FrameObservation): void {
+    const at = observation.recognizedAt;
+    for (const appearance of this.book.expire(at)) this.enqueueEnd(appearance);
+    const named = observation.faces.filter((face) => face.personId !== null);
+    const glimpses: Glimpse[] = named.map((face) => ({
+      personId: face.personId!,
+      name: face.name,
+      trackId: face.trackId,
+      confidence: face.confidence,
+    }));
+    const { started, betterView } = this.book.observe(at, glimpses);
+    const boxOf = (appearance: Appearance) => named.find((face) => face.personId === appearance.personId)!.box;
+    for (const appearance of started) {
+      const box = boxOf(appearance);
+      appearance.thumbnailConfidence = appearance.bestConfidence;
+      this.enqueue(async () => {
+        const crop = await this.cropper.crop(observation.image, box).catch((err) => {
+          this.logger.warn(`no thumbnail for a sighting of ${appearance.name}: ${err}`);
+          return null;
+        });
+        appearance.rowId = await this.repository.insert({
+          personId: appearance.personId,
+          personName: appearance.name,
+          camera: this.options.camera,
+          firstSeen: appearance.firstSeen,
+          lastSeen: appearance.lastSeen,
+          bestConfidence: appearance.bestConfidence,
+          ongoing: true,
+          thumbnail: crop?.thumbnail ?? null,
+        });
+        this.announce(appearance, true);
+      });
+    }
+    for (const appearance of betterView) {
+      const box = boxOf(appearance);
+      const confidence = appearance.bestConfidence;
+      appearance.thumbnailConfidence = confidence;
+      this.enqueue(async () => {
+        if (appearance.rowId === undefined) return;
+        const crop = await this.cropper.crop(observation.image, box);
+        await this.repository.setThumbnail(appearance.rowId, crop.thumbnail, confidence);
+      });
+    }
+  }
+
+  /** Writes the open appearances that changed since the last flush, and ends the ones gone. */
+  private flush(at: number): void {
+    for (const appearance of this.book.expire(at)) this.enqueueEnd(appearance);
+    const changed = this.book.takeChanged();
+    if (!changed.length) return;
+    this.enqueue(async () => {
+      for (const appearance of changed) await this.write(appearance, true);
+    });
+  }
+
+  private enqueueEnd(appearance: Appearance): void {
+    this.enqueue(async () => {
+      await this.write(appearance, false);
+      this.announce(appearance, false);
+    });
+  }
+
+  private async write(appearance: Appearance, ongoing: boolean): Promise<void> {
+    if (appearance.rowId === undefined) return; // its insert failed (logged)
+    await this.repository.progress({
+      id: appearance.rowId,
+      personName: appearance.name,
+      lastSeen: appearance.lastSeen,
+      bestConfidence: appearance.bestConfidence,
+      ongoing,
+    });
+  }
+
+  private announce(appearance: Appearance, ongoing: boolean): void {
+    if (appearance.rowId === undefined) return;
+    this.gateway.broadcast(CONSOLE_EVENTS.sighting, {
+      id: appearance.rowId,
+      personId: appearance.personId,
+      personName: appearance.name,
+      camera: this.options.camera,
+      firstSeen: new Date(appearance.firstSeen).toISOString(),
+      lastSeen: new Date(appearance.lastSeen).toISOString(),
+      bestConfidence: round1(appearance.bestConfidence),
+      ongoing,
+      thumbnailUrl: `/sightings/${appearance.rowId}/thumbnail`,
+    } satisfies SightingDto);
+  }
+
+  private enqueue(job: () => Promise<void>): void {
+    this.writes.run(job).catch((err) => this.logger.warn(`recording a sighting failed: ${err instanceof Error ? err.message : err}`));
+  }
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}

@@ -1,0 +1,209 @@
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import { debounceTime, Subscription } from 'rxjs';
+import { FaceCropper } from '../live/face-cropper';
+import { CONSOLE_EVENTS, LiveGateway } from '../live/live.gateway';
+import type { Person } from '../people/entities/person.entity';
+import { PeopleService } from '../people/people.service';
+import { SerialQueue } from '../people/serial-queue';
+import type { BgrImage } from '../recognition/face.types';
+import { GalleryService } from '../recognition/gallery.service';
+import { RecognitionService } from '../recognition/recognition.service';
+import { Page, pageWindow, PageRequest, toPage } from '../sightings/paging';
+import { StreamService } from '../stream/stream.service';
+import type { FrameObservation } from '../stream/stream.types';
+import { addToCentroid, FaceGroup, nearestGroup } from './grouping';
+import { UnknownFaceDto } from './unknown-faces.dto';
+import { UnknownFacesRepository } from './unknown-faces.repository';
+import { UnknownCandidate, UnknownWatch } from './unknown-watch';
+
+export const UNKNOWN_FACES_OPTIONS = Symbol('UNKNOWN_FACES_OPTIONS');
+
+export interface UnknownFacesOptions {
+  camera: string;
+  afterMs: number;
+  minFacePx: number;
+  /** Cosine similarity at which a face joins an entry; undefined = the match threshold. */
+  groupSimilarity?: number;
+}
+
+/** Exactly one of them: a new person's name, or the id of an enrolled person. */
+export interface Assignment {
+  name?: string;
+  personId?: number;
+}
+
+/**
+ * The unknown-faces inbox: a face that stays Unknown (unknown-watch.ts) is cut out of the frame
+ * and kept, grouped with a similar stranger already in the inbox (grouping.ts) or as a new
+ * entry. Assigning an entry enrolls its crop through PeopleService, like an uploaded photo.
+ */
+@Injectable()
+export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(UnknownFacesService.name);
+  private readonly watch: UnknownWatch;
+  /** The inbox's entries of the running model, for grouping (kept in step with the table). */
+  private readonly groups = new Map<number, FaceGroup>();
+  private readonly writes = new SerialQueue();
+  private readonly assigning = new Set<number>();
+  private subscriptions: Subscription[] = [];
+
+  constructor(
+    private readonly repository: UnknownFacesRepository,
+    private readonly stream: StreamService,
+    private readonly recognition: RecognitionService,
+    private readonly gallery: GalleryService,
+    private readonly cropper: FaceCropper,
+    private readonly people: PeopleService,
+    private readonly gateway: LiveGateway,
+    @Inject(UNKNOWN_FACES_OPTIONS) private readonly options: UnknownFacesOptions,
+  ) {
+    this.watch = new UnknownWatch({ afterMs: options.afterMs, minFacePx: options.minFacePx, forgetAfterMs: 10_000 });
+  }
+
+  /** Unless configured, the matcher's own rule: the groups are a gallery of strangers to be mistaken for. */
+  private get groupSimilarity(): number {
+    return this.options.groupSimilarity ?? this.recognition.policyForGallery(this.groups.size).threshold;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const row of await this.repository.groupsOf(this.recognition.engine.modelId)) {
+      this.groups.set(row.id, { id: row.id, centroid: row.centroid, count: row.appearances });
+    }
+    this.subscriptions.push(
+      this.stream.observations$.subscribe((observation) => this.observe(observation)),
+      // Someone was enrolled (from the inbox, a photo or the live view): entries that are now them are resolved.
+      this.gallery.changes$.pipe(debounceTime(300)).subscribe(() => {
+        this.writes.run(() => this.resolveEnrolled()).catch((err) => this.logger.warn(`resolving the inbox failed: ${err}`));
+      }),
+    );
+    await this.writes.run(() => this.resolveEnrolled());
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    await this.writes.run(async () => undefined).catch(() => undefined);
+  }
+
+  async list(request: Partial<PageRequest>): Promise<Page<UnknownFaceDto>> {
+    const window = pageWindow(request);
+    const [rows, total] = await this.repository.findPage(window);
+    return toPage(rows.map(UnknownFaceDto.from), total, window);
+  }
+
+  async thumbnail(id: number): Promise<Buffer> {
+    return (await this.repository.blob(id, 'thumbnail')) ?? notFound(id);
+  }
+
+  async dismiss(id: number): Promise<void> {
+    await this.writes.run(async () => {
+      if (!(await this.repository.delete(id))) notFound(id);
+      this.groups.delete(id);
+    });
+    this.gateway.broadcast(CONSOLE_EVENTS.unknownFaces, { id, change: 'removed' });
+  }
+
+  /** Enrolls the entry's face as a new person or adds it to one, then removes the entry. */
+  async assign(id: number, assignment: Assignment): Promise<Person> {
+    const { name, personId } = assignment;
+    if ((name === undefined) === (personId === undefined)) {
+      throw new BadRequestException('give exactly one of "name" (a new person) or "personId" (an enrolled person)');
+    }
+    if (this.assigning.has(id)) throw new ConflictException(`unknown face ${id} is being assigned already`);
+    this.assigning.add(id);
+    try {
+      const photo = (await this.repository.blob(id, 'photo')) ?? notFound(id);
+      // PeopleService checks, stores and commits the photo like any upload; a refusal leaves the entry as it was.
+      const person = name !== undefined ? await this.people.create(name, photo) : await this.people.addFace(personId!, photo);
+      await this.writes.run(async () => {
+        await this.repository.delete(id);
+        this.groups.delete(id);
+      });
+      this.gateway.broadcast(CONSOLE_EVENTS.unknownFaces, { id, change: 'removed' });
+      this.logger.log(`unknown face ${id} assigned to ${person.name} (#${person.id})`);
+      return person;
+    } finally {
+      this.assigning.delete(id);
+    }
+  }
+
+  /** Removes the entries whose face the gallery now names (the stranger has been enrolled meanwhile). */
+  private async resolveEnrolled(): Promise<void> {
+    for (const group of [...this.groups.values()]) {
+      const match = this.gallery.match(group.centroid, this.recognition.matchPolicy);
+      if (match.personId === null) continue;
+      await this.repository.delete(group.id);
+      this.groups.delete(group.id);
+      this.logger.log(`unknown face ${group.id} is ${match.name} now: removed from the inbox`);
+      this.gateway.broadcast(CONSOLE_EVENTS.unknownFaces, { id: group.id, change: 'removed' });
+    }
+  }
+
+  private observe(observation: FrameObservation): void {
+    const candidates = this.watch.observe(
+      observation.recognizedAt,
+      observation.faces.map((face, i) => ({
+        trackId: face.trackId,
+        known: face.personId !== null,
+        box: face.box,
+        embedding: observation.embeddings[i] ?? null,
+      })),
+    );
+    for (const candidate of candidates) {
+      this.writes
+        .run(() => this.keep(observation.image, observation.recognizedAt, candidate))
+        .catch((err) => this.logger.warn(`keeping an unknown face failed: ${err instanceof Error ? err.message : err}`));
+    }
+  }
+
+  private async keep(image: BgrImage, at: number, candidate: UnknownCandidate): Promise<void> {
+    const crop = await this.cropper.crop(image, candidate.box);
+    const faceHeight = Math.round(candidate.box.height);
+    const near = nearestGroup(candidate.embedding, this.groups.values(), this.groupSimilarity);
+    if (near) {
+      const group = near.group;
+      const centroid = addToCentroid(group.centroid, group.count, candidate.embedding);
+      const row = await this.repository.findOne(group.id);
+      if (row) {
+        const better = faceHeight > row.faceHeight;
+        await this.repository.update({
+          id: group.id,
+          lastSeen: at,
+          appearances: group.count + 1,
+          centroid,
+          ...(better ? { photo: crop.photo, thumbnail: crop.thumbnail, faceHeight } : {}),
+        });
+        group.centroid = centroid;
+        group.count++;
+        this.gateway.broadcast(CONSOLE_EVENTS.unknownFaces, { id: group.id, change: 'grouped' });
+        return;
+      }
+      this.groups.delete(group.id); // gone meanwhile: start a new entry
+    }
+    const id = await this.repository.insert({
+      camera: this.options.camera,
+      firstSeen: candidate.unknownSince,
+      lastSeen: at,
+      appearances: 1,
+      centroid: candidate.embedding,
+      modelId: this.recognition.engine.modelId,
+      faceHeight,
+      photo: crop.photo,
+      thumbnail: crop.thumbnail,
+    });
+    this.groups.set(id, { id, centroid: candidate.embedding, count: 1 });
+    this.gateway.broadcast(CONSOLE_EVENTS.unknownFaces, { id, change: 'added' });
+  }
+}
+
+function notFound(id: number): never {
+  throw new NotFoundException(`unknown face ${id} not found`);
+}

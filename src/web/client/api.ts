@@ -1,0 +1,128 @@
+/** The REST API as the page uses it: the admin key on every change, readable errors. */
+
+const KEY_STORAGE = 'face-stream.admin-key';
+
+export function adminKey(): string {
+  return localStorage.getItem(KEY_STORAGE) ?? '';
+}
+
+export function setAdminKey(key: string): void {
+  if (key) localStorage.setItem(KEY_STORAGE, key);
+  else localStorage.removeItem(KEY_STORAGE);
+}
+
+/** An error answer of the API, with its message made readable. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface ErrorBody {
+  message?: string | string[];
+  error?: string;
+}
+
+function readable(status: number, body: ErrorBody | null): string {
+  if (status === 401 || status === 403) {
+    return 'The admin key is missing or wrong: enter it under "Admin key" at the top of the page.';
+  }
+  if (status === 429) return 'Too many requests: wait a moment and try again.';
+  const message = Array.isArray(body?.message) ? body!.message.join('; ') : body?.message;
+  if (message) return message.charAt(0).toUpperCase() + message.slice(1);
+  return `The server answered ${status}${body?.error ? ` (${body.error})` : ''}.`;
+}
+
+export async function api<T>(method: string, path: string, body?: FormData | object): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET') {
+    const key = adminKey();
+    if (key) headers['x-api-key'] = key;
+  }
+  let payload: BodyInit | undefined;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, body: payload });
+  } catch {
+    throw new ApiError(0, 'The server cannot be reached. Check that it is running.');
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
+  if (!response.ok) throw new ApiError(response.status, readable(response.status, parsed as ErrorBody | null));
+  return parsed as T;
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+// Shapes of the API's answers (see /docs).
+export interface FaceSample {
+  id: number;
+  thumbnailUrl: string;
+}
+export interface Person {
+  id: number;
+  name: string;
+  faces: FaceSample[];
+}
+export interface Sighting {
+  id: number;
+  personId: number;
+  personName: string;
+  camera: string;
+  firstSeen: string;
+  lastSeen: string;
+  bestConfidence: number;
+  ongoing: boolean;
+  thumbnailUrl: string;
+}
+export interface UnknownFace {
+  id: number;
+  camera: string;
+  firstSeen: string;
+  lastSeen: string;
+  appearances: number;
+  thumbnailUrl: string;
+}
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+  pages: number;
+}
+export interface LiveFace {
+  trackId: number;
+  name: string;
+  personId: number | null;
+  confidence: number;
+  since: string;
+  box: [number, number, number, number];
+}
+export interface LiveFaces {
+  at: string;
+  frameWidth: number;
+  frameHeight: number;
+  faces: LiveFace[];
+}
+export interface StatsSample {
+  at: number;
+  fps: number;
+  latencyMs: number | null;
+  facesPerSecond: number;
+}
