@@ -26,8 +26,10 @@ export function generateApiKey(): string {
 
 /** Whether a request needs the admin key. */
 export function requiresApiKey(method: string, path: string, protectReads: boolean): boolean {
-  if (!SAFE_METHODS.has(method.toUpperCase())) return true;
-  if (!protectReads) return false;
+  const verb = method.toUpperCase();
+  if (!SAFE_METHODS.has(verb)) return true;
+  // A CORS preflight carries no credentials by design.
+  if (!protectReads || verb === 'OPTIONS') return false;
   return PROTECTABLE_READS.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 }
 
