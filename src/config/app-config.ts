@@ -109,7 +109,7 @@ export class AppConfig {
 
   /** Requests one client (IP) may make per window, all routes except the stream, /health and /metrics. */
   @Type(() => Number) @IsInt() @Min(1)
-  RATE_LIMIT_MAX = 600;
+  RATE_LIMIT_MAX = 1200;
 
   /** Requests that change data (POST/PUT/PATCH/DELETE) one client may make per window. */
   @Type(() => Number) @IsInt() @Min(1)

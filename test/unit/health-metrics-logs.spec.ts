@@ -50,7 +50,7 @@ describe('hardening settings', () => {
     expect(validateConfig({})).toMatchObject({
       PROTECT_READS: false,
       RATE_LIMIT_WINDOW_S: 60,
-      RATE_LIMIT_MAX: 600,
+      RATE_LIMIT_MAX: 1200,
       RATE_LIMIT_WRITE_MAX: 60,
       CORS_ORIGINS: '',
       SHUTDOWN_TIMEOUT_MS: 10_000,
