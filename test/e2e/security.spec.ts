@@ -47,6 +47,7 @@ describe('access control, headers, health and metrics on the running server', ()
       CORS_ORIGINS: 'https://console.example',
       LOG_FORMAT: 'json',
     });
+    key = readFileSync(join(server.dataDir, 'admin-api-key'), 'utf8').trim();
   });
   afterAll(async () => {
     await restarted?.dispose();
@@ -56,7 +57,6 @@ describe('access control, headers, health and metrics on the running server', ()
   it('generates an admin key at first start into DATA_DIR with mode 0600, and prints it once', () => {
     const file = join(server.dataDir, 'admin-api-key');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    key = readFileSync(file, 'utf8').trim();
     expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(server.output().split(key).length - 1).toBe(1);
   });
@@ -65,7 +65,8 @@ describe('access control, headers, health and metrics on the running server', ()
     const url = `${server.url}/people/999999`;
     const missing = await call(url, { method: 'DELETE' });
     expect(missing).toMatchObject({ status: 401, body: { statusCode: 401, error: 'Unauthorized', message: expect.stringMatching(/required.*x-api-key/) } });
-    const wrong = await call(url, { method: 'DELETE', headers: { 'x-api-key': `${key.slice(0, -1)}A` } });
+    const wrongKey = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
+    const wrong = await call(url, { method: 'DELETE', headers: { 'x-api-key': wrongKey } });
     expect(wrong).toMatchObject({ status: 401, body: { statusCode: 401, message: expect.stringMatching(/not valid/) } });
     // An upload without the key is refused before its body is parsed.
     const form = new FormData();
@@ -232,7 +233,7 @@ describe('access control, headers, health and metrics on the running server', ()
       s.process.once('exit', (code) => resolve({ code, ms: performance.now() - started }));
     });
     s.process.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 30));
+    await waitFor('the shutdown to begin', async () => (/shutting down \(SIGTERM\)/.test(s.output()) ? true : undefined), 5_000);
     const during = await fetch(`${s.url}/people`).then(
       (r) => r.status,
       () => 'refused',
@@ -250,14 +251,24 @@ describe('access control, headers, health and metrics on the running server', ()
   });
 });
 
-describe('health when the camera is down', () => {
+describe('a server whose camera is down, with PROTECT_READS', () => {
   let server: RunningServer;
 
   beforeAll(async () => {
     // Nothing listens on port 9: the camera fails and keeps reconnecting.
-    server = await startServer({ CAMERA_SOURCE: 'http://127.0.0.1:9/camera.mjpg', LOG_FORMAT: 'json' });
+    server = await startServer({ CAMERA_SOURCE: 'http://127.0.0.1:9/camera.mjpg', LOG_FORMAT: 'json', PROTECT_READS: 'true' });
   });
   afterAll(() => server?.dispose());
+
+  it('requires the key to read people and the stream, but not for health, metrics, the page or the docs', async () => {
+    for (const path of ['/people', '/people/1', '/stream', '/stream/snapshot.jpg']) {
+      expect(await call(`${server.url}${path}`)).toMatchObject({ status: 401, body: { statusCode: 401, error: 'Unauthorized' } });
+    }
+    expect((await call(`${server.url}/people`, { headers: { 'x-api-key': server.adminKey } })).status).toBe(200);
+    for (const path of ['/', '/docs', '/docs/openapi.json', '/metrics']) expect((await call(`${server.url}${path}`)).status).toBe(200);
+    const doc = (await call(`${server.url}/docs/openapi.json`)).body;
+    expect(doc.paths['/people'].get.security).toEqual([{ 'admin-key': [] }]);
+  });
 
   it('answers 503 naming the camera while it reconnects, and counts the reconnects', async () => {
     const metrics = await waitFor('a reconnect', async () => {
