@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { AuthModule } from './auth/auth.module';
 import { CameraModule } from './camera/camera.module';
 import { validateConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LiveModule } from './live/live.module';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PeopleModule } from './people/people.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { SightingsModule } from './sightings/sightings.module';
@@ -14,6 +19,9 @@ import { WebModule } from './web/web.module';
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateConfig }),
+    LifecycleModule,
+    AuthModule,
+    LoggingModule,
     DatabaseModule,
     CameraModule,
     RecognitionModule,
@@ -23,6 +31,8 @@ import { WebModule } from './web/web.module';
     SightingsModule,
     UnknownFacesModule,
     WebModule,
+    HealthModule,
+    MetricsModule,
   ],
 })
 export class AppModule {}

@@ -5,11 +5,15 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import type { AppConfig } from './config/app-config';
+import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
+import { createAppLogger } from './logging/log-format';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
-  configureApp(app);
+  // Connections still open when the app closes (a viewer, a slow upload) are destroyed, so they cannot hold the exit.
+  const app = await NestFactory.create(AppModule, { logger: createAppLogger(), forceCloseConnections: true });
   const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
+  installGracefulShutdown(app, { timeoutMs: config.get('SHUTDOWN_TIMEOUT_MS', { infer: true }) });
+  configureApp(app);
   await app.listen(config.get('PORT', { infer: true }), config.get('HOST', { infer: true }));
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.get('PORT', { infer: true });

@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { ENGINE_NAMES, EngineName, SMALL_FACE_PASSES, SmallFacePass } from '../recognition/face.types';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase()) : value;
+
+export const LOG_FORMATS = ['json', 'text'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /**
  * Every setting the server reads from the environment, with its default.
@@ -108,13 +111,51 @@ export class AppConfig {
   @Type(() => Number) @IsInt() @Min(0) @Max(3_600_000)
   UNKNOWN_FACE_AFTER_MS = 2000;
 
-  /** Cosine similarity at which an unknown face joins an inbox entry instead of adding one; empty = the match threshold. */
+  /** Cosine similarity at which an unknown face joins an inbox entry instead of adding one; empty = the open-set threshold for that many entries. */
   @IsOptional() @Type(() => Number) @IsNumber() @Min(-1) @Max(1)
   UNKNOWN_FACE_GROUP_SIMILARITY?: number;
+
+  /**
+   * The admin API key routes that change data require (header `x-api-key`). Unset: one is
+   * generated at first start and kept in DATA_DIR/admin-api-key (mode 0600).
+   */
+  @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_API_KEY must be at least 16 characters' }) @Matches(/^[\x21-\x7e]+$/, { message: 'ADMIN_API_KEY must be printable ASCII without spaces' })
+  ADMIN_API_KEY?: string;
+
+  /** Also require the key to read people and view the stream (GET /people…, /stream…). */
+  @Transform(toBoolean) @IsBoolean()
+  PROTECT_READS = false;
+
+  /** Rate-limit window, in seconds. */
+  @Type(() => Number) @IsInt() @Min(1)
+  RATE_LIMIT_WINDOW_S = 60;
+
+  /** Requests one client (IP) may make per window, all routes except the stream, /health and /metrics. */
+  @Type(() => Number) @IsInt() @Min(1)
+  RATE_LIMIT_MAX = 1200;
+
+  /** Requests that change data (POST/PUT/PATCH/DELETE) one client may make per window. */
+  @Type(() => Number) @IsInt() @Min(1)
+  RATE_LIMIT_WRITE_MAX = 60;
+
+  /** Origins allowed to call the API from another site: empty = none (same origin only), `*` = any, or a comma-separated list. */
+  @IsString()
+  CORS_ORIGINS = '';
+
+  /** `json` (one JSON object per line) or `text`; unset: `json` when NODE_ENV=production, else `text`. */
+  @IsOptional() @IsIn(LOG_FORMATS)
+  LOG_FORMAT?: LogFormat;
+
+  /** On SIGTERM/SIGINT, exit with an error if shutting down takes longer than this (ms). */
+  @Type(() => Number) @IsInt() @Min(100)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
 }
 
-/** Settings without a default (absent from `new AppConfig()`), still read from the environment. */
-const OPTIONAL_SETTINGS = ['MATCH_THRESHOLD', 'UNKNOWN_FACE_GROUP_SIMILARITY'];
+/** Settings without a default: absent from `new AppConfig()`, so listed here. */
+const OPTIONAL_SETTINGS = ['MATCH_THRESHOLD', 'UNKNOWN_FACE_GROUP_SIMILARITY', 'ADMIN_API_KEY', 'LOG_FORMAT'];
+
+/** Never repeated in error messages. */
+const SECRET_SETTINGS = new Set(['ADMIN_API_KEY']);
 
 /** For ConfigModule: turns process.env into a typed, validated AppConfig or throws a readable error. */
 export function validateConfig(env: Record<string, unknown>): AppConfig {
@@ -125,7 +166,7 @@ export function validateConfig(env: Record<string, unknown>): AppConfig {
   const errors = validateSync(config, { skipMissingProperties: false });
   if (errors.length > 0) {
     const lines = errors.map(
-      (e) => `  ${e.property}=${JSON.stringify(relevant[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+      (e) => `  ${e.property}=${SECRET_SETTINGS.has(e.property) ? '(hidden)' : JSON.stringify(relevant[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
     );
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }

@@ -6,7 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config';
 
 /**
- * The SQLite database in DATA_DIR (`face-stream.sqlite`), shared by the server and the CLI.
+ * The SQLite database in DATA_DIR (WAL mode) (`face-stream.sqlite`), shared by the server and the CLI.
  * Entities register themselves through TypeOrmModule.forFeature in their modules.
  */
 @Module({
@@ -21,6 +21,11 @@ import type { AppConfig } from '../config/app-config';
           database: join(dataDir, 'face-stream.sqlite'),
           autoLoadEntities: true,
           synchronize: true,
+          // Write-ahead log: a commit is one append, readers never block the writer, and a
+          // killed process loses nothing committed (SQLite replays the log at the next open).
+          enableWAL: true,
+          // The CLI may write to the same file while the server runs: wait instead of failing.
+          busyTimeout: 5_000,
         };
       },
     }),

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { io } from 'socket.io-client';
-import { RunningServer, startServer } from '../support/server-process';
+import { RunningServer, startServer, withAdminKey } from '../support/server-process';
 import { PROJECT_ROOT, TESTDATA } from '../support/paths';
 
 jest.setTimeout(180_000);
@@ -54,16 +54,16 @@ describe('enrolling on the running server', () => {
     };
     const actual: Record<string, number> = {};
     for (const file of Object.keys(expected)) {
-      const response = await fetch(`${server.url}/people`, { method: 'POST', body: photoForm(`Bad ${file}`, join(TESTDATA, 'bad', file)) });
+      const response = await fetch(`${server.url}/people`, { method: 'POST', headers: withAdminKey(), body: photoForm(`Bad ${file}`, join(TESTDATA, 'bad', file)) });
       actual[file] = response.status;
       const body = await response.json();
       expect(typeof body.message === 'string' || Array.isArray(body.message)).toBe(true);
       expect(body.statusCode).toBe(response.status);
     }
     expect(actual).toEqual(expected);
-    const several = await fetch(`${server.url}/people`, { method: 'POST', body: photoForm('Solvay', join(TESTDATA, 'stills/solvay1927.jpg')) });
+    const several = await fetch(`${server.url}/people`, { method: 'POST', headers: withAdminKey(), body: photoForm('Solvay', join(TESTDATA, 'stills/solvay1927.jpg')) });
     expect(several.status).toBe(422);
-    const missingName = await fetch(`${server.url}/people`, { method: 'POST', body: photoForm(undefined, join(TESTDATA, 'stills/grace_hopper_512x512.jpg')) });
+    const missingName = await fetch(`${server.url}/people`, { method: 'POST', headers: withAdminKey(), body: photoForm(undefined, join(TESTDATA, 'stills/grace_hopper_512x512.jpg')) });
     expect(missingName.status).toBe(400);
     expect(await (await fetch(`${server.url}/people`)).json()).toEqual(before);
     // Nothing was stored for the refused uploads.
@@ -75,6 +75,7 @@ describe('enrolling on the running server', () => {
     // Tony_Blair walks through the demo video but is not enrolled: Unknown until now.
     const response = await fetch(`${server.url}/people`, {
       method: 'POST',
+      headers: withAdminKey(),
       body: photoForm('Tony_Blair', join(TESTDATA, 'video/not-enrolled/Tony_Blair_0001.jpg')),
     });
     expect(response.status).toBe(201);
@@ -83,7 +84,7 @@ describe('enrolling on the running server', () => {
     // The 10 s demo video loops; Tony is on screen for 3 s of it.
     expect(await waitForName(server.url, 'Tony_Blair', 25_000)).toBe(true);
 
-    const deleted = await fetch(`${server.url}/people/${person.id}`, { method: 'DELETE' });
+    const deleted = await fetch(`${server.url}/people/${person.id}`, { method: 'DELETE', headers: withAdminKey() });
     expect(deleted.status).toBeLessThan(300);
     expect(await (await fetch(`${server.url}/people/${person.id}`)).json()).toMatchObject({ statusCode: 404 });
   });

@@ -8,6 +8,7 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { configureApp } from '../../src/app.setup';
+import { AuthModule } from '../../src/auth/auth.module';
 import { validateConfig } from '../../src/config/app-config';
 import { iou as boxOverlap } from '../../src/recognition/box-geometry';
 import { PeopleModule } from '../../src/people/people.module';
@@ -20,6 +21,7 @@ import { TESTDATA } from '../support/paths';
 jest.setTimeout(300_000);
 
 const UPLOAD_MAX_BYTES = 1024 * 1024;
+const ADMIN_KEY = 'people-api-test-key-0123456789';
 const testFile = (relative: string) => new Uint8Array(readFileSync(join(TESTDATA, relative)));
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -35,11 +37,20 @@ interface TestApp {
 
 /** The people module as the server runs it: real SQLite file, real models, real HTTP on a free port. */
 async function startApp(dataDir: string, facesDir: string): Promise<TestApp> {
-  const env = { DATA_DIR: dataDir, FACES_DIR: facesDir, UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES) };
+  // The admin key guard as the server runs it; the rate limits out of the way of this many requests.
+  const env = {
+    DATA_DIR: dataDir,
+    FACES_DIR: facesDir,
+    UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES),
+    ADMIN_API_KEY: ADMIN_KEY,
+    RATE_LIMIT_MAX: '100000',
+    RATE_LIMIT_WRITE_MAX: '100000',
+  };
   const moduleRef = await Test.createTestingModule({
     imports: [
       ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: () => validateConfig(env) }),
       TypeOrmModule.forRoot({ type: 'sqlite', database: join(dataDir, 'face-stream.sqlite'), autoLoadEntities: true, synchronize: true }),
+      AuthModule,
       RecognitionModule,
       PeopleModule,
     ],
@@ -65,16 +76,19 @@ interface Reply {
   headers: Headers;
 }
 
+/** A request with the admin key, unless `init.headers` gives another (`''`: none at all). */
 async function send(t: TestApp, method: string, path: string, init: RequestInit = {}): Promise<Reply> {
-  const response = await fetch(`${t.url}${path}`, { method, ...init });
+  const headers: Record<string, string> = { 'x-api-key': ADMIN_KEY, ...(init.headers as Record<string, string>) };
+  if (headers['x-api-key'] === '') delete headers['x-api-key'];
+  const response = await fetch(`${t.url}${path}`, { method, ...init, headers });
   const text = await response.text();
   let body: unknown = text;
   if (response.headers.get('content-type')?.includes('application/json')) body = JSON.parse(text);
   return { status: response.status, body, headers: response.headers };
 }
 
-function sendJson(t: TestApp, method: string, path: string, body?: unknown): Promise<Reply> {
-  return send(t, method, path, body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+function sendJson(t: TestApp, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  return send(t, method, path, body === undefined ? { headers } : { headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }
 
 /** A multipart POST like a browser form: text fields plus the photo as the file field `image`. */
@@ -313,6 +327,34 @@ describe('People REST API', () => {
     expect((await sendJson(t, 'DELETE', `/people/${grace.id}/faces/x`)).status).toBe(400);
   });
 
+  it('refuses every change without the admin key, or with a wrong one (401, JSON), and changes nothing', async () => {
+    const before = await storedState(t);
+    const noKey = { 'x-api-key': '' };
+    const wrongKey = { 'x-api-key': `${ADMIN_KEY}x` };
+    const form = () => {
+      const f = new FormData();
+      f.append('name', 'Intruder');
+      f.append('image', new Blob([testFile(GRACE_PHOTO)]), 'g.jpg');
+      return f;
+    };
+    for (const headers of [noKey, wrongKey]) {
+      const replies = [
+        await send(t, 'POST', '/people', { body: form(), headers }),
+        await send(t, 'POST', `/people/${grace.id}/faces`, { body: form(), headers }),
+        await sendJson(t, 'PATCH', `/people/${grace.id}`, { name: 'Renamed' }, headers),
+        await sendJson(t, 'DELETE', `/people/${grace.id}/faces/${grace.faceId}`, undefined, headers),
+        await sendJson(t, 'DELETE', `/people/${grace.id}`, undefined, headers),
+      ];
+      for (const reply of replies) {
+        expect(reply).toMatchObject({ status: 401, body: { statusCode: 401, error: 'Unauthorized', message: expect.stringMatching(/x-api-key/) } });
+      }
+    }
+    // Reads stay open by default.
+    expect((await sendJson(t, 'GET', `/people/${grace.id}`, undefined, noKey)).status).toBe(200);
+    expect(await storedState(t)).toEqual(before);
+    expect(whoIs(t, grace.embedding).name).toBe('Amazing Grace');
+  });
+
   describe('refusals change nothing', () => {
     let before: Awaited<ReturnType<typeof storedState>>;
     let gallerySize: number;
@@ -446,14 +488,18 @@ describe('People REST API', () => {
     const { status, body: doc } = await sendJson(t, 'GET', '/docs/openapi.json');
     expect(status).toBe(200);
     const codes = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
-    expect(codes('/people', 'get')).toEqual(['200']);
-    expect(codes('/people', 'post')).toEqual(['201', '400', '409', '413', '415', '422']);
-    expect(codes('/people/{id}', 'get')).toEqual(['200', '400', '404']);
-    expect(codes('/people/{id}', 'patch')).toEqual(['200', '400', '404', '409']);
-    expect(codes('/people/{id}', 'delete')).toEqual(['204', '400', '404']);
-    expect(codes('/people/{id}/faces', 'post')).toEqual(['201', '400', '404', '413', '415', '422']);
-    expect(codes('/people/{id}/faces/{faceId}', 'delete')).toEqual(['204', '400', '404', '409']);
-    expect(codes('/people/{id}/faces/{faceId}/thumbnail', 'get')).toEqual(['200', '400', '404']);
+    // Every route may answer 429 (rate limit); the ones that change data also 401 (admin key).
+    expect(codes('/people', 'get')).toEqual(['200', '429']);
+    expect(codes('/people', 'post')).toEqual(['201', '400', '401', '409', '413', '415', '422', '429']);
+    expect(codes('/people/{id}', 'get')).toEqual(['200', '400', '404', '429']);
+    expect(codes('/people/{id}', 'patch')).toEqual(['200', '400', '401', '404', '409', '429']);
+    expect(codes('/people/{id}', 'delete')).toEqual(['204', '400', '401', '404', '429']);
+    expect(codes('/people/{id}/faces', 'post')).toEqual(['201', '400', '401', '404', '413', '415', '422', '429']);
+    expect(codes('/people/{id}/faces/{faceId}', 'delete')).toEqual(['204', '400', '401', '404', '409', '429']);
+    expect(codes('/people/{id}/faces/{faceId}/thumbnail', 'get')).toEqual(['200', '400', '404', '429']);
+    expect(doc.paths['/people'].post.security).toEqual([{ 'admin-key': [] }]);
+    expect(doc.paths['/people'].get.security).toBeUndefined();
+    expect(doc.components.securitySchemes['admin-key']).toEqual(expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-api-key' }));
     expect(doc.paths['/people'].post.requestBody.content['multipart/form-data']).toBeDefined();
     expect(doc.paths['/people/{id}/faces/{faceId}/thumbnail'].get.responses['200'].content['image/jpeg']).toBeDefined();
     expect(doc.components.schemas.ErrorResponseDto.required).toEqual(expect.arrayContaining(['statusCode', 'message', 'error']));

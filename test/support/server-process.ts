@@ -5,12 +5,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_VIDEO, PROJECT_ROOT } from './paths';
 
+/** The admin key every test server gets unless a test sets ADMIN_API_KEY itself ('' = none, so one is generated). */
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
+/** Headers carrying the admin key, merged with `extra`. */
+export function withAdminKey(extra: Record<string, string> = {}, key = TEST_ADMIN_KEY): Record<string, string> {
+  return { 'x-api-key': key, ...extra };
+}
+
 export interface RunningServer {
   url: string;
   port: number;
   dataDir: string;
   facesDir: string;
   process: ChildProcess;
+  /** The admin key it was started with ('' when it generated its own). */
+  adminKey: string;
   /** Everything the server printed so far. */
   output(): string;
   /** SIGTERM, wait for exit (SIGKILL after a grace period); returns the exit code. */
@@ -51,6 +61,7 @@ export async function startServer(env: Record<string, string> = {}, timeoutMs = 
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       CAMERA_SOURCE: DEMO_VIDEO,
+      ADMIN_API_KEY: TEST_ADMIN_KEY,
       ...env,
       PORT: String(port),
       DATA_DIR: dataDir,
@@ -85,6 +96,7 @@ export async function startServer(env: Record<string, string> = {}, timeoutMs = 
   return {
     url,
     port,
+    adminKey: env.ADMIN_API_KEY ?? TEST_ADMIN_KEY,
     dataDir,
     facesDir,
     process: child,
