@@ -4,6 +4,7 @@
  * outright, a native crash cannot take the server down, and the server's one OpenCV thread
  * (the vision worker) stays free for inference and drawing.
  */
+import { once } from 'node:events';
 import { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cv, Mat } from '../common/opencv';
@@ -122,7 +123,10 @@ async function run(): Promise<void> {
       }
       credits--;
       framePipe.write(encodeFrameHeader({ position, capturedAt, readMs, skipped, corrupt, width, height }));
-      framePipe.write(data);
+      // A frame is many times the pipe's 64 KB buffer, and the next read() blocks this thread:
+      // let the frame reach the server before reading on, or it trickles out one loop turn per
+      // read and arrives late (a live source then skipped every other frame for lack of credit).
+      if (!framePipe.write(data)) await once(framePipe, 'drain');
       skipped = 0;
       corrupt = 0;
       position++;
