@@ -71,9 +71,10 @@ export class CaptureSession {
     const entry = resolveEntryPoint(CAPTURE_MODULE);
     this.child = spawn(process.execPath, [...entry.execArgv, entry.file, JSON.stringify(settings)], {
       stdio: ['ignore', 'inherit', 'pipe', 'ipc', 'pipe'],
-      // FFmpeg's own network timeout follows the read timeout (unless set explicitly), so a hung
-      // read usually returns by itself; the watchdog below covers every other kind of hang.
-      env: { ...process.env, OPENCV_FFMPEG_CAPTURE_OPTIONS: process.env.OPENCV_FFMPEG_CAPTURE_OPTIONS ?? `rw_timeout;${readTimeoutMs * 1000}` },
+      // The watchdog below is what detects a hang (any kind: network, device, decoder). FFmpeg's
+      // own network timeout (unless set explicitly) is a backstop at twice the read timeout, so
+      // a capture process blocked in a read returns by itself even if nobody kills it.
+      env: { ...process.env, OPENCV_FFMPEG_CAPTURE_OPTIONS: process.env.OPENCV_FFMPEG_CAPTURE_OPTIONS ?? `rw_timeout;${readTimeoutMs * 2000}` },
     });
     this.exited = new Promise((done) => this.child.once('exit', () => done()));
 
