@@ -65,8 +65,17 @@ export interface ViewersReport {
   pausedClientParts: number;
   /** Server process and its capture process, over the measured window. */
   cpuCores: number;
-  rssMb: { start: number; end: number; peak: number; changePercent: number };
-  captureRssMb: { start: number; end: number };
+  rssMb: {
+    start: number;
+    end: number;
+    peak: number;
+    changePercent: number;
+    /** Medians of the first and last minute's samples, and the least-squares trend: steadier than two single readings (GC makes RSS swing). */
+    firstMinuteMedian: number;
+    lastMinuteMedian: number;
+    trendMbPerMinute: number;
+  };
+  captureRssMb: { start: number; end: number; trendMbPerMinute: number };
   eventLoopDelayMs: { worstWindowP99: number; worstMax: number };
   /** After every client disconnected: the server's own counts (both must be 0). */
   afterDisconnect: { viewers: number; frameSubscriptions: number; settledMs: number };
@@ -238,8 +247,16 @@ export async function runViewers(options: ViewersOptions): Promise<ViewersReport
       sentPerEncoded: encoded > 0 ? sent / encoded : 0,
       pausedClientParts: paused.reduce((sum, c) => sum + c.parts, 0) - pausedParts0,
       cpuCores: (cpu1 - cpu0) / wall,
-      rssMb: { start: rssStart, end: rssEnd, peak, changePercent: ((rssEnd - rssStart) / rssStart) * 100 },
-      captureRssMb: { start: samples[0].captureRssMb, end: samples[samples.length - 1].captureRssMb },
+      rssMb: {
+        start: rssStart,
+        end: rssEnd,
+        peak,
+        changePercent: ((rssEnd - rssStart) / rssStart) * 100,
+        firstMinuteMedian: summarise(samples.filter((x) => x.atSeconds <= 60).map((x) => x.rssMb)).median,
+        lastMinuteMedian: summarise(samples.filter((x) => x.atSeconds >= wall - 60).map((x) => x.rssMb)).median,
+        trendMbPerMinute: trend(samples, (x) => x.rssMb),
+      },
+      captureRssMb: { start: samples[0].captureRssMb, end: samples[samples.length - 1].captureRssMb, trendMbPerMinute: trend(samples, (x) => x.captureRssMb) },
       eventLoopDelayMs: { worstWindowP99: worstP99, worstMax: s1.eventLoopDelayMs.worstMax },
       afterDisconnect: { viewers: after.stream.viewers, frameSubscriptions: after.stream.frameSubscriptions, settledMs: Math.round(performance.now() - left) },
       samples,
@@ -248,6 +265,17 @@ export async function runViewers(options: ViewersOptions): Promise<ViewersReport
     for (const c of [...readers, ...paused]) c.close();
     await server.stop();
   }
+}
+
+/** Least-squares slope of a sampled value, per minute. */
+function trend(samples: ServerSample[], value: (s: ServerSample) => number): number {
+  if (samples.length < 2) return 0;
+  const xs = samples.map((s) => s.atSeconds / 60);
+  const ys = samples.map(value);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const den = xs.reduce((sum, x) => sum + (x - mx) ** 2, 0);
+  return den === 0 ? 0 : xs.reduce((sum, x, i) => sum + (x - mx) * (ys[i] - my), 0) / den;
 }
 
 function print(report: ViewersReport): void {
@@ -260,7 +288,9 @@ function print(report: ViewersReport): void {
     `frames captured ${report.framesCaptured}, encoded ${report.framesEncoded}, sent to viewers ${report.viewerFramesSent} (${f(report.sentPerEncoded)} per encoded frame), ` +
       `dropped for full sockets ${report.viewerFramesDropped}; paused viewers received ${report.pausedClientParts}`,
   );
-  console.log(`server + capture CPU ${f(report.cpuCores, 2)} cores; RSS ${f(report.rssMb.start, 0)} → ${f(report.rssMb.end, 0)} MB (${f(report.rssMb.changePercent)} %), peak ${f(report.rssMb.peak, 0)} MB; capture process ${f(report.captureRssMb.start, 0)} → ${f(report.captureRssMb.end, 0)} MB`);
+  const r = report.rssMb;
+  console.log(`server + capture CPU ${f(report.cpuCores, 2)} cores; RSS ${f(r.start, 0)} → ${f(r.end, 0)} MB (${f(r.changePercent)} %), peak ${f(r.peak, 0)} MB; capture process ${f(report.captureRssMb.start, 0)} → ${f(report.captureRssMb.end, 0)} MB`);
+  console.log(`RSS medians: first minute ${f(r.firstMinuteMedian, 0)} MB, last minute ${f(r.lastMinuteMedian, 0)} MB; trend ${f(r.trendMbPerMinute, 2)} MB/min (capture process ${f(report.captureRssMb.trendMbPerMinute, 2)} MB/min)`);
   console.log(`event-loop delay: worst 5 s window p99 ${f(report.eventLoopDelayMs.worstWindowP99)} ms, worst max ${f(report.eventLoopDelayMs.worstMax)} ms`);
   console.log(`after all viewers left (${report.afterDisconnect.settledMs} ms): viewers ${report.afterDisconnect.viewers}, frame subscriptions ${report.afterDisconnect.frameSubscriptions}`);
   if (report.clientErrors.length) console.log(`client errors: ${report.clientErrors.join('; ')}`);

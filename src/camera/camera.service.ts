@@ -67,7 +67,6 @@ export class CameraService implements OnModuleDestroy {
   private sessionSub?: Subscription;
   private retryTimer?: NodeJS.Timeout;
   private readonly reconnectPolicy: ReconnectPolicy;
-  private everOpened = false;
   /** When the current outage began (performance.now()), while the camera is down. */
   private outageSince?: number;
   private lastDecoderLogAt = 0;
@@ -123,7 +122,7 @@ export class CameraService implements OnModuleDestroy {
 
   private connect(): void {
     this.retryTimer = undefined;
-    this.setState(this.everOpened ? 'reconnecting' : 'connecting');
+    this.setState(this.status.reconnects > 0 ? 'reconnecting' : 'connecting');
     const session = new CaptureSession(this.options.source, {
       loop: this.options.loop,
       paced: this.options.paced,
@@ -139,7 +138,6 @@ export class CameraService implements OnModuleDestroy {
           return;
         case 'frame': {
           const now = performance.now();
-          this.everOpened = true;
           this.reconnectPolicy.onFrame(now);
           if (this.outageSince !== undefined) {
             this.status.lastOutageMs = Math.round(now - this.outageSince);
