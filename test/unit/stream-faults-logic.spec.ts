@@ -74,7 +74,7 @@ describe('MjpegViewer drop policy (on a real stream with a small buffer)', () =>
     expect(outcomes.filter((o) => !o)).toHaveLength(50);
   });
 
-  it('marks offline images in the part header', () => {
+  it('marks offline images in the part header', async () => {
     const chunks: Buffer[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -85,6 +85,7 @@ describe('MjpegViewer drop policy (on a real stream with a small buffer)', () =>
     const viewer = new MjpegViewer(sink as unknown as ServerResponse);
     viewer.offer(Buffer.from('a'));
     viewer.offer(Buffer.from('b'), true);
+    await new Promise((r) => setImmediate(r)); // parts are corked until the next tick
     const text = Buffer.concat(chunks).toString('latin1');
     expect(text).toMatch(/Content-Length: 1\r\nX-Camera-State: live\r\n\r\na\r\n--frame/);
     expect(text).toMatch(/X-Camera-State: offline\r\n\r\nb\r\n$/);
