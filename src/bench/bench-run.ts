@@ -83,6 +83,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) =>
     stream.frames$.subscribe({
       next: (frame) => {
+        if (frame.offline) return; // the "camera offline" image, not a frame of the video
         firstCapture = Math.min(firstCapture, frame.capturedAt);
         lastEncoded = frame.encodedAt;
         drawing.push(frame.drawMs);

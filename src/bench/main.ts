@@ -15,6 +15,7 @@ import { GroundTruth, PredictedFace, scorePredictions, Score } from './scoring';
 import { BucketRate, makeSmallFacesClip, sizeBucketRates } from './small-faces-clip';
 
 const HELP = `Usage: npm run bench -- [options]
+       npm run bench -- viewers|soak --help   (many MJPEG viewers; a long run with memory sampling)
   --video FILE          video to run (default: the demo video)
   --faces DIR           photos to enroll, named after the person (default: faces/)
   --ground-truth FILE   per-frame ground truth JSON, to report accuracy
@@ -183,7 +184,10 @@ async function main(): Promise<void> {
   if (values.predictions) console.log(`\npredictions (${predictionsRun?.mode} run) written to ${values.predictions}`);
 }
 
-main().catch((err) => {
+const subcommand = process.argv[2];
+const run = subcommand === 'viewers' || subcommand === 'soak' ? () => import('./viewers').then((m) => m.main(subcommand, process.argv.slice(3))) : main;
+
+run().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

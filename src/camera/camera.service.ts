@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { BehaviorSubject, Observable, Subject, Subscription } from 'rxjs';
-import { backoffDelay } from './backoff';
 import { CameraSource, describeCameraSource } from './camera-source';
 import { CaptureSession } from './capture-session';
+import { ReconnectPolicy } from './reconnect-policy';
 import type { Frame } from './frame';
 
 export const CAMERA_OPTIONS = Symbol('CAMERA_OPTIONS');
@@ -15,6 +15,12 @@ export interface CameraOptions {
   paced: boolean;
   reconnectInitialMs: number;
   reconnectMaxMs: number;
+  /** A session that delivered frames this long resets the backoff (default 10 s). */
+  reconnectStableAfterMs?: number;
+  /** Start of a capture process to the source being open (default 15 s). */
+  openTimeoutMs?: number;
+  /** No frame for this long while the pipeline is ready: the source is hung, reopen it (default 5 s). */
+  readTimeoutMs?: number;
 }
 
 export type CameraState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'ended' | 'stopped';
@@ -26,8 +32,20 @@ export interface CameraStatus {
   height: number;
   fps: number;
   framesCaptured: number;
+  /** Frames read but not taken because the pipeline was busy (live sources). */
   framesSkipped: number;
+  /** Frames the decoder could not read (corrupt data), skipped without ending the capture. */
+  corruptFramesSkipped: number;
+  /** FFmpeg decoder warnings logged by the capture process (corrupt or truncated data). */
+  decoderWarnings: number;
+  /** Sessions killed by the watchdog: a source that never opened or stopped delivering frames. */
+  readTimeouts: number;
+  /** Reconnect attempts (failed or ended sessions). */
   reconnects: number;
+  /** Epoch ms of the last frame, 0 before the first. */
+  lastFrameAt: number;
+  /** How long the last outage lasted: from the failure to the next frame (ms). */
+  lastOutageMs?: number;
   lastError?: string;
 }
 
@@ -48,11 +66,20 @@ export class CameraService implements OnModuleDestroy {
   private session?: CaptureSession;
   private sessionSub?: Subscription;
   private retryTimer?: NodeJS.Timeout;
-  private failures = 0;
+  private readonly reconnectPolicy: ReconnectPolicy;
+  /** When the current outage began (performance.now()), while the camera is down. */
+  private outageSince?: number;
+  private lastDecoderLogAt = 0;
+  private decoderWarningsUnlogged = 0;
   private nextIndex = 0;
   private readonly status: CameraStatus;
 
   constructor(@Inject(CAMERA_OPTIONS) private readonly options: CameraOptions) {
+    this.reconnectPolicy = new ReconnectPolicy({
+      initialMs: options.reconnectInitialMs,
+      maxMs: options.reconnectMaxMs,
+      stableAfterMs: options.reconnectStableAfterMs ?? 10_000,
+    });
     this.status = {
       state: 'idle',
       source: describeCameraSource(options.source),
@@ -61,7 +88,11 @@ export class CameraService implements OnModuleDestroy {
       fps: 0,
       framesCaptured: 0,
       framesSkipped: 0,
+      corruptFramesSkipped: 0,
+      decoderWarnings: 0,
+      readTimeouts: 0,
       reconnects: 0,
+      lastFrameAt: 0,
     };
   }
 
@@ -91,8 +122,13 @@ export class CameraService implements OnModuleDestroy {
 
   private connect(): void {
     this.retryTimer = undefined;
-    this.setState(this.failures === 0 ? 'connecting' : 'reconnecting');
-    const session = new CaptureSession(this.options.source, { loop: this.options.loop, paced: this.options.paced });
+    this.setState(this.status.reconnects > 0 ? 'reconnecting' : 'connecting');
+    const session = new CaptureSession(this.options.source, {
+      loop: this.options.loop,
+      paced: this.options.paced,
+      openTimeoutMs: this.options.openTimeoutMs,
+      readTimeoutMs: this.options.readTimeoutMs,
+    });
     this.session = session;
     this.sessionSub = session.events$.subscribe((event) => {
       switch (event.type) {
@@ -100,11 +136,19 @@ export class CameraService implements OnModuleDestroy {
           Object.assign(this.status, { width: event.width, height: event.height, fps: event.fps });
           this.logger.log(`opened ${this.status.source}: ${event.width}x${event.height} @ ${event.fps.toFixed(1)} fps`);
           return;
-        case 'frame':
+        case 'frame': {
+          const now = performance.now();
+          this.reconnectPolicy.onFrame(now);
+          if (this.outageSince !== undefined) {
+            this.status.lastOutageMs = Math.round(now - this.outageSince);
+            this.logger.log(`camera ${this.status.source} is back after ${this.status.lastOutageMs} ms`);
+            this.outageSince = undefined;
+          }
           if (this.state$.value !== 'live') this.setState('live');
-          this.failures = 0;
           this.status.framesCaptured++;
           this.status.framesSkipped += event.skipped;
+          this.status.corruptFramesSkipped += event.corrupt;
+          this.status.lastFrameAt = event.capturedAt;
           this.framesSubject.next({
             index: this.nextIndex++,
             position: event.position,
@@ -114,10 +158,15 @@ export class CameraService implements OnModuleDestroy {
             release: event.release,
           });
           return;
+        }
+        case 'decoder-warning':
+          this.onDecoderWarning(event.message);
+          return;
         case 'ended':
           this.onSessionOver(undefined);
           return;
         case 'failed':
+          if (event.timedOut) this.status.readTimeouts++;
           this.onSessionOver(event.reason);
           return;
       }
@@ -134,13 +183,25 @@ export class CameraService implements OnModuleDestroy {
       this.framesSubject.complete();
       return;
     }
-    this.failures++;
+    const now = performance.now();
+    this.outageSince ??= now;
     this.status.reconnects++;
     this.status.lastError = reason ?? 'source ended unexpectedly';
-    const delay = backoffDelay(this.failures, this.options.reconnectInitialMs, this.options.reconnectMaxMs);
+    const delay = this.reconnectPolicy.onFailure(now);
     this.logger.warn(`camera ${this.status.source}: ${this.status.lastError}; reconnecting in ${delay} ms`);
     this.setState('reconnecting');
     this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  /** Counted always; logged at most every 5 s, so a stream of garbage cannot flood the log. */
+  private onDecoderWarning(message: string): void {
+    this.status.decoderWarnings++;
+    this.decoderWarningsUnlogged++;
+    const now = performance.now();
+    if (now - this.lastDecoderLogAt < 5000) return;
+    this.logger.warn(`camera ${this.status.source}: decoder: ${message.slice(0, 200)} (${this.decoderWarningsUnlogged} decoder warning(s) since the last report)`);
+    this.lastDecoderLogAt = now;
+    this.decoderWarningsUnlogged = 0;
   }
 
   private setState(state: CameraState): void {

@@ -1,18 +1,46 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Observable, Subject } from 'rxjs';
 import { resolveEntryPoint } from '../common/entry-point';
 import type { CameraSource } from './camera-source';
 import { CaptureCommand, CaptureReport, CaptureSettings, FRAME_PIPE_FD } from './capture.protocol';
-import { FrameParser } from './frame-wire';
+import { CaptureWatchdog } from './capture-watchdog';
+import { FrameParser, WireFrame } from './frame-wire';
 import type { Frame } from './frame';
 
 export type CaptureEvent =
   | { type: 'opened'; width: number; height: number; fps: number; frameCount: number }
-  | { type: 'frame'; position: number; capturedAt: number; readMs: number; skipped: number; image: Frame['image']; release: () => void }
+  | {
+      type: 'frame';
+      position: number;
+      capturedAt: number;
+      readMs: number;
+      skipped: number;
+      /** Corrupt frames the decoder skipped just before this one. */
+      corrupt: number;
+      image: Frame['image'];
+      release: () => void;
+    }
+  /** FFmpeg reported a decoding problem (one line of its log); the capture carries on. */
+  | { type: 'decoder-warning'; message: string }
   | { type: 'ended' }
-  | { type: 'failed'; reason: string };
+  /** `timedOut`: the watchdog killed a source that stopped delivering (or never opened). */
+  | { type: 'failed'; reason: string; timedOut?: boolean };
+
+export interface CaptureSessionOptions {
+  loop: boolean;
+  paced: boolean;
+  maxInFlight?: number;
+  /** Start of the session to the source being open. */
+  openTimeoutMs?: number;
+  /** Longest wait for the next frame while the pipeline is ready for one. */
+  readTimeoutMs?: number;
+}
+
+/** FFmpeg's own log lines: "[mjpeg @ 0x55d0c8] bits 62 is invalid". */
+const FFMPEG_LOG_LINE = /^\[[\w .:-]+ @ (0x)?[0-9a-f]+\]/i;
 
 const CAPTURE_MODULE = resolve(__dirname, 'capture.process');
 
@@ -29,15 +57,39 @@ export class CaptureSession {
   private finished = false;
   private outcome?: CaptureEvent;
   private readonly exited: Promise<void>;
+  private readonly watchdog: CaptureWatchdog;
+  private readonly watchdogTimer: NodeJS.Timeout;
+  private readonly maxInFlight: number;
+  /** Frames handed to the pipeline and not released yet (matters when credited on release). */
+  private outstanding = 0;
 
-  constructor(source: CameraSource, options: { loop: boolean; paced: boolean; maxInFlight?: number }) {
+  constructor(source: CameraSource, options: CaptureSessionOptions) {
     this.creditOnRelease = source.kind === 'file' && !options.paced;
-    const settings: CaptureSettings = { source, loop: options.loop, paced: options.paced, maxInFlight: options.maxInFlight ?? 2 };
+    this.maxInFlight = options.maxInFlight ?? 2;
+    const settings: CaptureSettings = { source, loop: options.loop, paced: options.paced, maxInFlight: this.maxInFlight };
+    const readTimeoutMs = options.readTimeoutMs ?? 5000;
     const entry = resolveEntryPoint(CAPTURE_MODULE);
     this.child = spawn(process.execPath, [...entry.execArgv, entry.file, JSON.stringify(settings)], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc', 'pipe'],
+      // The watchdog below is what detects a hang (any kind: network, device, decoder). FFmpeg's
+      // own network timeout (unless set explicitly) is a backstop at twice the read timeout, so
+      // a capture process blocked in a read returns by itself even if nobody kills it.
+      env: { ...process.env, OPENCV_FFMPEG_CAPTURE_OPTIONS: process.env.OPENCV_FFMPEG_CAPTURE_OPTIONS ?? `rw_timeout;${readTimeoutMs * 2000}` },
     });
     this.exited = new Promise((done) => this.child.once('exit', () => done()));
+
+    this.watchdog = new CaptureWatchdog({ openTimeoutMs: options.openTimeoutMs ?? 15_000, readTimeoutMs }, performance.now());
+    this.watchdogTimer = setInterval(() => this.checkWatchdog(), Math.max(20, Math.min(250, readTimeoutMs / 4)));
+    this.watchdogTimer.unref();
+
+    // FFmpeg logs decoding problems (corrupt data) on stderr: count them; pass anything else on.
+    createInterface({ input: this.child.stderr! }).on('line', (line) => {
+      if (FFMPEG_LOG_LINE.test(line)) {
+        if (!this.finished) this.eventsSubject.next({ type: 'decoder-warning', message: line });
+      } else {
+        process.stderr.write(`${line}\n`);
+      }
+    });
 
     const parser = new FrameParser((frame) => this.onFrame(frame));
     const framePipe = this.child.stdio[FRAME_PIPE_FD] as Readable;
@@ -60,6 +112,7 @@ export class CaptureSession {
 
   async stop(): Promise<void> {
     this.finished = true;
+    clearInterval(this.watchdogTimer);
     if (this.child.exitCode === null && this.child.signalCode === null) {
       this.send({ type: 'stop' });
       // It may be stuck inside a blocking open or read: give it a moment, then kill it.
@@ -73,6 +126,7 @@ export class CaptureSession {
   private onReport(report: CaptureReport): void {
     switch (report.type) {
       case 'opened':
+        this.watchdog.progress(performance.now());
         if (!this.finished) this.eventsSubject.next(report);
         return;
       case 'ended':
@@ -84,21 +138,31 @@ export class CaptureSession {
     }
   }
 
-  private onFrame(frame: { position: number; capturedAt: number; readMs: number; skipped: number; width: number; height: number; data: Uint8Array }): void {
+  private onFrame(frame: WireFrame): void {
     if (this.finished) return;
+    this.watchdog.progress(performance.now());
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
-      if (this.creditOnRelease) this.send({ type: 'credit' });
+      if (!this.creditOnRelease) return;
+      this.outstanding--;
+      this.watchdog.resume(performance.now());
+      this.send({ type: 'credit' });
     };
-    if (!this.creditOnRelease) this.send({ type: 'credit' });
+    if (this.creditOnRelease) {
+      // The capture waits for credit while the pipeline holds every frame: not a hang.
+      if (++this.outstanding >= this.maxInFlight) this.watchdog.pause();
+    } else {
+      this.send({ type: 'credit' });
+    }
     this.eventsSubject.next({
       type: 'frame',
       position: frame.position,
       capturedAt: frame.capturedAt,
       readMs: frame.readMs,
       skipped: frame.skipped,
+      corrupt: frame.corrupt,
       image: { width: frame.width, height: frame.height, data: frame.data },
       release,
     });
@@ -108,9 +172,19 @@ export class CaptureSession {
     if (this.child.connected) this.child.send(command, () => undefined);
   }
 
+  private checkWatchdog(): void {
+    if (this.finished || this.outcome) return;
+    const reason = this.watchdog.check(performance.now());
+    if (!reason) return;
+    // Blocked inside FFmpeg, it may not even read a stop command: kill it; 'close' reports this.
+    this.outcome = { type: 'failed', reason, timedOut: true };
+    this.child.kill('SIGKILL');
+  }
+
   private finish(event: CaptureEvent): void {
     if (this.finished) return;
     this.finished = true;
+    clearInterval(this.watchdogTimer);
     this.eventsSubject.next(event);
     this.eventsSubject.complete();
     if (this.child.exitCode === null) this.child.kill('SIGKILL');

@@ -4,6 +4,7 @@
  * outright, a native crash cannot take the server down, and the server's one OpenCV thread
  * (the vision worker) stays free for inference and drawing.
  */
+import { once } from 'node:events';
 import { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cv, Mat } from '../common/opencv';
@@ -60,6 +61,8 @@ async function run(): Promise<void> {
   let position = 0;
   let skipped = 0;
   let emptyReads = 0;
+  let readErrors = 0;
+  let corrupt = 0;
   let next = performance.now();
   try {
     while (!stopping) {
@@ -76,24 +79,34 @@ async function run(): Promise<void> {
       }
       if (stopping) break;
       const readStarted = performance.now();
-      const mat: Mat = capture.read();
+      let mat: Mat | undefined;
+      try {
+        mat = capture.read();
+      } catch (err) {
+        // A decoder that throws on one bad frame: skip it like an empty read, unless it persists.
+        if (++readErrors >= 25) throw err;
+      }
       const readMs = performance.now() - readStarted;
-      if (mat.empty) {
-        mat.release();
-        if (isFile && settings.loop && position > 0) {
+      if (!mat || mat.empty) {
+        mat?.release();
+        if (mat && isFile && settings.loop && position > 0) {
           capture.reset();
           position = 0;
           continue;
         }
-        // Live streams can hiccup: give them a few tries before calling it an end.
-        if (!isFile && ++emptyReads < 25) {
+        // Live streams can hiccup (a corrupt frame reads as empty, the next one is fine): give
+        // them a few tries before calling it an end.
+        if ((!isFile || readErrors > 0) && ++emptyReads < 25) {
           await sleep(20);
           continue;
         }
         report({ type: 'ended' });
         return;
       }
+      // The unreadable frames before this good one were corrupt data, skipped: count them.
+      corrupt += emptyReads;
       emptyReads = 0;
+      readErrors = 0;
       const capturedAt = performance.timeOrigin + performance.now();
       if (credits <= 0) {
         mat.release();
@@ -109,9 +122,13 @@ async function run(): Promise<void> {
         mat.release();
       }
       credits--;
-      framePipe.write(encodeFrameHeader({ position, capturedAt, readMs, skipped, width, height }));
-      framePipe.write(data);
+      framePipe.write(encodeFrameHeader({ position, capturedAt, readMs, skipped, corrupt, width, height }));
+      // A frame is many times the pipe's 64 KB buffer, and the next read() blocks this thread:
+      // let the frame reach the server before reading on, or it trickles out one loop turn per
+      // read and arrives late (a live source then skipped every other frame for lack of credit).
+      if (!framePipe.write(data)) await once(framePipe, 'drain');
       skipped = 0;
+      corrupt = 0;
       position++;
     }
   } finally {

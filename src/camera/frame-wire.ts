@@ -12,12 +12,14 @@ export interface WireFrame {
   capturedAt: number;
   readMs: number;
   skipped: number;
+  /** Frames the decoder could not read (corrupt data) and skipped since the previous frame sent. */
+  corrupt: number;
   width: number;
   height: number;
   data: Uint8Array;
 }
 
-export function encodeFrameHeader(frame: Omit<WireFrame, 'data'>): Buffer {
+export function encodeFrameHeader(frame: Omit<WireFrame, 'data' | 'corrupt'> & { corrupt?: number }): Buffer {
   const header = Buffer.alloc(FRAME_HEADER_BYTES);
   header.writeUInt32LE(FRAME_MAGIC, 0);
   header.writeUInt32LE(frame.width, 4);
@@ -26,6 +28,7 @@ export function encodeFrameHeader(frame: Omit<WireFrame, 'data'>): Buffer {
   header.writeUInt32LE(frame.skipped >>> 0, 16);
   header.writeDoubleLE(frame.capturedAt, 20);
   header.writeDoubleLE(frame.readMs, 28);
+  header.writeUInt32LE((frame.corrupt ?? 0) >>> 0, 36);
   return header;
 }
 
@@ -78,6 +81,7 @@ export class FrameParser {
       skipped: h.readUInt32LE(16),
       capturedAt: h.readDoubleLE(20),
       readMs: h.readDoubleLE(28),
+      corrupt: h.readUInt32LE(36),
       data: Buffer.allocUnsafeSlow(width * height * 3),
       filled: 0,
     };

@@ -34,6 +34,22 @@ export class AppConfig {
   @Transform(toBoolean) @IsBoolean()
   CAMERA_PACE = true;
 
+  /** A source that delivers no frame for this long is treated as hung: its capture process is killed and reopened. */
+  @Type(() => Number) @IsInt() @Min(200) @Max(600_000)
+  CAMERA_READ_TIMEOUT_MS = 5000;
+
+  /** How long opening a source (start of the capture process to its first frame) may take before it is retried. */
+  @Type(() => Number) @IsInt() @Min(500) @Max(600_000)
+  CAMERA_OPEN_TIMEOUT_MS = 15_000;
+
+  /** First reconnect delay after a camera failure; doubles on each further failure. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(600_000)
+  CAMERA_RECONNECT_INITIAL_MS = 500;
+
+  /** Cap of the reconnect delay. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(3_600_000)
+  CAMERA_RECONNECT_MAX_MS = 30_000;
+
   /** Folder for the SQLite file and stored photos. */
   @IsString() @MinLength(1)
   DATA_DIR = 'data';
@@ -94,6 +110,14 @@ export class AppConfig {
   /** Largest accepted upload, in pixels (width x height), checked before decoding. */
   @Type(() => Number) @IsInt() @Min(1)
   UPLOAD_MAX_PIXELS = 40_000_000;
+
+  /** Frames per second of the "camera offline, reconnecting" image viewers get while the camera is down. */
+  @Type(() => Number) @IsNumber() @Min(0.2) @Max(25)
+  STREAM_PLACEHOLDER_FPS = 2;
+
+  /** With no new frame for this long (ms), viewers get the offline image even before the camera is declared failed. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(600_000)
+  STREAM_OFFLINE_AFTER_MS = 2000;
 
   /** JPEG quality of the MJPEG stream. */
   @Type(() => Number) @IsInt() @Min(10) @Max(100)

@@ -1,13 +1,17 @@
 import { Controller, Get, Req, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { CameraService } from '../camera/camera.service';
 import { MJPEG_CONTENT_TYPE, MjpegViewer } from './mjpeg';
 import { StreamService } from './stream.service';
 
 @ApiTags('stream')
 @Controller('stream')
 export class StreamController {
-  constructor(private readonly stream: StreamService) {}
+  constructor(
+    private readonly stream: StreamService,
+    private readonly camera: CameraService,
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -27,12 +31,14 @@ export class StreamController {
       'X-Accel-Buffering': 'no',
     });
     response.socket?.setNoDelay(true);
-    const viewer = new MjpegViewer(response);
+    const stats = this.stream.stats;
+    const viewer = new MjpegViewer(response, (sent) => (sent ? stats.viewerFramesSent++ : stats.viewerFramesDropped++));
     const latest = this.stream.latest;
-    if (latest) viewer.offer(latest.jpeg);
-    this.stream.stats.viewers++;
+    if (latest) viewer.offer(latest.jpeg, latest.offline);
+    stats.viewers++;
+    stats.viewersTotal++;
     const subscription = this.stream.frames$.subscribe({
-      next: (frame) => viewer.offer(frame.jpeg),
+      next: (frame) => viewer.offer(frame.jpeg, frame.offline),
       complete: () => response.end(),
     });
     const detach = () => {
@@ -42,6 +48,26 @@ export class StreamController {
     };
     request.on('close', detach);
     response.on('close', detach);
+  }
+
+  @Get('stats')
+  @ApiOperation({
+    summary: 'Camera and stream counters',
+    description:
+      'Camera state, reconnects, read timeouts, corrupt frames skipped; frames encoded, sent to and dropped for viewers; ' +
+      'viewers and frame subscriptions; main-thread event-loop delay (ms, per 5 s window); process memory (MB).',
+  })
+  @ApiOkResponse({ description: 'JSON counters' })
+  statsReport(): Record<string, unknown> {
+    const memory = process.memoryUsage();
+    const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+    return {
+      camera: this.camera.getStatus(),
+      stream: { ...this.stream.stats },
+      eventLoopDelayMs: this.stream.eventLoopDelay.report(),
+      memoryMb: { rss: mb(memory.rss), heapUsed: mb(memory.heapUsed), external: mb(memory.external), arrayBuffers: mb(memory.arrayBuffers) },
+      uptimeSeconds: Math.round(process.uptime()),
+    };
   }
 
   @Get('snapshot.jpg')

@@ -19,6 +19,10 @@ import { STREAM_OPTIONS, StreamOptions, StreamService } from './stream.service';
         recognizeEveryN: config.get('RECOGNIZE_EVERY_N_FRAMES', { infer: true }),
         overlayWaitMs: 100,
         maxRenderQueue: 8,
+        placeholder: {
+          intervalMs: 1000 / config.get('STREAM_PLACEHOLDER_FPS', { infer: true }),
+          offlineAfterMs: config.get('STREAM_OFFLINE_AFTER_MS', { infer: true }),
+        },
       }),
     },
     {

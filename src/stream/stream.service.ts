@@ -5,10 +5,12 @@ import { UNKNOWN } from '../recognition/matching/matcher';
 import { FaceTracker, isPoorView, TrackInput, TrackView } from '../tracking';
 import { CameraService } from '../camera/camera.service';
 import type { Frame } from '../camera/frame';
+import { EventLoopDelayMonitor } from '../common/event-loop-delay';
 import { GalleryService } from '../recognition/gallery.service';
 import { RecognitionService, RecognitionTimings, RecognizedFace } from '../recognition/recognition.service';
 import { boundedConcatMap, isEveryNth, latestWins } from './backpressure';
 import { faceLabel, OverlayItem } from './overlay';
+import { placeholderDue, placeholderLines, PlaceholderPolicy } from './placeholder-schedule';
 import { RenderClient } from './render/render.client';
 import type { AnnotatedFrame, FrameObservation, RecognitionEvent, StreamStats } from './stream.types';
 
@@ -25,6 +27,8 @@ export interface StreamOptions {
   overlayWaitMs: number;
   /** Frames allowed to queue for rendering before the oldest are dropped. */
   maxRenderQueue: number;
+  /** The offline image while the camera is down: how often, and after how long without frames. */
+  placeholder?: PlaceholderPolicy;
 }
 
 /**
@@ -42,12 +46,32 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
   readonly recognitions$: Observable<RecognitionEvent> = this.recognitionsSubject.asObservable();
   /** Each recognition result with the frame's pixels and the embeddings made (sightings, unknown faces). */
   readonly observations$: Observable<FrameObservation> = this.observationsSubject.asObservable();
-  /** Every encoded output frame, in capture order. */
-  readonly frames$: Observable<AnnotatedFrame> = this.outputSubject.asObservable();
+  /**
+   * Every encoded output frame, in capture order; while the camera is down, the offline image
+   * (`offline: true`) at a low rate. Subscriptions are counted (stats.frameSubscriptions).
+   */
+  readonly frames$: Observable<AnnotatedFrame> = new Observable<AnnotatedFrame>((subscriber) => {
+    this.stats.frameSubscriptions++;
+    const inner = this.outputSubject.subscribe(subscriber);
+    return () => {
+      this.stats.frameSubscriptions--;
+      inner.unsubscribe();
+    };
+  });
+  /** How late the main thread runs (a hung camera must not show here). */
+  readonly eventLoopDelay = new EventLoopDelayMonitor();
 
   /** Highest frame index whose recognition is over (done, failed or dropped): frames up to it need not wait. */
   private readonly settledThrough$ = new BehaviorSubject<number>(-1);
   private latestFrame?: AnnotatedFrame;
+  /** The last camera frame encoded, darkened into the offline image. */
+  private lastLiveFrame?: AnnotatedFrame;
+  private readonly startedAt = performance.now();
+  /** When the last camera frame arrived (performance.now()). */
+  private lastFrameArrivedAt?: number;
+  private lastPlaceholderAt?: number;
+  private placeholderTimer?: NodeJS.Timeout;
+  private placeholderInFlight = false;
   /** Moving average of recognition time (ms), to decide whether waiting for it pays. */
   private typicalRecognitionMs = 0;
   private subscriptions: Subscription[] = [];
@@ -60,7 +84,13 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
     recognitionsFailed: 0,
     recognitionDropped: 0,
     outputDropped: 0,
+    framesEncoded: 0,
+    placeholdersSent: 0,
     viewers: 0,
+    viewersTotal: 0,
+    viewerFramesSent: 0,
+    viewerFramesDropped: 0,
+    frameSubscriptions: 0,
   };
 
   private readonly tracker: FaceTracker;
@@ -81,9 +111,17 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     this.start(this.camera.frames$);
     this.camera.start();
+    this.eventLoopDelay.start();
+    const policy = this.options.placeholder;
+    if (policy) {
+      this.placeholderTimer = setInterval(() => this.maybeSendPlaceholder(policy), Math.max(20, Math.min(250, policy.intervalMs / 2)));
+      this.placeholderTimer.unref();
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
+    clearInterval(this.placeholderTimer);
+    this.eventLoopDelay.stop();
     for (const s of this.subscriptions) s.unsubscribe();
     this.subscriptions = [];
     this.outputSubject.complete();
@@ -126,6 +164,7 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
         .pipe(
           map((frame) => {
             this.stats.framesIn++;
+            this.lastFrameArrivedAt = performance.now();
             return frame;
           }),
           boundedConcatMap(
@@ -142,6 +181,7 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
             if (!annotated) return;
             this.stats.framesOut++;
             this.latestFrame = annotated;
+            this.lastLiveFrame = annotated;
             this.outputSubject.next(annotated);
           },
           complete: () => this.outputSubject.complete(),
@@ -206,6 +246,7 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
     }));
     try {
       const { jpeg, drawMs, encodeMs } = await this.renderer.render(frame.image, items);
+      this.stats.framesEncoded++;
       return {
         index: frame.index,
         position: frame.position,
@@ -221,6 +262,47 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.warn(`rendering frame ${frame.index} failed: ${err instanceof Error ? err.message : err}`);
       return null;
     }
+  }
+
+  /**
+   * While the camera is down (or silent), viewers get an offline image at a low rate instead of
+   * a frozen stream: the last picture darkened with a message, drawn in the vision thread.
+   */
+  private maybeSendPlaceholder(policy: PlaceholderPolicy): void {
+    if (this.placeholderInFlight || this.outputSubject.closed) return;
+    const now = performance.now();
+    const reason = placeholderDue(
+      { now, cameraState: this.camera.state$.value, startedAt: this.startedAt, lastFrameAt: this.lastFrameArrivedAt, lastPlaceholderAt: this.lastPlaceholderAt },
+      policy,
+    );
+    if (!reason) return;
+    this.lastPlaceholderAt = now;
+    this.placeholderInFlight = true;
+    const last = this.lastLiveFrame;
+    const status = this.camera.getStatus();
+    const lines = placeholderLines(reason, now - (this.lastFrameArrivedAt ?? this.startedAt));
+    this.renderer
+      .placeholder(last?.jpeg, status.width || 1280, status.height || 720, lines)
+      .then(({ jpeg, drawMs, encodeMs }) => {
+        // A live frame may have arrived meanwhile: then the offline image is already stale.
+        if (this.lastFrameArrivedAt !== undefined && this.lastFrameArrivedAt > now) return;
+        const frame: AnnotatedFrame = {
+          index: last?.index ?? -1,
+          position: last?.position ?? -1,
+          capturedAt: last?.capturedAt ?? 0,
+          encodedAt: performance.timeOrigin + performance.now(),
+          faces: [],
+          jpeg,
+          drawMs,
+          encodeMs,
+          offline: true,
+        };
+        this.stats.placeholdersSent++;
+        this.latestFrame = frame;
+        this.outputSubject.next(frame);
+      })
+      .catch((err) => this.logger.warn(`drawing the offline image failed: ${err instanceof Error ? err.message : err}`))
+      .finally(() => (this.placeholderInFlight = false));
   }
 
   /**

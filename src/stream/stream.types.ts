@@ -34,6 +34,8 @@ export interface AnnotatedFrame {
   jpeg: Buffer;
   drawMs: number;
   encodeMs: number;
+  /** The "camera offline, reconnecting" image, not a camera frame (index/position: the last live frame's). */
+  offline?: boolean;
 }
 
 export interface StreamStats {
@@ -46,7 +48,20 @@ export interface StreamStats {
   recognitionsFailed: number;
   /** Frames chosen for recognition but replaced by a newer one while inference was busy. */
   recognitionDropped: number;
-  /** Frames not encoded because rendering fell too far behind. */
+  /** Frames not encoded because rendering fell too far behind (or failed). */
   outputDropped: number;
+  /** Live frames drawn and JPEG-encoded: once per frame, whatever the number of viewers. */
+  framesEncoded: number;
+  /** Offline images ("camera offline, reconnecting") encoded and sent while the camera was down. */
+  placeholdersSent: number;
+  /** MJPEG viewers connected now. */
   viewers: number;
+  /** MJPEG viewers connected since start. */
+  viewersTotal: number;
+  /** Frames written to viewers (summed over viewers). */
+  viewerFramesSent: number;
+  /** Frames skipped for a viewer whose socket was still full (slow or paused client), summed over viewers. */
+  viewerFramesDropped: number;
+  /** Live subscriptions to the encoded frame stream (viewers and internal consumers); returns to its base when viewers leave. */
+  frameSubscriptions: number;
 }

@@ -1,6 +1,6 @@
 import { encodeFrameHeader, FrameParser, WireFrame } from '../../src/camera/frame-wire';
 
-function wire(frame: Omit<WireFrame, 'data'>, fill: number): Buffer {
+function wire(frame: Parameters<typeof encodeFrameHeader>[0], fill: number): Buffer {
   return Buffer.concat([encodeFrameHeader(frame), Buffer.alloc(frame.width * frame.height * 3, fill)]);
 }
 

@@ -18,4 +18,11 @@ export class RenderClient {
     const result = await this.vision.call('render', [image, overlay, this.jpegQuality]);
     return { ...result, jpeg: Buffer.from(result.jpeg.buffer, result.jpeg.byteOffset, result.jpeg.byteLength) };
   }
+
+  /** The offline image (see RenderApi.placeholder), drawn and encoded in the vision thread. */
+  async placeholder(lastJpeg: Buffer | undefined, width: number, height: number, lines: string[]): Promise<RenderResult & { jpeg: Buffer }> {
+    const last = lastJpeg ? new Uint8Array(lastJpeg.buffer, lastJpeg.byteOffset, lastJpeg.byteLength) : null;
+    const result = await this.vision.call('placeholder', [last, width, height, lines, this.jpegQuality]);
+    return { ...result, jpeg: Buffer.from(result.jpeg.buffer, result.jpeg.byteOffset, result.jpeg.byteLength) };
+  }
 }

@@ -27,6 +27,33 @@ function drawOverlay(mat: Mat, overlay: OverlayItem[]): void {
   }
 }
 
+/** The offline image: the last picture darkened, or a plain card, with the text centred on a band. */
+function drawPlaceholder(mat: Mat, lines: string[]): void {
+  const scale = Math.max(0.5, Math.min(2.5, mat.cols / 900));
+  const thickness = Math.max(1, Math.round(scale * 2));
+  const sizes = lines.map((line, i) => cv.getTextSize(line, FONT, i === 0 ? scale : scale * 0.7, thickness));
+  const lineGap = Math.round(18 * scale);
+  const blockHeight = sizes.reduce((sum, s) => sum + s.size.height + s.baseLine, 0) + lineGap * (lines.length - 1);
+  let y = Math.max(0, Math.round((mat.rows - blockHeight) / 2));
+  const band = Math.round(24 * scale);
+  mat.drawRectangle(new cv.Rect(0, Math.max(0, y - band), mat.cols, Math.min(mat.rows - Math.max(0, y - band), blockHeight + band * 2)), new cv.Vec3(25, 25, 25), -1, cv.LINE_8);
+  lines.forEach((line, i) => {
+    const { size, baseLine } = sizes[i];
+    y += size.height;
+    const x = Math.max(0, Math.round((mat.cols - size.width) / 2));
+    const color = i === 0 ? new cv.Vec3(80, 180, 255) : WHITE;
+    mat.putText(line, new cv.Point2(x, y), FONT, i === 0 ? scale : scale * 0.7, color, thickness, cv.LINE_AA);
+    y += baseLine + lineGap;
+  });
+}
+
+function encodeJpeg(mat: Mat, jpegQuality: number): Uint8Array {
+  const encoded = cv.imencode('.jpg', mat, [cv.IMWRITE_JPEG_QUALITY, jpegQuality]);
+  const jpeg = new Uint8Array(encoded.byteLength); // own, transferable buffer
+  jpeg.set(encoded);
+  return jpeg;
+}
+
 export const renderHandlers: RenderApi = {
   async render(image: BgrImage, overlay: OverlayItem[], jpegQuality: number): Promise<RenderResult> {
     const expected = image.width * image.height * 3;
@@ -37,12 +64,33 @@ export const renderHandlers: RenderApi = {
       const started = performance.now();
       drawOverlay(mat, overlay);
       const drawn = performance.now();
-      const encoded = cv.imencode('.jpg', mat, [cv.IMWRITE_JPEG_QUALITY, jpegQuality]);
-      const jpeg = new Uint8Array(encoded.byteLength); // own, transferable buffer
-      jpeg.set(encoded);
+      const jpeg = encodeJpeg(mat, jpegQuality);
       return { jpeg, drawMs: drawn - started, encodeMs: performance.now() - drawn };
     } finally {
       mat.release();
+    }
+  },
+
+  async placeholder(lastJpeg: Uint8Array | null, width: number, height: number, lines: string[], jpegQuality: number): Promise<RenderResult> {
+    const started = performance.now();
+    let source: Mat | undefined;
+    // imdecode of an empty buffer aborts the process: only decode something that looks like a JPEG.
+    if (lastJpeg && lastJpeg.byteLength > 4 && lastJpeg[0] === 0xff && lastJpeg[1] === 0xd8) {
+      const decoded = cv.imdecode(Buffer.from(lastJpeg.buffer, lastJpeg.byteOffset, lastJpeg.byteLength));
+      if (decoded.empty) decoded.release();
+      else source = decoded;
+    }
+    source ??= new cv.Mat(Math.max(16, height), Math.max(16, width), cv.CV_8UC3, [60, 60, 60]);
+    let dark: Mat | undefined;
+    try {
+      dark = source.convertTo(cv.CV_8UC3, 0.3, 0);
+      drawPlaceholder(dark, lines);
+      const drawn = performance.now();
+      const jpeg = encodeJpeg(dark, jpegQuality);
+      return { jpeg, drawMs: drawn - started, encodeMs: performance.now() - drawn };
+    } finally {
+      dark?.release();
+      source.release();
     }
   },
 };

@@ -11,4 +11,9 @@ export interface RenderApi {
   [method: string]: (...args: any[]) => unknown;
   /** Draws the overlay onto the frame and encodes it as JPEG. */
   render(image: BgrImage, overlay: OverlayItem[], jpegQuality: number): Promise<RenderResult>;
+  /**
+   * The "camera offline" image: `lastJpeg` (the last live frame) darkened, or a plain
+   * width x height card when there is none, with `lines` of text centred on it; encoded as JPEG.
+   */
+  placeholder(lastJpeg: Uint8Array | null, width: number, height: number, lines: string[], jpegQuality: number): Promise<RenderResult>;
 }

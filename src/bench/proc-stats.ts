@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+
+/** Linux /proc readings of another process (and its live children), for load tests and soaks. */
+export function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** user + system CPU seconds of the process and every live descendant (capture processes). */
+export function cpuSecondsOfTree(pid: number): number {
+  let total = 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total = (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime; USER_HZ is 100
+  } catch {
+    return 0;
+  }
+  for (const child of childPids(pid)) total += cpuSecondsOfTree(child);
+  return total;
+}
+
+/** Resident set size in MB (VmRSS), 0 when the process is gone. */
+export function rssMb(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}

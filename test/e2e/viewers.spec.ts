@@ -1,0 +1,72 @@
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { runViewers, ViewersReport } from '../../src/bench/viewers';
+import { DEMO_VIDEO, PROJECT_ROOT } from '../support/paths';
+
+jest.setTimeout(180_000);
+
+/**
+ * The short version of `npm run bench -- viewers` (60 s there): the built server on the demo
+ * video with recognition running, 50 MJPEG clients reading for 15 s over loopback and one that
+ * stops reading after its first frame.
+ */
+describe('many and slow viewers', () => {
+  let report: ViewersReport;
+
+  beforeAll(async () => {
+    report = await runViewers({
+      kind: 'viewers',
+      clients: 50,
+      paused: 1,
+      seconds: 15,
+      warmupSeconds: 5,
+      video: DEMO_VIDEO,
+      faces: resolve(PROJECT_ROOT, 'faces'),
+      sampleEverySeconds: 3,
+    });
+    const { samples: _samples, ...summary } = report;
+    console.log(JSON.stringify(summary, null, 1));
+  });
+
+  it('gives each of 50 viewers at least 90 % of the source frame rate', () => {
+    expect(report.clientErrors).toEqual([]);
+    // Fan-out loses nothing: every reading viewer gets at least 90 % of the frames encoded.
+    const encodedFps = report.framesEncoded / report.seconds;
+    expect(report.clientFpsMin).toBeGreaterThanOrEqual(0.9 * encodedFps);
+    // And the server keeps up with the source. This needs the CPU the server would have alone:
+    // when other processes already saturated the machine at the start (load average above the
+    // number of cores; other test runs on this shared machine), it is reported, not asserted.
+    const saturated = report.machine.loadAvg1mStart > cpus().length;
+    if (saturated) console.warn(`machine saturated by other processes (load ${report.machine.loadAvg1mStart}): source-rate check skipped; min viewer fps ${report.clientFpsMin.toFixed(1)}`);
+    else {
+      expect(report.clientFpsMin).toBeGreaterThanOrEqual(0.9 * report.sourceFps);
+      expect(report.clientsBelow90Percent).toBe(0);
+    }
+  });
+
+  it('encodes each frame once, whatever the number of viewers', () => {
+    // Encoded frames come from captured frames (never more), and each is sent to every reader.
+    expect(report.framesEncoded).toBeLessThanOrEqual(report.framesCaptured);
+    expect(report.framesEncoded).toBeGreaterThan(0);
+    expect(report.sentPerEncoded).toBeGreaterThan(0.95 * report.clients);
+    expect(report.sentPerEncoded).toBeLessThan(report.clients + 1.05);
+  });
+
+  it('drops frames for a viewer that stopped reading, for it alone, without memory growth', () => {
+    // It reads nothing more, and frames are skipped for it once its socket is full.
+    expect(report.pausedClientParts).toBeLessThanOrEqual(2);
+    expect(report.viewerFramesDropped).toBeGreaterThan(0);
+    // Every frame is offered to every viewer and either written or skipped for that viewer.
+    const offered = (report.clients + report.pausedClients) * report.framesEncoded;
+    expect(Math.abs(report.viewerFramesSent + report.viewerFramesDropped - offered)).toBeLessThanOrEqual(2 * (report.clients + report.pausedClients));
+    // Skips are the paused viewer's: the readers' rate is asserted above, with it connected all along.
+    expect(report.viewerFramesDropped).toBeLessThanOrEqual(report.framesEncoded + report.clients);
+    // Nothing queues in server memory for it (at most the frame being written).
+    expect(report.rssMb.end - report.rssMb.start).toBeLessThan(50);
+  });
+
+  it('cleans up after the viewers leave: no viewer and no frame subscription left', () => {
+    expect(report.afterDisconnect).toMatchObject({ viewers: 0, frameSubscriptions: 0 });
+    expect(report.afterDisconnect.settledMs).toBeLessThan(3000);
+  });
+});
