@@ -17,7 +17,7 @@ function exchange(path: string) {
     },
     json(body: unknown) {
       this.body = body;
-      this.emit('finish');
+      response.emit('finish');
       return this;
     },
   });
