@@ -4,5 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run build --silent
+npm run typecheck --silent
+npx tsc --noEmit -p tsconfig.test.json
 npx jest --ci --selectProjects unit
 npx jest --ci --maxWorkers=1 --selectProjects integration e2e

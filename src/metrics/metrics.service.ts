@@ -64,6 +64,8 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
 
     readCounter('camera_frames_captured_total', 'Frames read from the camera', () => camera.getStatus().framesCaptured);
     readCounter('camera_reconnects_total', 'Times the camera source was reopened after a failure or an unexpected end', () => camera.getStatus().reconnects);
+    readCounter('camera_corrupt_frames_total', 'Unreadable frames from the source, skipped', () => camera.getStatus().corruptFramesSkipped);
+    readCounter('camera_read_timeouts_total', 'Times the source sent no frame within CAMERA_READ_TIMEOUT_MS and was reopened', () => camera.getStatus().readTimeouts);
     readGauge('camera_source_fps', 'Frame rate the camera source reports', () => camera.getStatus().fps);
     new Gauge({
       name: PREFIX + 'camera_state',
@@ -109,6 +111,9 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
       registers,
     });
     readGauge('viewers', 'MJPEG viewers connected to /stream', () => stats.viewers);
+    readCounter('frames_encoded_total', 'Output frames drawn and JPEG-encoded (once per frame, whatever the number of viewers)', () => stats.framesEncoded);
+    readCounter('offline_frames_total', 'Camera-offline images sent while the camera was down', () => stats.placeholdersSent);
+    readCounter('viewer_frames_dropped_total', 'Frames skipped for a viewer whose connection could not take them', () => stats.viewerFramesDropped);
     readGauge('gallery_people', 'People in the live gallery', () => this.gallery.peopleCount);
     readGauge('gallery_faces', 'Face samples in the live gallery', () => this.gallery.size);
     readGauge('vision_worker_up', '1 while the vision worker thread runs', () => (this.recognition.workerAlive ? 1 : 0));
