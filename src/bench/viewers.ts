@@ -77,7 +77,7 @@ export interface ViewersReport {
   };
   captureRssMb: { start: number; end: number; trendMbPerMinute: number };
   eventLoopDelayMs: { worstWindowP99: number; worstMax: number };
-  /** After every client disconnected: the server's own counts (both must be 0). */
+  /** After every client disconnected: viewers, and frame subscriptions beyond the server's own (both must be 0). */
   afterDisconnect: { viewers: number; frameSubscriptions: number; settledMs: number };
   samples: ServerSample[];
 }
@@ -167,6 +167,8 @@ export async function runViewers(options: ViewersOptions): Promise<ViewersReport
   try {
     // Wait for the camera to be live before anyone connects.
     for (let i = 0; i < 300 && (await stats(server.url)).camera.state !== 'live'; i++) await sleep(100);
+    // The server's own subscribers to the encoded frames (e.g. the metrics' fps), before any viewer.
+    const ownSubscriptions = (await stats(server.url)).stream.frameSubscriptions;
     for (let i = 0; i < options.clients; i++) readers.push(new MjpegClient(`${server.url}/stream`));
     for (let i = 0; i < options.paused; i++) {
       const client: MjpegClient = new MjpegClient(`${server.url}/stream`, { onPart: () => client.parts === 1 && client.pause() });
@@ -224,7 +226,7 @@ export async function runViewers(options: ViewersOptions): Promise<ViewersReport
     const left = performance.now();
     for (const c of [...readers, ...paused]) c.close();
     let after = await stats(server.url);
-    for (let i = 0; i < 100 && (after.stream.viewers !== 0 || after.stream.frameSubscriptions !== 0); i++) {
+    for (let i = 0; i < 100 && (after.stream.viewers !== 0 || after.stream.frameSubscriptions !== ownSubscriptions); i++) {
       await sleep(50);
       after = await stats(server.url);
     }
@@ -258,7 +260,7 @@ export async function runViewers(options: ViewersOptions): Promise<ViewersReport
       },
       captureRssMb: { start: samples[0].captureRssMb, end: samples[samples.length - 1].captureRssMb, trendMbPerMinute: trend(samples, (x) => x.captureRssMb) },
       eventLoopDelayMs: { worstWindowP99: worstP99, worstMax: s1.eventLoopDelayMs.worstMax },
-      afterDisconnect: { viewers: after.stream.viewers, frameSubscriptions: after.stream.frameSubscriptions, settledMs: Math.round(performance.now() - left) },
+      afterDisconnect: { viewers: after.stream.viewers, frameSubscriptions: after.stream.frameSubscriptions - ownSubscriptions, settledMs: Math.round(performance.now() - left) },
       samples,
     };
   } finally {

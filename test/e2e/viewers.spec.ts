@@ -45,8 +45,9 @@ describe('many and slow viewers', () => {
   });
 
   it('encodes each frame once, whatever the number of viewers', () => {
-    // Encoded frames come from captured frames (never more), and each is sent to every reader.
-    expect(report.framesEncoded).toBeLessThanOrEqual(report.framesCaptured);
+    // Encoded frames come from captured frames (never more, but for the few in the pipeline when
+    // the counting window opened: at most the render queue), and each is sent to every reader.
+    expect(report.framesEncoded).toBeLessThanOrEqual(report.framesCaptured + 8);
     expect(report.framesEncoded).toBeGreaterThan(0);
     expect(report.sentPerEncoded).toBeGreaterThan(0.95 * report.clients);
     expect(report.sentPerEncoded).toBeLessThan(report.clients + 1.05);
