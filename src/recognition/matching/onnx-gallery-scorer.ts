@@ -6,15 +6,17 @@ import type { GallerySnapshot } from './gallery';
  * The boundary around onnxruntime for gallery search: all faces of a frame against every
  * enrolled vector as one matrix product (Gemm, faces x gallery^T) in native code, off the event
  * loop. With 100,000 vectors of 512 values that is 51 M multiply-adds: ~38 ms as a JavaScript
- * loop, a few ms in onnxruntime's vectorised kernel.
+ * loop, ~8 ms in onnxruntime's vectorised kernel (int8 MatMulInteger measured slower: 20 ms).
  */
 export class OnnxGalleryScorer {
   private constructor(private readonly session: ort.InferenceSession) {}
 
   static async create(): Promise<OnnxGalleryScorer> {
-    // One thread: the vision thread's models and the capture process share the machine's cores.
+    // The product streams the whole gallery from memory (205 MB at 100,000 vectors): it is bound
+    // by memory bandwidth, which two threads use better (13.6 -> 8.3 ms here). Searches this
+    // large are bursts (a new face to name), so taking both cores briefly costs the stream little.
     const session = await ort.InferenceSession.create(gemmModel(), {
-      intraOpNumThreads: 1,
+      intraOpNumThreads: 2,
       interOpNumThreads: 1,
       executionMode: 'sequential',
     });
