@@ -8,6 +8,7 @@
  */
 import { Gallery } from '../matching/gallery';
 import type { MatchPolicy } from '../matching/matcher';
+import { dot } from '../matching/similarity';
 
 /** One photo of a labelled set, with the embedding of its subject's face (null when no face was found). */
 export interface LabelledImage {
@@ -212,10 +213,7 @@ export function differentPersonSimilarities(images: readonly LabelledImage[]): F
     const a = withFace[i].embedding;
     for (let j = i + 1; j < withFace.length; j++) {
       if (withFace[j].identity === withFace[i].identity) continue;
-      const b = withFace[j].embedding;
-      let dot = 0;
-      for (let k = 0; k < a.length; k++) dot += a[k] * b[k];
-      out.push(dot);
+      out.push(dot(a, withFace[j].embedding));
     }
   }
   return Float32Array.from(out);
