@@ -25,7 +25,10 @@ export interface RunResult {
   /** Faces embedded (the tracker skips faces whose identity is settled and fresh). */
   facesEmbedded: number;
   fps: number;
-  stagesMs: Record<'capture' | 'detection' | 'embedding' | 'inferenceRoundTrip' | 'matching' | 'drawing' | 'encoding', Summary>;
+  stagesMs: Record<'capture' | 'detection' | 'embedding' | 'inferenceRoundTrip' | 'matching' | 'trackCheck' | 'drawing' | 'encoding', Summary>;
+  /** Tracked faces found again / not found by the quick check on frames without their own detection. */
+  tracksConfirmed: number;
+  tracksHidden: number;
   latencyMs: Summary;
   /** Latency once the pipeline is warm: output frames after the first second of video. */
   latencyAfterWarmupMs: Summary;
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
   const embedding: number[] = [];
   const matching: number[] = [];
   const drawing: number[] = [];
+  const trackCheck: number[] = [];
   const encoding: number[] = [];
   const latency: number[] = [];
   const latencyAfterWarmup: number[] = [];
@@ -87,6 +91,7 @@ async function main(): Promise<void> {
         firstCapture = Math.min(firstCapture, frame.capturedAt);
         lastEncoded = frame.encodedAt;
         drawing.push(frame.drawMs);
+        if (frame.confirmMs !== undefined) trackCheck.push(frame.confirmMs);
         encoding.push(frame.encodeMs);
         latency.push(frame.encodedAt - frame.capturedAt);
         if (frame.capturedAt - firstCapture >= 1000) latencyAfterWarmup.push(frame.encodedAt - frame.capturedAt);
@@ -117,6 +122,8 @@ async function main(): Promise<void> {
     framesWithOwnRecognition: own,
     facesDetected: stream.stats.facesDetected,
     facesEmbedded: stream.stats.facesEmbedded,
+    tracksConfirmed: stream.stats.tracksConfirmed,
+    tracksHidden: stream.stats.tracksHidden,
     fps: stream.stats.framesOut / Math.max(1e-9, (lastEncoded - firstCapture) / 1000),
     stagesMs: {
       capture: summarise(capture),
@@ -124,6 +131,7 @@ async function main(): Promise<void> {
       embedding: summarise(embedding),
       inferenceRoundTrip: summarise(inference),
       matching: summarise(matching),
+      trackCheck: summarise(trackCheck),
       drawing: summarise(drawing),
       encoding: summarise(encoding),
     },

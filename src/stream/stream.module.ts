@@ -17,6 +17,7 @@ import { STREAM_OPTIONS, StreamOptions, StreamService } from './stream.service';
       inject: [ConfigService],
       useFactory: (config: ConfigService<AppConfig, true>): StreamOptions => ({
         recognizeEveryN: config.get('RECOGNIZE_EVERY_N_FRAMES', { infer: true }),
+        confirmTracks: config.get('TRACK_CONFIRMATION', { infer: true }),
         overlayWaitMs: 100,
         maxRenderQueue: 8,
         placeholder: {

@@ -25,6 +25,11 @@ export interface StreamOptions {
    * engine, waiting would only add latency, so frames are drawn with the newest result at once.
    */
   overlayWaitMs: number;
+  /**
+   * On frames without their own detection, draw a tracked face only where a quick detection
+   * around its predicted box finds it again (when the engine can; else every predicted box).
+   */
+  confirmTracks: boolean;
   /** Frames allowed to queue for rendering before the oldest are dropped. */
   maxRenderQueue: number;
   /** The offline image while the camera is down: how often, and after how long without frames. */
@@ -91,6 +96,8 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
     viewerFramesSent: 0,
     viewerFramesDropped: 0,
     frameSubscriptions: 0,
+    tracksConfirmed: 0,
+    tracksHidden: 0,
   };
 
   private readonly tracker: FaceTracker;
@@ -235,10 +242,11 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.ownRecognition(frame);
     // A track the last detection missed is kept (it may be found again under the same
     // identity) but not drawn: a box where no face was found is worse than a brief gap.
-    const faces = this.tracker
-      .boxesAt(frame.index)
-      .filter((view) => !view.lost)
-      .map((view) => this.present(view));
+    const tracked = this.tracker.boxesAt(frame.index).filter((view) => !view.lost);
+    const checkStarted = performance.now();
+    const shown = await this.confirmed(frame, tracked);
+    const confirmMs = shown === tracked ? undefined : performance.now() - checkStarted;
+    const faces = shown.map((view) => this.present(view));
     const items: OverlayItem[] = faces.map((face) => ({
       box: face.box,
       label: faceLabel(face.name, face.confidence),
@@ -256,11 +264,36 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
         jpeg,
         drawMs,
         encodeMs,
+        confirmMs,
       };
     } catch (err) {
       this.stats.outputDropped++;
       this.logger.warn(`rendering frame ${frame.index} failed: ${err instanceof Error ? err.message : err}`);
       return null;
+    }
+  }
+
+  /**
+   * The views to draw on a frame: those detected on this very frame as they are; the others
+   * (predicted between recognitions) only where a quick detection around them finds the face,
+   * at the box it was found at. If the check cannot run, the predictions are drawn as before
+   * (the same array is returned).
+   */
+  private async confirmed(frame: Frame, views: TrackView[]): Promise<TrackView[]> {
+    const predicted = views.filter((view) => view.lastSeen !== frame.index);
+    if (predicted.length === 0 || !this.options.confirmTracks || !this.recognition.canFindFacesNear) return views;
+    try {
+      const found = await this.recognition.findFacesNear(
+        frame,
+        predicted.map((view) => view.box),
+      );
+      const confirmed = new Map(this.tracker.confirm(predicted, found).map((view) => [view.trackId, view]));
+      this.stats.tracksConfirmed += confirmed.size;
+      this.stats.tracksHidden += predicted.length - confirmed.size;
+      return views.flatMap((view) => (view.lastSeen === frame.index ? [view] : (confirmed.get(view.trackId) ?? [])));
+    } catch (err) {
+      this.logger.warn(`checking tracked faces on frame ${frame.index} failed: ${err instanceof Error ? err.message : err}`);
+      return views;
     }
   }
 

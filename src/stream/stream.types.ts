@@ -34,6 +34,8 @@ export interface AnnotatedFrame {
   jpeg: Buffer;
   drawMs: number;
   encodeMs: number;
+  /** Round trip of the check that tracked faces are still there (frames drawn from predictions only). */
+  confirmMs?: number;
   /** The "camera offline, reconnecting" image, not a camera frame (index/position: the last live frame's). */
   offline?: boolean;
 }
@@ -62,6 +64,10 @@ export interface StreamStats {
   viewerFramesSent: number;
   /** Frames skipped for a viewer whose socket was still full (slow or paused client), summed over viewers. */
   viewerFramesDropped: number;
+  /** Tracked faces found again by the quick check around their predicted box, on frames without their own detection (summed over frames). */
+  tracksConfirmed: number;
+  /** Tracked faces that check did not find, so not drawn on that frame (a face that left, or a detector miss). */
+  tracksHidden: number;
   /** Live subscriptions to the encoded frame stream (viewers and internal consumers); returns to its base when viewers leave. */
   frameSubscriptions: number;
 }

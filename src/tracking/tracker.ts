@@ -187,6 +187,26 @@ export class FaceTracker {
       .map((t) => view(t, frameIndex, t.lastSeen < this.lastUpdate));
   }
 
+  /**
+   * Between recognitions, the views of a frame (from boxesAt) that a quick detection around them
+   * found again, each at the box where its face was found; the others are left out: a box where
+   * no face is (a face that left abruptly) is worse than a missing one. Pairing is by overlap
+   * with the predicted box only, never by distance, so a newcomer nearby cannot take a departed
+   * face's name. Read-only: recognition may already have moved the tracks past this frame.
+   */
+  confirm(views: readonly TrackView[], found: readonly DetectedFace[]): TrackView[] {
+    const { pairs } = associate(
+      views.map((v) => v.box),
+      found.map((f) => f.box),
+      { ...this.options, maxCentreDistance: -1 }, // no distance fallback
+    );
+    const foundFor = new Map(pairs.map((p) => [p.track, found[p.detection].box]));
+    return views.flatMap((v, i) => {
+      const box = foundFor.get(i);
+      return box ? [{ ...v, box }] : [];
+    });
+  }
+
   /** Track by id, for callers that keep per-face state (events, metrics). */
   track(trackId: number, frameIndex: number): TrackView | undefined {
     const t = this.tracks.find((x) => x.id === trackId);

@@ -4,15 +4,17 @@
  * and draws and encodes every stream frame.
  */
 import { serveWorkerApi } from '../common/worker-rpc';
-import { engineHandlers } from '../recognition/inference/engine.handlers';
+import { DRAWING_PATH_ENGINE_CALLS, engineHandlers } from '../recognition/inference/engine.handlers';
 import { photoHandlers } from '../recognition/inference/photo.handlers';
 import { renderHandlers, renderTransferables } from '../stream/render/render.handlers';
 import type { VisionApi } from './vision.protocol';
 
 const api: VisionApi = { ...engineHandlers, ...photoHandlers, ...renderHandlers };
 // Drawing has its own lane: a frame is drawn while inference awaits (onnxruntime runs off this
-// thread) instead of waiting for a whole recognition to finish.
-serveWorkerApi(api, renderTransferables, (method) => (method in renderHandlers ? 'render' : 'inference'));
+// thread) instead of waiting for a whole recognition to finish. The quick check that tracked
+// faces are still there belongs to drawing a frame, so it shares that lane.
+const drawingPath = (method: string) => method in renderHandlers || DRAWING_PATH_ENGINE_CALLS.has(method);
+serveWorkerApi(api, renderTransferables, (method) => (drawingPath(method) ? 'render' : 'inference'));
 
 // Pay OpenCV's first-use costs (allocations, JPEG encoder set-up) now, not on the first frames.
 void renderHandlers

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { imageSize } from 'image-size';
+import { iou } from '../../src/recognition/box-geometry';
 import type { BgrImage, Box } from '../../src/recognition/face.types';
 import { InferenceClient } from '../../src/recognition/inference/inference.client';
 import { PHOTO_UNDECODABLE, type PhotoAnalysis } from '../../src/recognition/inference/inference.protocol';
@@ -50,7 +51,7 @@ describe('inference worker: photos and frames (yunet-edgeface)', () => {
 
   beforeAll(async () => {
     const info = await client.start();
-    expect(info).toMatchObject({ engine: 'yunet-edgeface', embeddingSize: 512 });
+    expect(info).toMatchObject({ engine: 'yunet-edgeface', embeddingSize: 512, detectsAround: true });
   });
 
   it.each(['bad/cmyk.jpg', 'bad/gray.jpg', 'bad/rgba.png', 'stills/grace_hopper_512x512.jpg'])('finds exactly one face in %s', async (file) => {
@@ -134,5 +135,25 @@ describe('inference worker: photos and frames (yunet-edgeface)', () => {
     // Nothing detected outside the tiles (the street scene holds no faces).
     expect(faces).toHaveLength(expected.length);
     for (const f of faces) expect(f.embedding).toHaveLength(512);
+  });
+
+  it('finds tracked faces again near their boxes only (the check between recognitions)', async () => {
+    const frame = videoFrame(resolve(TESTDATA, 'video/synth_720p.mp4'), 60);
+    const { faces } = await client.detectFrame(60, frame);
+    expect(faces.length).toBeGreaterThanOrEqual(2);
+    // Boxes a little off, as a prediction would be: each face is found again, where it is.
+    const predicted = faces.map((f) => ({ ...f.box, x: f.box.x + f.box.width * 0.15, y: f.box.y - f.box.height * 0.1 }));
+    const around = await client.detectAround(frame, predicted);
+    expect(around.faces).toHaveLength(faces.length);
+    for (const f of faces) {
+      const again = around.faces.find((g) => iou(g.box, f.box) > 0.6);
+      expect(again).toBeDefined();
+      expect(again!.landmarks).toHaveLength(5);
+    }
+    // Only one of the faces asked for: the other is not looked at.
+    expect((await client.detectAround(frame, [predicted[0]])).faces).toHaveLength(1);
+    // Where nobody is (the street), nothing; and no box at all costs nothing.
+    expect((await client.detectAround(frame, [{ x: 40, y: 560, width: 120, height: 140 }])).faces).toEqual([]);
+    expect((await client.detectAround(frame, [])).faces).toEqual([]);
   });
 });

@@ -1,7 +1,10 @@
 import type { DetectedFace } from '../../src/recognition/face.types';
 import {
+  confirmationMosaic,
   cutByRegion,
+  DEFAULT_CONFIRMATION,
   DEFAULT_SMALL_FACE_PASS,
+  facesFromMosaic,
   mergePasses,
   mergeRegions,
   offsetFace,
@@ -148,5 +151,67 @@ describe('merging passes', () => {
   it('returns the whole-frame faces unchanged when no pass adds any', () => {
     const whole = [face(100, 100, 120)];
     expect(mergePasses(whole, [{ region: { x: 0, y: 0, width: 640, height: 360 }, faces: [] }], 1280, 720)).toBe(whole);
+  });
+});
+
+describe('the mosaic that checks tracked faces between recognitions', () => {
+  it('puts each region in its own cell, side by side, scaled so the face is at most facePx and the region fits the cell', () => {
+    const big = { x: 400, y: 200, width: 160, height: 200 };
+    const small = { x: 1000, y: 500, width: 30, height: 36 };
+    const { cells, width, height } = confirmationMosaic([big, small], 1280, 720);
+    expect([width, height]).toEqual([2 * DEFAULT_CONFIRMATION.cell, DEFAULT_CONFIRMATION.cell]);
+    expect(cells.map((c) => c.left)).toEqual([0, DEFAULT_CONFIRMATION.cell]);
+    // The big face is scaled to facePx along its longer side; its region keeps 2.5x context.
+    expect(big.height * cells[0].scale).toBeCloseTo(DEFAULT_CONFIRMATION.facePx, 6);
+    expect(cells[0].region).toEqual(regionAround(big, 1280, 720, DEFAULT_CONFIRMATION.context, 1));
+    // The small face is not enlarged.
+    expect(cells[1].scale).toBe(1);
+    for (const c of cells) {
+      expect(c.width).toBeLessThanOrEqual(DEFAULT_CONFIRMATION.cell);
+      expect(c.height).toBeLessThanOrEqual(DEFAULT_CONFIRMATION.cell);
+      expect(c.width).toBe(Math.round(c.region.width * c.scale));
+    }
+  });
+
+  it('shrinks a wide region until it fits its cell, whatever the face size', () => {
+    const wide = { x: 100, y: 300, width: 120, height: 40 };
+    const [cell] = confirmationMosaic([wide], 1280, 720).cells;
+    expect(cell.region.width * cell.scale).toBeLessThanOrEqual(DEFAULT_CONFIRMATION.cell + 1e-9);
+    expect(wide.width * cell.scale).toBeLessThanOrEqual(DEFAULT_CONFIRMATION.facePx + 1e-9);
+  });
+
+  it('maps faces found in the mosaic back to the frame, each by the cell holding its centre', () => {
+    const boxes = [
+      { x: 400, y: 200, width: 160, height: 200 },
+      { x: 1000, y: 500, width: 30, height: 36 },
+    ];
+    const { cells } = confirmationMosaic(boxes, 1280, 720);
+    // What the detector would report for each face inside its cell.
+    const inMosaic = boxes.map((b, i) => {
+      const c = cells[i];
+      return face(c.left + (b.x - c.region.x) * c.scale, (b.y - c.region.y) * c.scale, b.width * c.scale);
+    });
+    const back = facesFromMosaic(inMosaic, cells, 1280, 720);
+    expect(back).toHaveLength(2);
+    for (const b of boxes) {
+      const found = back.find((f) => Math.abs(f.box.x - b.x) < 1 && Math.abs(f.box.y - b.y) < 1);
+      expect(found).toBeDefined();
+      expect(found!.box.width).toBeCloseTo(b.width, 6);
+      expect(found!.landmarks[0][0]).toBeGreaterThan(b.x);
+      expect(found!.landmarks[0][0]).toBeLessThan(b.x + b.width);
+    }
+  });
+
+  it('drops faces in the padding and faces cut by their region, and keeps a face found from two overlapping regions once', () => {
+    const a = { x: 500, y: 300, width: 100, height: 100 };
+    const b = { x: 530, y: 310, width: 100, height: 100 };
+    const { cells } = confirmationMosaic([a, b], 1280, 720);
+    const at = (i: number, box: { x: number; y: number; width: number }) =>
+      face(cells[i].left + (box.x - cells[i].region.x) * cells[i].scale, (box.y - cells[i].region.y) * cells[i].scale, box.width * cells[i].scale);
+    const sameFaceTwice = [at(0, a), at(1, a)];
+    expect(facesFromMosaic(sameFaceTwice, cells, 1280, 720)).toHaveLength(1);
+    const cut = face(cells[0].left + 0.5, 10, 20); // touches the region's left edge, which is not the frame's
+    const inPadding = face(cells[0].left + cells[0].width + 2, DEFAULT_CONFIRMATION.cell - 12, 8);
+    expect(facesFromMosaic([cut, inPadding], cells, 1280, 720)).toEqual([]);
   });
 });

@@ -438,3 +438,50 @@ describe('tracker options', () => {
     expect(() => resolveTrackerOptions({ matchThreshold: 0.3, minIou: 0 })).toThrow(/minIou/);
   });
 });
+
+describe('confirming tracks between recognitions', () => {
+  const at = (x: number, y: number, size = 100): Box => ({ x, y, width: size, height: size });
+  const input = (box: Box, recognition?: Recognition): TrackInput => ({ box, landmarks: landmarksOf(box), score: 0.9, recognition });
+
+  function twoTracks(): FaceTracker {
+    const tracker = new FaceTracker({ matchThreshold: THRESHOLD });
+    for (let t = 0; t <= 4; t += 2) tracker.update(t, [input(at(100 + 4 * t, 100), ADA), input(at(600, 300), GRACE)]);
+    return tracker;
+  }
+
+  it('keeps the views whose face is found near the predicted box, at the box where it was found', () => {
+    const tracker = twoTracks();
+    const views = tracker.boxesAt(5);
+    const adaFound = at(121, 101, 98);
+    const shown = tracker.confirm(views, [{ box: adaFound, landmarks: landmarksOf(adaFound), score: 0.8 }]);
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toMatchObject({ name: 'Ada', box: adaFound, trackId: views.find((v) => v.name === 'Ada')!.trackId });
+  });
+
+  it('drops every view when no face is found (the faces left)', () => {
+    const tracker = twoTracks();
+    expect(tracker.confirm(tracker.boxesAt(5), [])).toEqual([]);
+  });
+
+  it('does not let a face nearby, but not overlapping, carry a departed track\'s name', () => {
+    const tracker = twoTracks();
+    const views = tracker.boxesAt(5).filter((v) => v.name === 'Grace');
+    const newcomer = at(720, 300); // beside Grace's box: close by centre distance, no overlap
+    expect(tracker.confirm(views, [{ box: newcomer, landmarks: landmarksOf(newcomer), score: 0.9 }])).toEqual([]);
+  });
+
+  it('gives one found face to one track only', () => {
+    const tracker = twoTracks();
+    const views = tracker.boxesAt(5);
+    const both = views.map((v) => ({ ...v, box: at(600, 300) })); // two predictions on the same place
+    expect(tracker.confirm(both, [{ box: at(602, 301), landmarks: landmarksOf(at(602, 301)), score: 0.9 }])).toHaveLength(1);
+  });
+
+  it('changes nothing in the tracker', () => {
+    const tracker = twoTracks();
+    const before = JSON.stringify(tracker.boxesAt(6));
+    tracker.confirm(tracker.boxesAt(5), []);
+    expect(JSON.stringify(tracker.boxesAt(6))).toBe(before);
+    expect(tracker.size).toBe(2);
+  });
+});

@@ -10,7 +10,7 @@
  * The faces of all passes are merged with non-maximum suppression.
  */
 import type { Box, DetectedFace, Point } from '../face.types';
-import { nmsFaces } from './yunet-decoder';
+import { nmsFaces, unscaleFace } from './yunet-decoder';
 
 /** A rectangle of whole pixels inside the frame. */
 export interface Region {
@@ -135,6 +135,69 @@ export function planSmallFacePasses(
   const tile = grid[((n % grid.length) + grid.length) % grid.length];
   if (!regions.some((r) => contains(r, tile))) regions.push(tile);
   return regions;
+}
+
+/** How tracked faces are looked for again between recognitions (see confirmationMosaic). */
+export interface ConfirmationOptions {
+  /** The region around a face spans this many times its size: room for the prediction to be off. */
+  context: number;
+  /** Faces are looked for at most this big (longer side, px): a face needs no detail to be found. */
+  facePx: number;
+  /** Side of each region's square cell in the mosaic (a multiple of 32, YuNet's stride). */
+  cell: number;
+}
+
+export const DEFAULT_CONFIRMATION: ConfirmationOptions = { context: 2.5, facePx: 48, cell: 128 };
+
+/** One face's region, scaled into its cell of the mosaic. */
+export interface MosaicCell {
+  region: Region;
+  /** Mosaic pixels per frame pixel (≤ 1). */
+  scale: number;
+  /** Left edge of the cell in the mosaic (cells sit side by side, top-aligned). */
+  left: number;
+  /** The scaled region's size within the cell (the rest is padding). */
+  width: number;
+  height: number;
+}
+
+/**
+ * The regions around tracked faces, each scaled so the face is at most `facePx` and the region
+ * fits a `cell` square, side by side in one image: the detector then runs once, on a small
+ * input of fixed height, whatever the faces' sizes (about 1 ms a face instead of ~11 ms for
+ * the whole frame).
+ */
+export function confirmationMosaic(
+  boxes: Box[],
+  frameWidth: number,
+  frameHeight: number,
+  options: ConfirmationOptions = DEFAULT_CONFIRMATION,
+): { cells: MosaicCell[]; width: number; height: number } {
+  const cells = boxes.map((box, i) => {
+    const region = regionAround(box, frameWidth, frameHeight, options.context, 1);
+    const scale = Math.min(1, options.facePx / Math.max(1, box.width, box.height), options.cell / region.width, options.cell / region.height);
+    const width = Math.max(1, Math.min(options.cell, Math.round(region.width * scale)));
+    const height = Math.max(1, Math.min(options.cell, Math.round(region.height * scale)));
+    return { region, scale, left: i * options.cell, width, height };
+  });
+  return { cells, width: cells.length * options.cell, height: options.cell };
+}
+
+/**
+ * The faces the detector found in the mosaic, in frame coordinates: each face belongs to the
+ * cell holding its centre; faces cut by their region (not by the frame's edge) are dropped, and
+ * the same face found from two overlapping regions is kept once.
+ */
+export function facesFromMosaic(faces: DetectedFace[], cells: MosaicCell[], frameWidth: number, frameHeight: number): DetectedFace[] {
+  const passes = cells.map((cell) => ({ region: cell.region, faces: [] as DetectedFace[] }));
+  for (const face of faces) {
+    const cx = face.box.x + face.box.width / 2;
+    const i = cells.findIndex((c) => cx >= c.left && cx < c.left + c.width && face.box.y + face.box.height / 2 < c.height);
+    if (i < 0) continue;
+    const { left, scale, region } = cells[i];
+    passes[i].faces.push(offsetFace(unscaleFace(offsetFace(face, -left, 0), scale), region.x, region.y));
+  }
+  return mergePasses([], passes, frameWidth, frameHeight);
 }
 
 /** A face found inside a region, moved to frame coordinates. */

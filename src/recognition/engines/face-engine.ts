@@ -1,4 +1,4 @@
-import type { BgrImage, DetectedFace } from '../face.types';
+import type { BgrImage, Box, DetectedFace } from '../face.types';
 
 /**
  * The boundary around one inference engine (detector + embedding model).
@@ -14,6 +14,11 @@ export interface FaceEngine {
    * always reports boxes and landmarks in the coordinates of `image`.
    */
   detect(image: BgrImage, options: { maxInputWidth: number; minScore: number }): Promise<DetectedFace[]>;
+  /**
+   * Optional: finds faces only near the given boxes (tracked faces between recognitions), much
+   * more cheaply than a whole-frame detect. Faces in the coordinates of `image`, in no order.
+   */
+  detectAround?(image: BgrImage, boxes: Box[], minScore: number): Promise<DetectedFace[]>;
   /** One L2-normalised vector per face, in order. */
   embed(image: BgrImage, faces: DetectedFace[]): Promise<Float32Array[]>;
   dispose(): Promise<void>;

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { cv, Mat } from '../../common/opencv';
-import type { BgrImage, DetectedFace, SmallFacePass } from '../face.types';
+import type { BgrImage, Box, DetectedFace, SmallFacePass } from '../face.types';
 import { l2Normalize } from '../matching/similarity';
 import { ALIGNED_SIZE, alignmentMatrix } from './alignment';
 import type { FaceEngine } from './face-engine';
-import { DEFAULT_SMALL_FACE_PASS, mergePasses, offsetFace, planSmallFacePasses, type Region } from './detection-tiles';
+import { confirmationMosaic, DEFAULT_SMALL_FACE_PASS, facesFromMosaic, mergePasses, offsetFace, planSmallFacePasses, type Region } from './detection-tiles';
 import { decodeYunet, padToMultiple, unscaleFace, YUNET_OUTPUT_NAMES, YUNET_STRIDES, type YunetLevel } from './yunet-decoder';
 
 export const YUNET_MODEL_FILE = 'face_detection_yunet_2023mar.onnx';
@@ -46,12 +46,15 @@ export class YunetEdgefaceEngine implements FaceEngine {
 
   private constructor(
     private readonly detector: ReturnType<typeof cv.readNetFromONNX>,
+    /** A second YuNet for detectAround (see there). */
+    private readonly confirmer: ReturnType<typeof cv.readNetFromONNX>,
     private readonly embedder: ort.InferenceSession,
     private readonly settings: YunetEngineSettings,
   ) {}
 
   static async load(modelsDir: string, settings: YunetEngineSettings = {}): Promise<YunetEdgefaceEngine> {
     const detector = cv.readNetFromONNX(join(modelsDir, YUNET_MODEL_FILE));
+    const confirmer = cv.readNetFromONNX(join(modelsDir, YUNET_MODEL_FILE));
     // onnxruntime on one thread: its default threading fought OpenCV for the 2 cores (~7 ms
     // per face instead of ~3). OpenCV keeps its default: YuNet at 640 px took 10 ms with it, 14 ms with 1 thread.
     const embedder = await ort.InferenceSession.create(join(modelsDir, EDGEFACE_MODEL_FILE), {
@@ -60,7 +63,7 @@ export class YunetEdgefaceEngine implements FaceEngine {
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
     });
-    return new YunetEdgefaceEngine(detector, embedder, settings);
+    return new YunetEdgefaceEngine(detector, confirmer, embedder, settings);
   }
 
   async detect(image: BgrImage, options: { maxInputWidth: number; minScore: number }): Promise<DetectedFace[]> {
@@ -77,6 +80,30 @@ export class YunetEdgefaceEngine implements FaceEngine {
       return this.withSmallFacePasses(source, whole, proposals, mode, scale, options.minScore);
     } finally {
       source.release();
+    }
+  }
+
+  async detectAround(image: BgrImage, boxes: Box[], minScore: number): Promise<DetectedFace[]> {
+    if (boxes.length === 0) return [];
+    const { cells, width, height } = confirmationMosaic(boxes, image.width, image.height);
+    const mats: Mat[] = [];
+    try {
+      const source = track(mats, bgrToMat(image));
+      // From a zeroed buffer: the binding's fill-value constructor takes ~5 ms for this size.
+      const mosaic = track(mats, new cv.Mat(Buffer.alloc(width * height * 3), height, width, cv.CV_8UC3));
+      for (const cell of cells) {
+        const { region } = cell;
+        const crop = track(mats, source.getRegion(new cv.Rect(region.x, region.y, region.width, region.height)));
+        const scaled = cell.scale === 1 ? crop : track(mats, crop.resize(cell.height, cell.width, 0, 0, cv.INTER_AREA));
+        // Into the cell's window of the mosaic (a view: copyTo writes the mosaic's pixels).
+        scaled.copyTo(track(mats, mosaic.getRegion(new cv.Rect(cell.left, 0, cell.width, cell.height))));
+      }
+      // Its own network: the mosaic's input size rarely changes, while the main detector's
+      // changes with every region it runs on (a new size costs a re-allocation).
+      const levels = runYunet(this.confirmer, mosaic, width, height, mats);
+      return facesFromMosaic(decodeYunet(levels, width, height, { minScore }), cells, image.width, image.height);
+    } finally {
+      for (const m of mats.reverse()) m.release();
     }
   }
 
@@ -142,23 +169,28 @@ export class YunetEdgefaceEngine implements FaceEngine {
       const source = whole ? image : track(mats, image.getRegion(new cv.Rect(region.x, region.y, region.width, region.height)));
       const resized = width === region.width && height === region.height ? source : track(mats, source.resize(height, width, 0, 0, cv.INTER_AREA));
       const padded = track(mats, resized.copyMakeBorder(0, paddedHeight - height, 0, paddedWidth - width, cv.BORDER_CONSTANT, new cv.Vec3(0, 0, 0)));
-      // YuNet wants BGR 0..255 as is: no scaling, no mean, and no R/B swap (the binding's default is to swap).
-      const blob = track(mats, cv.blobFromImage(padded, 1, new cv.Size(paddedWidth, paddedHeight), new cv.Vec3(0, 0, 0), false, false));
-      this.detector.setInput(blob);
-      const outputs = this.detector.forward([...YUNET_OUTPUT_NAMES]);
-      outputs.forEach((m) => track(mats, m));
-      const byName = new Map(YUNET_OUTPUT_NAMES.map((name, i) => [name, floatsOf(outputs[i])]));
-      return YUNET_STRIDES.map((stride) => ({
-        stride,
-        cls: byName.get(`cls_${stride}`)!,
-        obj: byName.get(`obj_${stride}`)!,
-        bbox: byName.get(`bbox_${stride}`)!,
-        kps: byName.get(`kps_${stride}`)!,
-      }));
+      return runYunet(this.detector, padded, paddedWidth, paddedHeight, mats);
     } finally {
       for (const m of mats) m.release();
     }
   }
+}
+
+/** YuNet on an image whose sides are multiples of its stride; outputs as plain arrays (Mats made are added to `mats`). */
+function runYunet(net: ReturnType<typeof cv.readNetFromONNX>, padded: Mat, paddedWidth: number, paddedHeight: number, mats: Mat[]): YunetLevel[] {
+  // YuNet wants BGR 0..255 as is: no scaling, no mean, and no R/B swap (the binding's default is to swap).
+  const blob = track(mats, cv.blobFromImage(padded, 1, new cv.Size(paddedWidth, paddedHeight), new cv.Vec3(0, 0, 0), false, false));
+  net.setInput(blob);
+  const outputs = net.forward([...YUNET_OUTPUT_NAMES]);
+  outputs.forEach((m) => track(mats, m));
+  const byName = new Map(YUNET_OUTPUT_NAMES.map((name, i) => [name, floatsOf(outputs[i])]));
+  return YUNET_STRIDES.map((stride) => ({
+    stride,
+    cls: byName.get(`cls_${stride}`)!,
+    obj: byName.get(`obj_${stride}`)!,
+    bbox: byName.get(`bbox_${stride}`)!,
+    kps: byName.get(`kps_${stride}`)!,
+  }));
 }
 
 /** Warps one face onto the 112x112 template and writes it as RGB planes scaled to -1..1. */

@@ -28,7 +28,7 @@ async function init(options: InferenceOptions): Promise<EngineInfo> {
 }
 
 function engineInfo(e: FaceEngine, options: InferenceOptions): EngineInfo {
-  return { engine: options.engine, modelId: e.modelId, embeddingSize: e.embeddingSize };
+  return { engine: options.engine, modelId: e.modelId, embeddingSize: e.embeddingSize, detectsAround: typeof e.detectAround === 'function' };
 }
 
 /** The first run of each model allocates and compiles; pay for it now rather than on the first frame. */
@@ -59,6 +59,14 @@ async function detectFrame(frameKey: number, image: BgrImage): Promise<FrameDete
   const started = performance.now();
   lastFrame = { key: frameKey, image };
   const faces = await e.detect(image, { maxInputWidth: options.detectionWidth, minScore: options.minScore });
+  return { faces, detectMs: performance.now() - started };
+}
+
+async function detectAround(image: BgrImage, boxes: Box[]): Promise<FrameDetection> {
+  const [e, options] = ready();
+  if (!e.detectAround) throw new WorkerCallError(`engine ${options.engine} cannot detect around boxes`, 'DETECT_AROUND_UNSUPPORTED');
+  const started = performance.now();
+  const faces = await e.detectAround(image, boxes, options.minScore);
   return { faces, detectMs: performance.now() - started };
 }
 
@@ -93,4 +101,7 @@ function area(box: Box): number {
   return box.width * box.height;
 }
 
-export const engineHandlers: EngineApi = { init, analyzeFrame, detectFrame, embedFaces, analyzeImage };
+export const engineHandlers: EngineApi = { init, analyzeFrame, detectFrame, detectAround, embedFaces, analyzeImage };
+
+/** Calls on the drawing path: served in the drawing lane, so they never wait behind an embedding. */
+export const DRAWING_PATH_ENGINE_CALLS: ReadonlySet<string> = new Set(['detectAround']);

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { startWorker, WorkerRpcClient } from '../../common/worker-rpc';
 import { VisionThread } from '../../vision/vision-thread';
-import type { BgrImage, DetectedFace } from '../face.types';
+import type { BgrImage, Box, DetectedFace } from '../face.types';
 import type { EngineApi, EngineInfo, FaceEmbeddings, FrameAnalysis, FrameDetection, InferenceOptions, PhotoAnalysis } from './inference.protocol';
 
 const ENGINE_WORKER_MODULE = resolve(__dirname, 'engine.worker');
@@ -47,6 +47,11 @@ export class InferenceClient {
 
   detectFrame(frameKey: number, image: BgrImage): Promise<FrameDetection> {
     return this.host.call('detectFrame', [frameKey, image]);
+  }
+
+  /** Faces near the given boxes only; check engineInfo.detectsAround first. */
+  detectAround(image: BgrImage, boxes: Box[]): Promise<FrameDetection> {
+    return this.host.call('detectAround', [image, boxes]);
   }
 
   embedFaces(frameKey: number, faces: DetectedFace[]): Promise<FaceEmbeddings> {

@@ -19,6 +19,8 @@ export interface EngineInfo {
   engine: EngineName;
   modelId: string;
   embeddingSize: number;
+  /** The engine can look for tracked faces near their boxes (detectAround) between recognitions. */
+  detectsAround: boolean;
 }
 
 /** One face found in an uploaded photo, with a small JPEG crop for people lists. */
@@ -66,6 +68,11 @@ export interface EngineApi {
   detectFrame(frameKey: number, image: BgrImage): Promise<FrameDetection>;
   /** Embeds the given faces of the frame last passed to detectFrame under `frameKey`. */
   embedFaces(frameKey: number, faces: DetectedFace[]): Promise<FaceEmbeddings>;
+  /**
+   * Faces near the given boxes only (tracked faces between recognitions), at the configured
+   * minimum score; rejects with DETECT_AROUND_UNSUPPORTED when the engine cannot (see EngineInfo).
+   */
+  detectAround(image: BgrImage, boxes: Box[]): Promise<FrameDetection>;
   /** A still photo at (nearly) full resolution, faces largest first. */
   analyzeImage(image: BgrImage): Promise<EmbeddedFace[]>;
 }
