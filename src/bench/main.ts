@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import type { RunResult } from './bench-run';
 import { benchGalleryMatch, type GalleryBench } from './gallery-bench';
 import type { Summary } from './stats';
-import { GroundTruth, PredictedFace, scorePredictions, Score } from './scoring';
+import { Appearance, GroundTruth, PredictedFace, scorePredictions, Score, timeToName } from './scoring';
 import { BucketRate, makeSmallFacesClip, sizeBucketRates } from './small-faces-clip';
 
 const HELP = `Usage: npm run bench -- [options]
@@ -41,6 +41,8 @@ interface Report {
       namedRightPerCpuSecond?: number;
       /** Per face-size bucket (face_box height), when the ground truth has face boxes. */
       sizeBuckets?: { allFrames: BucketRate[]; recognisedFrames: BucketRate[] };
+      /** Each time someone comes into view: how many frames until the right name is shown. */
+      appearances?: Appearance[];
     }
   >;
 }
@@ -80,6 +82,10 @@ function accuracyOf(truth: GroundTruth, run: RunResult, every: number) {
   return { allFrames: scorePredictions(truth, predictions), recognisedFrames: scorePredictions(truth, predictions, recognisedFrames) };
 }
 
+function appearancesOf(truth: GroundTruth, run: RunResult): Appearance[] {
+  return timeToName(truth, new Map<number, PredictedFace[]>(run.predictions.map((p) => [p.frame, p.faces])));
+}
+
 function sizeBucketsOf(truth: GroundTruth, run: RunResult, every: number) {
   const predictions = new Map<number, PredictedFace[]>(run.predictions.map((p) => [p.frame, p.faces]));
   const recognisedFrames = truth.frames.map((f) => f.frame).filter((f) => f % every === 0);
@@ -109,6 +115,11 @@ function printRun(run: Report['runs'][number]): void {
       );
     }
     console.log(`faces named right per CPU-second: ${run.namedRightPerCpuSecond?.toFixed(1)}`);
+  }
+  if (run.appearances?.length) {
+    const delays = run.appearances.map((a) => (a.framesToName === null ? 'never' : String(a.framesToName)));
+    const named = run.appearances.flatMap((a) => (a.framesToName === null ? [] : [a.framesToName]));
+    console.log(`frames until a face coming into view is named right: ${delays.join(', ')} (max ${named.length ? Math.max(...named) : '-'})`);
   }
   if (run.sizeBuckets) {
     for (const [label, rates] of Object.entries(run.sizeBuckets)) {
@@ -160,6 +171,7 @@ async function main(): Promise<void> {
       accuracy,
       namedRightPerCpuSecond: accuracy ? accuracy.allFrames.correct / (run.cpuCores * run.wallSeconds) : undefined,
       sizeBuckets: truth && hasFaceBoxes ? sizeBucketsOf(truth, run, Number(options.every)) : undefined,
+      appearances: truth ? appearancesOf(truth, run) : undefined,
     });
     if (mode === 'paced' || !predictionsRun) predictionsRun = run;
   }

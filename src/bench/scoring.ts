@@ -90,3 +90,47 @@ export function scorePredictions(truth: GroundTruth, predictions: Map<number, Pr
   score.accuracy = score.truthFaces ? score.correct / score.truthFaces : 1;
   return score;
 }
+
+/** One stretch of frames on which a person is on screen without a break. */
+export interface Appearance {
+  identity: string;
+  firstFrame: number;
+  lastFrame: number;
+  /** Frames from the first one until the first showing the right name (0 = named on arrival); null: never named right. */
+  framesToName: number | null;
+}
+
+/**
+ * How soon each face is named right after it comes into view (the right name, or Unknown for
+ * someone not enrolled), per appearance. Frames missing from `predictions` show nothing.
+ */
+export function timeToName(truth: GroundTruth, predictions: Map<number, PredictedFace[]>): Appearance[] {
+  const frames = [...truth.frames].sort((a, b) => a.frame - b.frame);
+  const open = new Map<string, Appearance>();
+  const done: Appearance[] = [];
+  let previousFrame = -Infinity;
+  for (const truthFrame of frames) {
+    const consecutive = truthFrame.frame === previousFrame + 1;
+    previousFrame = truthFrame.frame;
+    const onScreen = new Set(truthFrame.faces.map((f) => f.identity));
+    for (const [identity, appearance] of open) {
+      if (!consecutive || !onScreen.has(identity)) {
+        done.push(appearance);
+        open.delete(identity);
+      }
+    }
+    for (const face of truthFrame.faces) {
+      let appearance = open.get(face.identity);
+      if (!appearance) {
+        appearance = { identity: face.identity, firstFrame: truthFrame.frame, lastFrame: truthFrame.frame, framesToName: null };
+        open.set(face.identity, appearance);
+      }
+      appearance.lastFrame = truthFrame.frame;
+      if (appearance.framesToName !== null) continue;
+      const expected = face.enrolled ? normaliseName(face.identity) : UNKNOWN;
+      const shown = (predictions.get(truthFrame.frame) ?? []).some((p) => centreInside(p.box, face.tile_box) && normaliseName(p.name) === expected);
+      if (shown) appearance.framesToName = truthFrame.frame - appearance.firstFrame;
+    }
+  }
+  return [...done, ...open.values()].sort((a, b) => a.firstFrame - b.firstFrame || a.identity.localeCompare(b.identity));
+}

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { FramePrediction, GroundTruth } from '../../src/bench/scoring';
+import type { Appearance, FramePrediction, GroundTruth } from '../../src/bench/scoring';
 import { PROJECT_ROOT, TESTDATA } from '../support/paths';
 
 jest.setTimeout(240_000);
@@ -62,6 +62,13 @@ describe('the real pipeline over the labelled video (npm run bench, default engi
     expect(run.facesEmbedded).toBeLessThan(run.facesDetected / 2);
     expect(run.namedRightPerCpuSecond).toBeCloseTo(all.correct / (run.cpuCores * run.wallSeconds), 6);
     expect(run.namedRightPerCpuSecond).toBeGreaterThan(0);
+  });
+
+  it('names every face coming into view within 3 frames', () => {
+    const appearances = report.runs[0].appearances as Appearance[];
+    expect(appearances.map((a) => a.identity)).toEqual(['Serena_Williams', 'Colin_Powell', 'Tony_Blair', 'Serena_Williams', 'Junichiro_Koizumi']);
+    // null (never named right) fails as Infinity.
+    for (const a of appearances) expect({ ...a, late: (a.framesToName ?? Infinity) > 3 }).toEqual({ ...a, late: false });
   });
 
   it('shows Tony_Blair, who is not enrolled, as Unknown', () => {
