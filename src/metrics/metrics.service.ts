@@ -96,6 +96,17 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     readGauge('stream_fps', `Frames per second sent to viewers, over the last ${FPS_WINDOW_MS / 1000} s`, () => fps.ratePerSecond(performance.now()));
     readCounter('faces_detected_total', 'Faces found on recognised frames', () => stats.facesDetected);
     readCounter('faces_embedded_total', 'Faces embedded (the tracker skips faces whose identity is settled)', () => stats.facesEmbedded);
+    new Counter({
+      name: PREFIX + 'tracked_faces_checked_total',
+      help: 'On frames not recognised, tracked faces checked by a quick detection around their box: found (drawn) or missing (not drawn)',
+      labelNames: ['result'],
+      registers,
+      collect() {
+        this.reset();
+        this.labels('found').inc(stats.tracksConfirmed);
+        this.labels('missing').inc(stats.tracksHidden);
+      },
+    });
     this.facesRecognized = new Counter({
       name: PREFIX + 'faces_recognized_total',
       help: 'Faces on recognised frames by outcome: known (named) or unknown',

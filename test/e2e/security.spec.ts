@@ -176,6 +176,7 @@ describe('access control, headers, health and metrics on the running server', ()
       'facestream_recognition_latency_seconds_bucket',
       'facestream_faces_detected_total',
       'facestream_faces_recognized_total',
+      'facestream_tracked_faces_checked_total',
       'facestream_viewers',
       'facestream_enrollments_total',
       'facestream_camera_reconnects_total',
@@ -191,6 +192,8 @@ describe('access control, headers, health and metrics on the running server', ()
     expect(metric(text, 'facestream_stream_fps')!).toBeGreaterThan(5);
     expect(metric(text, 'facestream_recognition_latency_seconds_count')!).toBeGreaterThan(0);
     expect(text).toContain('facestream_camera_state{state="live"} 1');
+    // The demo recording has people on screen most of the time: frames between recognitions check them.
+    expect(metric(text, 'facestream_tracked_faces_checked_total{result="found"}')!).toBeGreaterThan(0);
     expect(text).toMatch(/facestream_http_requests_total\{method="DELETE",route="\/people\/:id",status="429"\} [1-9]/);
   });
 
