@@ -30,6 +30,7 @@ function identificationSuite(engine: EngineName, minRate: number, allStrangersUn
     /** Embedding of the largest face of each photo, by "name/n". */
     const embeddings = new Map<string, Float32Array>();
     let dimension = 0;
+    let detectsAround: boolean | undefined;
 
     const embeddingOf = (name: string, n: number) => {
       const e = embeddings.get(`${name}/${n}`);
@@ -44,12 +45,22 @@ function identificationSuite(engine: EngineName, minRate: number, allStrangersUn
     };
 
     beforeAll(async () => {
-      dimension = (await client.start()).embeddingSize;
+      const info = await client.start();
+      dimension = info.embeddingSize;
+      detectsAround = info.detectsAround;
       for (const name of people) {
         for (const n of [1, ...PROBES]) {
           const { faces } = await client.analyzePhoto(new Uint8Array(readFileSync(photoPath(name, n))));
           if (faces.length > 0) embeddings.set(`${name}/${n}`, faces[0].embedding); // largest first
         }
+      }
+    });
+
+    it('says whether it can check tracked faces between recognitions (YuNet can; Human cannot, so its stream draws predictions)', async () => {
+      expect(detectsAround).toBe(engine === 'yunet-edgeface');
+      if (!detectsAround) {
+        const image = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 3) };
+        await expect(client.detectAround(image, [{ x: 8, y: 8, width: 32, height: 32 }])).rejects.toMatchObject({ code: 'DETECT_AROUND_UNSUPPORTED' });
       }
     });
 
