@@ -281,8 +281,9 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private async confirmed(frame: Frame, views: TrackView[]): Promise<TrackView[]> {
     const predicted = views.filter((view) => view.lastSeen !== frame.index);
-    if (predicted.length === 0 || !this.options.confirmTracks || !this.recognition.canFindFacesNear) return views;
+    if (predicted.length === 0 || !this.options.confirmTracks) return views;
     try {
+      if (!this.recognition.canFindFacesNear) return views;
       const found = await this.recognition.findFacesNear(
         frame,
         predicted.map((view) => view.box),
