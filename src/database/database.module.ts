@@ -1,15 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config';
+import { DatabaseWriteLock } from './database-write-lock';
 
 /**
  * The SQLite database in DATA_DIR (WAL mode) (`face-stream.sqlite`), shared by the server and the CLI.
- * Entities register themselves through TypeOrmModule.forFeature in their modules.
+ * Entities register themselves through TypeOrmModule.forFeature in their modules; every
+ * repository's writes take the DatabaseWriteLock.
  */
+@Global()
 @Module({
+  providers: [DatabaseWriteLock],
+  exports: [DatabaseWriteLock],
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [ConfigService],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { DatabaseWriteLock } from '../database/database-write-lock';
 import type { Box } from '../recognition/face.types';
 import { FaceSample } from './entities/face-sample.entity';
 import { Person } from './entities/person.entity';
@@ -37,13 +38,16 @@ export class LastSampleError extends Error {
 }
 
 /**
- * The database side of the people module. Every write is one transaction. SQLite through
- * TypeORM shares one connection, so two transactions must never overlap: PeopleService
- * runs writes one at a time.
+ * The database side of the people module. Every write is one transaction, taken under the
+ * DatabaseWriteLock: SQLite through TypeORM shares one connection, so no other module's
+ * statement may run inside it (and be rolled back with it).
  */
 @Injectable()
 export class PeopleRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly lock: DatabaseWriteLock,
+  ) {}
 
   findAll(): Promise<Person[]> {
     return this.dataSource.getRepository(Person).find({ relations: { samples: true }, order: { id: 'ASC', samples: { id: 'ASC' } } });
@@ -80,7 +84,7 @@ export class PeopleRepository {
 
   /** Inserts a person with their first sample; throws NameTakenError. */
   createPerson(name: string, sample: NewSample): Promise<CommittedSample> {
-    return this.dataSource.transaction(async (tx) => {
+    return this.transaction(async (tx) => {
       await this.assertNameFree(tx, name);
       const person = await tx.save(tx.create(Person, { name, nameKey: nameKeyOf(name) }));
       return { person, sample: await this.insertSample(tx, person.id, sample) };
@@ -89,7 +93,7 @@ export class PeopleRepository {
 
   /** Adds a sample to a person; null when the person does not exist. */
   addSample(personId: number, sample: NewSample): Promise<CommittedSample | null> {
-    return this.dataSource.transaction(async (tx) => {
+    return this.transaction(async (tx) => {
       const person = await tx.findOneBy(Person, { id: personId });
       if (!person) return null;
       const saved = await this.insertSample(tx, personId, sample);
@@ -100,7 +104,7 @@ export class PeopleRepository {
 
   /** Renames a person; null when the person does not exist; throws NameTakenError. */
   rename(id: number, name: string): Promise<Person | null> {
-    return this.dataSource.transaction(async (tx) => {
+    return this.transaction(async (tx) => {
       const person = await tx.findOneBy(Person, { id });
       if (!person) return null;
       await this.assertNameFree(tx, name, id);
@@ -113,7 +117,7 @@ export class PeopleRepository {
 
   /** Deletes a person and their samples; returns what was deleted (for its files), or null. */
   deletePerson(id: number): Promise<Person | null> {
-    return this.dataSource.transaction(async (tx) => {
+    return this.transaction(async (tx) => {
       const person = await tx.findOne(Person, { where: { id }, relations: { samples: true } });
       if (!person) return null;
       await tx.delete(FaceSample, { personId: id });
@@ -124,7 +128,7 @@ export class PeopleRepository {
 
   /** Deletes one sample; null when it does not exist; throws LastSampleError. */
   deleteSample(personId: number, sampleId: number): Promise<FaceSample | null> {
-    return this.dataSource.transaction(async (tx) => {
+    return this.transaction(async (tx) => {
       const sample = await tx.findOneBy(FaceSample, { id: sampleId, personId });
       if (!sample) return null;
       if ((await tx.countBy(FaceSample, { personId })) === 1) throw new LastSampleError();
@@ -136,7 +140,11 @@ export class PeopleRepository {
 
   /** Replaces a sample's vector with one from another model (see PeopleStartup). */
   async replaceEmbedding(sampleId: number, embedding: Float32Array, modelId: string, box: Box): Promise<void> {
-    await this.dataSource.getRepository(FaceSample).update(sampleId, { embedding, modelId, box });
+    await this.lock.run(() => this.dataSource.getRepository(FaceSample).update(sampleId, { embedding, modelId, box }));
+  }
+
+  private transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.lock.run(() => this.dataSource.transaction(work));
   }
 
   private async insertSample(tx: EntityManager, personId: number, sample: NewSample): Promise<FaceSample> {

@@ -11,7 +11,7 @@ import { chooseEnrollmentFace, FaceChoice } from './enrollment/face-choice';
 import type { FaceSample } from './entities/face-sample.entity';
 import type { Person } from './entities/person.entity';
 import { CommittedSample, LastSampleError, NameTakenError, NewSample, PeopleRepository } from './people.repository';
-import { SerialQueue } from './serial-queue';
+import { SerialQueue } from '../common/serial-queue';
 import { PhotoStore } from './storage/photo-store';
 import { checkUpload, UploadLimits } from './upload/upload-validation';
 

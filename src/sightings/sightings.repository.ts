@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { DatabaseWriteLock } from '../database/database-write-lock';
 import { Sighting } from './sighting.entity';
 import type { PageRequest } from './paging';
 
@@ -16,35 +17,37 @@ export type NewSighting = Omit<Sighting, 'id'>;
 export type SightingProgress = Pick<Sighting, 'id' | 'personName' | 'lastSeen' | 'bestConfidence' | 'ongoing'>;
 
 /**
- * The database side of sightings. Every write is a single statement, never a transaction: the
- * SQLite connection is shared with the people library, whose transactions must not interleave
- * with another one.
+ * The database side of sightings. Every write is a single statement, taken under the
+ * DatabaseWriteLock: the SQLite connection is shared with the people library's transactions.
  */
 @Injectable()
 export class SightingsRepository {
   private readonly rows: Repository<Sighting>;
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    private readonly lock: DatabaseWriteLock,
+  ) {
     this.rows = dataSource.getRepository(Sighting);
   }
 
   async insert(sighting: NewSighting): Promise<number> {
-    const result = await this.rows.insert(sighting);
+    const result = await this.lock.run(() => this.rows.insert(sighting));
     return result.identifiers[0].id as number;
   }
 
   async progress(update: SightingProgress): Promise<void> {
     const { id, ...fields } = update;
-    await this.rows.update({ id }, fields);
+    await this.lock.run(() => this.rows.update({ id }, fields));
   }
 
   async setThumbnail(id: number, thumbnail: Buffer, bestConfidence: number): Promise<void> {
-    await this.rows.update({ id }, { thumbnail, bestConfidence });
+    await this.lock.run(() => this.rows.update({ id }, { thumbnail, bestConfidence }));
   }
 
   /** Sightings a previous run left open (it stopped without ending them) are over. */
   async endAllOngoing(): Promise<void> {
-    await this.rows.update({ ongoing: true }, { ongoing: false });
+    await this.lock.run(() => this.rows.update({ ongoing: true }, { ongoing: false }));
   }
 
   findOne(id: number): Promise<Sighting | null> {

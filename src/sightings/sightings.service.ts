@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, 
 import type { Subscription } from 'rxjs';
 import { FaceCropper } from '../live/face-cropper';
 import { CONSOLE_EVENTS, LiveGateway } from '../live/live.gateway';
-import { SerialQueue } from '../people/serial-queue';
+import { SerialQueue } from '../common/serial-queue';
 import { StreamService } from '../stream/stream.service';
 import type { FrameObservation } from '../stream/stream.types';
 import { Appearance, AppearanceBook, Glimpse } from './appearance';

@@ -2,29 +2,33 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import type { PageRequest } from '../sightings/paging';
+import { DatabaseWriteLock } from '../database/database-write-lock';
 import { UnknownFace } from './unknown-face.entity';
 
 export type NewUnknownFace = Omit<UnknownFace, 'id'>;
 export type UnknownFaceUpdate = Pick<UnknownFace, 'id' | 'lastSeen' | 'appearances' | 'centroid'> &
   Partial<Pick<UnknownFace, 'photo' | 'thumbnail' | 'faceHeight'>>;
 
-/** The database side of the inbox. Single statements only (the SQLite connection is shared with the people library's transactions). */
+/** The database side of the inbox. Single statements, each under the DatabaseWriteLock (the SQLite connection is shared with the people library's transactions). */
 @Injectable()
 export class UnknownFacesRepository {
   private readonly rows: Repository<UnknownFace>;
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    private readonly lock: DatabaseWriteLock,
+  ) {
     this.rows = dataSource.getRepository(UnknownFace);
   }
 
   async insert(face: NewUnknownFace): Promise<number> {
-    const result = await this.rows.insert(face);
+    const result = await this.lock.run(() => this.rows.insert(face));
     return result.identifiers[0].id as number;
   }
 
   async update(update: UnknownFaceUpdate): Promise<void> {
     const { id, ...fields } = update;
-    await this.rows.update({ id }, fields);
+    await this.lock.run(() => this.rows.update({ id }, fields));
   }
 
   /** The groups to compare new faces with: id, centroid and count of one model's entries. */
@@ -51,6 +55,6 @@ export class UnknownFacesRepository {
 
   /** Whether a row was deleted. */
   async delete(id: number): Promise<boolean> {
-    return ((await this.rows.delete({ id })).affected ?? 0) > 0;
+    return ((await this.lock.run(() => this.rows.delete({ id }))).affected ?? 0) > 0;
   }
 }

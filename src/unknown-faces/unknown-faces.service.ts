@@ -13,7 +13,7 @@ import { FaceCropper } from '../live/face-cropper';
 import { CONSOLE_EVENTS, LiveGateway } from '../live/live.gateway';
 import type { Person } from '../people/entities/person.entity';
 import { PeopleService } from '../people/people.service';
-import { SerialQueue } from '../people/serial-queue';
+import { SerialQueue } from '../common/serial-queue';
 import type { BgrImage } from '../recognition/face.types';
 import { GalleryService } from '../recognition/gallery.service';
 import { RecognitionService } from '../recognition/recognition.service';

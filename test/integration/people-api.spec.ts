@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { INestApplication, Logger } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { configureApp } from '../../src/app.setup';
 import { AuthModule } from '../../src/auth/auth.module';
 import { validateConfig } from '../../src/config/app-config';
+import { DatabaseModule } from '../../src/database/database.module';
 import { iou as boxOverlap } from '../../src/recognition/box-geometry';
 import { PeopleModule } from '../../src/people/people.module';
 import type { Box } from '../../src/recognition/face.types';
@@ -49,7 +49,7 @@ async function startApp(dataDir: string, facesDir: string): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: () => validateConfig(env) }),
-      TypeOrmModule.forRoot({ type: 'sqlite', database: join(dataDir, 'face-stream.sqlite'), autoLoadEntities: true, synchronize: true }),
+      DatabaseModule,
       AuthModule,
       RecognitionModule,
       PeopleModule,
