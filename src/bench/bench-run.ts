@@ -29,6 +29,7 @@ export interface RunResult {
   /** Tracked faces found again / not found by the quick check on frames without their own detection. */
   tracksConfirmed: number;
   tracksHidden: number;
+  tracksUnchecked: number;
   latencyMs: Summary;
   /** Latency once the pipeline is warm: output frames after the first second of video. */
   latencyAfterWarmupMs: Summary;
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
     facesEmbedded: stream.stats.facesEmbedded,
     tracksConfirmed: stream.stats.tracksConfirmed,
     tracksHidden: stream.stats.tracksHidden,
+    tracksUnchecked: stream.stats.tracksUnchecked,
     fps: stream.stats.framesOut / Math.max(1e-9, (lastEncoded - firstCapture) / 1000),
     stagesMs: {
       capture: summarise(capture),

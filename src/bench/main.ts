@@ -101,7 +101,7 @@ function printRun(run: Report['runs'][number]): void {
   console.log(`frames in ${run.framesIn}, out ${run.framesOut}, skipped at capture ${run.framesSkippedAtCapture}, recognised ${run.framesRecognised} (dropped while busy ${run.recognitionDropped})`);
   console.log(`output fps ${run.fps.toFixed(1)}; frames drawn after their own recognition ${run.framesWithOwnRecognition}`);
   console.log(`faces detected ${run.facesDetected}, embedded ${run.facesEmbedded} (the tracker reuses settled identities)`);
-  console.log(`between recognitions, tracked faces found again ${run.tracksConfirmed}, not found (not drawn) ${run.tracksHidden}`);
+  console.log(`between recognitions, tracked faces found again ${run.tracksConfirmed}, not found (not drawn) ${run.tracksHidden}, unchecked (drawing behind) ${run.tracksUnchecked}`);
   console.log('stage                 median ms   p95 ms');
   for (const [stage, s] of Object.entries(run.stagesMs)) console.log(`${stage.padEnd(21)} ${ms(s.median).padStart(9)} ${ms(s.p95).padStart(8)}`);
   console.log(`${'capture→JPEG'.padEnd(21)} ${ms(run.latencyMs.median).padStart(9)} ${ms(run.latencyMs.p95).padStart(8)}   (all frames)`);

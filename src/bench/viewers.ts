@@ -63,6 +63,8 @@ export interface ViewersReport {
   /** viewerFramesSent / framesEncoded: ~ the number of viewers when every frame is encoded once and shared. */
   sentPerEncoded: number;
   pausedClientParts: number;
+  /** Tracked faces on frames between recognitions: checked (found or not) and drawn unchecked because drawing was behind. */
+  trackChecks: { checked: number; unchecked: number };
   /** Server process and its capture process, over the measured window. */
   cpuCores: number;
   rssMb: {
@@ -84,7 +86,17 @@ export interface ViewersReport {
 
 interface StatsResponse {
   camera: { state: string; fps: number; framesCaptured: number };
-  stream: { framesIn: number; framesEncoded: number; viewers: number; viewerFramesSent: number; viewerFramesDropped: number; frameSubscriptions: number };
+  stream: {
+    framesIn: number;
+    framesEncoded: number;
+    viewers: number;
+    viewerFramesSent: number;
+    viewerFramesDropped: number;
+    frameSubscriptions: number;
+    tracksConfirmed: number;
+    tracksHidden: number;
+    tracksUnchecked: number;
+  };
   eventLoopDelayMs: { last?: { p99: number; max: number }; worstMax: number };
   memoryMb: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
 }
@@ -248,6 +260,10 @@ export async function runViewers(options: ViewersOptions): Promise<ViewersReport
       viewerFramesDropped: s1.stream.viewerFramesDropped - s0.stream.viewerFramesDropped,
       sentPerEncoded: encoded > 0 ? sent / encoded : 0,
       pausedClientParts: paused.reduce((sum, c) => sum + c.parts, 0) - pausedParts0,
+      trackChecks: {
+        checked: s1.stream.tracksConfirmed + s1.stream.tracksHidden - (s0.stream.tracksConfirmed + s0.stream.tracksHidden),
+        unchecked: s1.stream.tracksUnchecked - s0.stream.tracksUnchecked,
+      },
       cpuCores: (cpu1 - cpu0) / wall,
       rssMb: {
         start: rssStart,
@@ -290,6 +306,7 @@ function print(report: ViewersReport): void {
     `frames captured ${report.framesCaptured}, encoded ${report.framesEncoded}, sent to viewers ${report.viewerFramesSent} (${f(report.sentPerEncoded)} per encoded frame), ` +
       `dropped for full sockets ${report.viewerFramesDropped}; paused viewers received ${report.pausedClientParts}`,
   );
+  console.log(`tracked faces between recognitions: ${report.trackChecks.checked} checked, ${report.trackChecks.unchecked} drawn unchecked (drawing behind)`);
   const r = report.rssMb;
   console.log(`server + capture CPU ${f(report.cpuCores, 2)} cores; RSS ${f(r.start, 0)} → ${f(r.end, 0)} MB (${f(r.changePercent)} %), peak ${f(r.peak, 0)} MB; capture process ${f(report.captureRssMb.start, 0)} → ${f(report.captureRssMb.end, 0)} MB`);
   console.log(`RSS medians: first minute ${f(r.firstMinuteMedian, 0)} MB, last minute ${f(r.lastMinuteMedian, 0)} MB; trend ${f(r.trendMbPerMinute, 2)} MB/min (capture process ${f(report.captureRssMb.trendMbPerMinute, 2)} MB/min)`);

@@ -98,13 +98,14 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     readCounter('faces_embedded_total', 'Faces embedded (the tracker skips faces whose identity is settled)', () => stats.facesEmbedded);
     new Counter({
       name: PREFIX + 'tracked_faces_checked_total',
-      help: 'On frames not recognised, tracked faces checked by a quick detection around their box: found (drawn) or missing (not drawn)',
+      help: 'On frames not recognised, tracked faces checked by a quick detection around their box: found (drawn), missing (not drawn), or unchecked (drawing had fallen behind; drawn as predicted)',
       labelNames: ['result'],
       registers,
       collect() {
         this.reset();
         this.labels('found').inc(stats.tracksConfirmed);
         this.labels('missing').inc(stats.tracksHidden);
+        this.labels('unchecked').inc(stats.tracksUnchecked);
       },
     });
     this.facesRecognized = new Counter({

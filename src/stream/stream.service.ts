@@ -16,6 +16,9 @@ import type { AnnotatedFrame, FrameObservation, RecognitionEvent, StreamStats } 
 
 export const STREAM_OPTIONS = Symbol('STREAM_OPTIONS');
 
+/** Tracked faces are checked between recognitions only while at most this many frames are in the drawing stage (see confirmed()). */
+const MAX_BACKLOG_FOR_CHECK = 2;
+
 export interface StreamOptions {
   /** Recognise every Nth frame. */
   recognizeEveryN: number;
@@ -77,6 +80,8 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
   private lastPlaceholderAt?: number;
   private placeholderTimer?: NodeJS.Timeout;
   private placeholderInFlight = false;
+  /** Frames in the drawing stage: the one being drawn and those waiting behind it. */
+  private renderBacklog = 0;
   /** Moving average of recognition time (ms), to decide whether waiting for it pays. */
   private typicalRecognitionMs = 0;
   private subscriptions: Subscription[] = [];
@@ -98,6 +103,7 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
     frameSubscriptions: 0,
     tracksConfirmed: 0,
     tracksHidden: 0,
+    tracksUnchecked: 0,
   };
 
   private readonly tracker: FaceTracker;
@@ -171,14 +177,20 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
         .pipe(
           map((frame) => {
             this.stats.framesIn++;
+            this.renderBacklog++;
             this.lastFrameArrivedAt = performance.now();
             return frame;
           }),
           boundedConcatMap(
-            (frame) => this.annotate(frame).finally(() => frame.release()),
+            (frame) =>
+              this.annotate(frame).finally(() => {
+                this.renderBacklog--;
+                frame.release();
+              }),
             this.options.maxRenderQueue,
             (dropped) => {
               this.stats.outputDropped++;
+              this.renderBacklog--;
               dropped.release();
             },
           ),
@@ -282,6 +294,12 @@ export class StreamService implements OnApplicationBootstrap, OnModuleDestroy {
   private async confirmed(frame: Frame, views: TrackView[]): Promise<TrackView[]> {
     const predicted = views.filter((view) => view.lastSeen !== frame.index);
     if (predicted.length === 0 || !this.options.confirmTracks) return views;
+    // The check is the first work to shed when drawing falls behind (frames waiting behind
+    // this one): frames on time matter more than boxes checked.
+    if (this.renderBacklog > MAX_BACKLOG_FOR_CHECK) {
+      this.stats.tracksUnchecked += predicted.length;
+      return views;
+    }
     try {
       if (!this.recognition.canFindFacesNear) return views;
       const found = await this.recognition.findFacesNear(

@@ -68,6 +68,8 @@ export interface StreamStats {
   tracksConfirmed: number;
   /** Tracked faces that check did not find, so not drawn on that frame (a face that left, or a detector miss). */
   tracksHidden: number;
+  /** Tracked faces drawn unchecked because drawing had fallen behind (the check is shed first). */
+  tracksUnchecked: number;
   /** Live subscriptions to the encoded frame stream (viewers and internal consumers); returns to its base when viewers leave. */
   frameSubscriptions: number;
 }
