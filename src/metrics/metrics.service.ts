@@ -52,6 +52,18 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
           this.inc(read());
         },
       });
+    /** The same, split by one label: `read` gives the value of each label value. */
+    const readLabelledCounter = (name: string, help: string, label: string, read: () => Record<string, number>) =>
+      new Counter({
+        name: PREFIX + name,
+        help,
+        labelNames: [label],
+        registers,
+        collect() {
+          this.reset();
+          for (const [value, count] of Object.entries(read())) this.labels(value).inc(count);
+        },
+      });
     const readGauge = (name: string, help: string, read: () => number) =>
       new Gauge({
         name: PREFIX + name,
@@ -80,34 +92,22 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     readCounter('frames_streamed_total', 'Frames drawn, encoded and sent to viewers', () => stats.framesOut);
     readCounter('frames_recognized_total', 'Frames that went through detection and recognition', () => stats.recognitionsRun);
     readCounter('recognitions_failed_total', 'Recognitions that failed (the stream goes on with the previous boxes)', () => stats.recognitionsFailed);
-    new Counter({
-      name: PREFIX + 'frames_dropped_total',
-      help: 'Frames dropped, by stage: capture (skipped while the server was behind), recognition (replaced by a newer frame), render (queue full or failed)',
-      labelNames: ['stage'],
-      registers,
-      collect() {
-        this.reset();
-        this.labels('capture').inc(camera.getStatus().framesSkipped);
-        this.labels('recognition').inc(stats.recognitionDropped);
-        this.labels('render').inc(stats.outputDropped);
-      },
-    });
+    readLabelledCounter(
+      'frames_dropped_total',
+      'Frames dropped, by stage: capture (skipped while the server was behind), recognition (replaced by a newer frame), render (queue full or failed)',
+      'stage',
+      () => ({ capture: camera.getStatus().framesSkipped, recognition: stats.recognitionDropped, render: stats.outputDropped }),
+    );
     const fps = this.fps;
     readGauge('stream_fps', `Frames per second sent to viewers, over the last ${FPS_WINDOW_MS / 1000} s`, () => fps.ratePerSecond(performance.now()));
     readCounter('faces_detected_total', 'Faces found on recognised frames', () => stats.facesDetected);
     readCounter('faces_embedded_total', 'Faces embedded (the tracker skips faces whose identity is settled)', () => stats.facesEmbedded);
-    new Counter({
-      name: PREFIX + 'tracked_faces_checked_total',
-      help: 'On frames not recognised, tracked faces checked by a quick detection around their box: found (drawn), missing (not drawn), or unchecked (drawing had fallen behind; drawn as predicted)',
-      labelNames: ['result'],
-      registers,
-      collect() {
-        this.reset();
-        this.labels('found').inc(stats.tracksConfirmed);
-        this.labels('missing').inc(stats.tracksHidden);
-        this.labels('unchecked').inc(stats.tracksUnchecked);
-      },
-    });
+    readLabelledCounter(
+      'tracked_faces_checked_total',
+      'On frames not recognised, tracked faces checked by a quick detection around their box: found (drawn), missing (not drawn), or unchecked (drawing had fallen behind; drawn as predicted)',
+      'result',
+      () => ({ found: stats.tracksConfirmed, missing: stats.tracksHidden, unchecked: stats.tracksUnchecked }),
+    );
     this.facesRecognized = new Counter({
       name: PREFIX + 'faces_recognized_total',
       help: 'Faces on recognised frames by outcome: known (named) or unknown',

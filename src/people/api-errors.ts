@@ -1,5 +1,5 @@
-import { applyDecorators, HttpStatus } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { applyDecorators, Header, HttpStatus } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse } from '@nestjs/swagger';
 import { EnrollmentErrorDto, ErrorResponseDto } from './dto/error-response.dto';
 
 const STATUS_TEXT: Partial<Record<HttpStatus, string>> = {
@@ -29,6 +29,17 @@ export function ApiError(status: HttpStatus, description: string, examples: Erro
           type,
           examples: Object.fromEntries(bodies.map((body) => [String(body.message), { summary: String(body.message), value: body }])),
         },
+  );
+}
+
+/** A route answering with a JPEG (a face crop): its headers and its documentation. */
+export function JpegEndpoint(summary: string, maxAgeSeconds: number) {
+  return applyDecorators(
+    Header('Content-Type', 'image/jpeg'),
+    Header('Cache-Control', `private, max-age=${maxAgeSeconds}`),
+    ApiOperation({ summary }),
+    ApiProduces('image/jpeg'),
+    ApiOkResponse({ description: 'A JPEG', content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } } }),
   );
 }
 

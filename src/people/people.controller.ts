@@ -3,7 +3,6 @@ import {
   Controller,
   Delete,
   Get,
-  Header,
   HttpCode,
   HttpStatus,
   Param,
@@ -22,10 +21,9 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiError, ApiInvalidId, ApiPersonNotFound, ApiUploadErrors } from './api-errors';
+import { ApiError, ApiInvalidId, ApiPersonNotFound, ApiUploadErrors, JpegEndpoint } from './api-errors';
 import { AddFaceDto, AddFaceForm, CreatePersonDto, CreatePersonForm, RenamePersonDto } from './dto/person-input.dto';
 import { PersonDto } from './dto/person.dto';
 import { PeopleService } from './people.service';
@@ -123,11 +121,7 @@ export class PeopleController {
   }
 
   @Get(':id/faces/:faceId/thumbnail')
-  @Header('Content-Type', 'image/jpeg')
-  @Header('Cache-Control', 'private, max-age=3600')
-  @ApiOperation({ summary: 'The face crop of one enrolled photo' })
-  @ApiProduces('image/jpeg')
-  @ApiOkResponse({ description: 'A JPEG', content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } } })
+  @JpegEndpoint('The face crop of one enrolled photo', 3600)
   @ApiInvalidId()
   @ApiError(HttpStatus.NOT_FOUND, 'No such person, or the face is not theirs', ['face 7 of person 42 not found'])
   async thumbnail(@Param('id', ParseIntPipe) id: number, @Param('faceId', ParseIntPipe) faceId: number): Promise<StreamableFile> {

@@ -1,6 +1,6 @@
-import { BadRequestException, Controller, Get, Header, HttpStatus, Param, ParseIntPipe, Query, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ApiError, ApiInvalidId } from '../people/api-errors';
+import { BadRequestException, Controller, Get, HttpStatus, Param, ParseIntPipe, Query, StreamableFile } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiError, ApiInvalidId, JpegEndpoint } from '../people/api-errors';
 import { SightingPageDto, SightingQueryDto } from './sightings.dto';
 import { SightingsService } from './sightings.service';
 
@@ -24,11 +24,7 @@ export class SightingsController {
   }
 
   @Get(':id/thumbnail')
-  @Header('Content-Type', 'image/jpeg')
-  @Header('Cache-Control', 'private, max-age=60')
-  @ApiOperation({ summary: 'The face crop of a sighting (its best view)' })
-  @ApiProduces('image/jpeg')
-  @ApiOkResponse({ description: 'A JPEG', content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } } })
+  @JpegEndpoint('The face crop of a sighting (its best view)', 60)
   @ApiInvalidId()
   @ApiError(HttpStatus.NOT_FOUND, 'No such sighting, or no thumbnail', ['sighting 12 not found'])
   async thumbnail(@Param('id', ParseIntPipe) id: number): Promise<StreamableFile> {

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, HttpStatus, Param, ParseIntPipe, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ApiError, ApiInvalidId, ApiUploadErrors } from '../people/api-errors';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseIntPipe, Post, Query, StreamableFile } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiError, ApiInvalidId, ApiUploadErrors, JpegEndpoint } from '../people/api-errors';
 import { PersonDto } from '../people/dto/person.dto';
 import { PageQueryDto } from '../sightings/sightings.dto';
 import { AssignedUnknownFaceDto, AssignUnknownFaceDto, UnknownFacePageDto } from './unknown-faces.dto';
@@ -26,11 +26,7 @@ export class UnknownFacesController {
   }
 
   @Get(':id/thumbnail')
-  @Header('Content-Type', 'image/jpeg')
-  @Header('Cache-Control', 'private, max-age=60')
-  @ApiOperation({ summary: 'The face crop of an inbox entry' })
-  @ApiProduces('image/jpeg')
-  @ApiOkResponse({ description: 'A JPEG', content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } } })
+  @JpegEndpoint('The face crop of an inbox entry', 60)
   @ApiInvalidId()
   @NOT_FOUND
   async thumbnail(@Param('id', ParseIntPipe) id: number): Promise<StreamableFile> {
