@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AuthModule } from './auth/auth.module';
-import { CameraModule } from './camera/camera.module';
+import { CamerasModule } from './cameras/cameras.module';
+import { EventsModule } from './events/events.module';
 import { validateConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -23,7 +24,8 @@ import { WebModule } from './web/web.module';
     AuthModule,
     LoggingModule,
     DatabaseModule,
-    CameraModule,
+    EventsModule,
+    CamerasModule,
     RecognitionModule,
     PeopleModule,
     StreamModule,

@@ -8,7 +8,7 @@ export const API_KEY_SCHEME = 'admin-key';
 /** Methods that only read; every other method changes data and needs the key. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Reads that PROTECT_READS puts behind the key: the people library and the stream (and the console's pages of people). */
-const PROTECTABLE_READS = ['/people', '/stream', '/sightings', '/unknown-faces'];
+const PROTECTABLE_READS = ['/people', '/stream', '/cameras', '/sightings', '/unknown-faces'];
 
 /**
  * Whether `given` is the key, in time that does not depend on where they differ: both are

@@ -6,8 +6,7 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module';
-import { CameraService } from '../camera/camera.service';
-import { StreamService } from '../stream/stream.service';
+import { CameraRegistry } from '../cameras/camera-registry.service';
 import type { FramePrediction } from './scoring';
 import { summarise, Summary } from './stats';
 
@@ -56,8 +55,9 @@ async function main(): Promise<void> {
   const mode = process.env.BENCH_MODE === 'paced' ? 'paced' : 'fast';
   const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
   await app.init();
-  const camera = app.get(CameraService);
-  const stream = app.get(StreamService);
+  const stream = app.get(CameraRegistry).first();
+  if (!stream) throw new Error('no camera is running');
+  const camera = stream.capture;
 
   const capture: number[] = [];
   const inference: number[] = [];

@@ -16,6 +16,7 @@ import { BucketRate, makeSmallFacesClip, sizeBucketRates } from './small-faces-c
 
 const HELP = `Usage: npm run bench -- [options]
        npm run bench -- viewers|soak --help   (many MJPEG viewers; a long run with memory sampling)
+       npm run bench -- cameras --help        (many cameras in one server process, against the decode + encode floor)
   --video FILE          video to run (default: the demo video)
   --faces DIR           photos to enroll, named after the person (default: faces/)
   --ground-truth FILE   per-frame ground truth JSON, to report accuracy
@@ -198,7 +199,12 @@ async function main(): Promise<void> {
 }
 
 const subcommand = process.argv[2];
-const run = subcommand === 'viewers' || subcommand === 'soak' ? () => import('./viewers').then((m) => m.main(subcommand, process.argv.slice(3))) : main;
+const run =
+  subcommand === 'viewers' || subcommand === 'soak'
+    ? () => import('./viewers').then((m) => m.main(subcommand, process.argv.slice(3)))
+    : subcommand === 'cameras'
+      ? () => import('./cameras').then((m) => m.runCamerasBench(process.argv.slice(3)))
+      : main;
 
 run().catch((err) => {
   console.error(err instanceof Error ? err.message : err);

@@ -1,27 +1,18 @@
-import { existsSync } from 'node:fs';
-import { Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import type { AppConfig } from '../config/app-config';
-import { parseCameraSource } from './camera-source';
-import { CAMERA_OPTIONS, CameraOptions, CameraService } from './camera.service';
+import { Injectable, Module } from '@nestjs/common';
+import { CameraCapture, CameraOptions } from './camera-capture';
+import { CapturePort, FrameSource } from './capture.port';
 
+/** Capture in a child process per camera (see capture-session.ts). */
+@Injectable()
+export class ProcessCapture extends CapturePort {
+  open(options: CameraOptions): FrameSource {
+    return new CameraCapture(options);
+  }
+}
+
+/** Camera capture: one source opened per camera, behind the CapturePort. */
 @Module({
-  providers: [
-    {
-      provide: CAMERA_OPTIONS,
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>): CameraOptions => ({
-        source: parseCameraSource(config.get('CAMERA_SOURCE', { infer: true }), existsSync),
-        loop: config.get('CAMERA_LOOP', { infer: true }),
-        paced: config.get('CAMERA_PACE', { infer: true }),
-        reconnectInitialMs: config.get('CAMERA_RECONNECT_INITIAL_MS', { infer: true }),
-        reconnectMaxMs: config.get('CAMERA_RECONNECT_MAX_MS', { infer: true }),
-        openTimeoutMs: config.get('CAMERA_OPEN_TIMEOUT_MS', { infer: true }),
-        readTimeoutMs: config.get('CAMERA_READ_TIMEOUT_MS', { infer: true }),
-      }),
-    },
-    CameraService,
-  ],
-  exports: [CameraService],
+  providers: [{ provide: CapturePort, useClass: ProcessCapture }],
+  exports: [CapturePort],
 })
 export class CameraModule {}

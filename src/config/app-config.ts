@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { CameraConfigError, camerasFromSettings } from '../cameras/camera-definition';
 import { ENGINE_NAMES, EngineName, SMALL_FACE_PASSES, SmallFacePass } from '../recognition/face.types';
 
 const toBoolean = ({ value }: { value: unknown }) =>
@@ -21,6 +22,17 @@ export class AppConfig {
   /** Interface to listen on. */
   @IsString() @MinLength(1)
   HOST = '0.0.0.0';
+
+  /**
+   * The cameras, as a JSON array of definitions (`[{"name":"door","source":"rtsp://…"}, …]`);
+   * unset: CAMERAS_FILE, else the one camera CAMERA_SOURCE named CAMERA_NAME.
+   */
+  @IsOptional() @IsString()
+  CAMERAS?: string;
+
+  /** A YAML or JSON file with the camera list (a list, or `cameras:` holding one); not with CAMERAS. */
+  @IsOptional() @IsString()
+  CAMERAS_FILE?: string;
 
   /** `auto` (device 0 if present, else the demo video), a device index, a file path, or a URL. */
   @IsString() @MinLength(1)
@@ -131,7 +143,7 @@ export class AppConfig {
   @Type(() => Number) @IsInt() @Min(10) @Max(100)
   STREAM_JPEG_QUALITY = 80;
 
-  /** The camera's name, recorded with every sighting. */
+  /** The name of the one camera CAMERA_SOURCE defines (when CAMERAS and CAMERAS_FILE are unset). */
   @IsString() @MinLength(1)
   CAMERA_NAME = 'main';
 
@@ -184,7 +196,7 @@ export class AppConfig {
 }
 
 /** Settings without a default: absent from `new AppConfig()`, so listed here. */
-const OPTIONAL_SETTINGS = ['MATCH_THRESHOLD', 'UNKNOWN_FACE_GROUP_SIMILARITY', 'ADMIN_API_KEY', 'LOG_FORMAT'];
+const OPTIONAL_SETTINGS = ['CAMERAS', 'CAMERAS_FILE', 'MATCH_THRESHOLD', 'UNKNOWN_FACE_GROUP_SIMILARITY', 'ADMIN_API_KEY', 'LOG_FORMAT'];
 
 /** Never repeated in error messages. */
 const SECRET_SETTINGS = new Set(['ADMIN_API_KEY']);
@@ -201,6 +213,13 @@ export function validateConfig(env: Record<string, unknown>): AppConfig {
       (e) => `  ${e.property}=${SECRET_SETTINGS.has(e.property) ? '(hidden)' : JSON.stringify(relevant[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
     );
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  try {
+    // The camera list is checked now too, so a bad camera stops the server before anything starts.
+    camerasFromSettings(config);
+  } catch (err) {
+    if (err instanceof CameraConfigError) throw new Error(`Invalid configuration:\n  ${err.message}`);
+    throw err;
   }
   return config;
 }

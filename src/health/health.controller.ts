@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { CameraService } from '../camera/camera.service';
+import { CameraRegistry } from '../cameras/camera-registry.service';
 import { ShutdownState } from '../lifecycle/shutdown-state';
 import { RecognitionService } from '../recognition/recognition.service';
 import { isCameraHealthy } from './health-rules';
@@ -20,7 +20,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly database: TypeOrmHealthIndicator,
-    private readonly camera: CameraService,
+    private readonly cameras: CameraRegistry,
     private readonly recognition: RecognitionService,
     private readonly shutdown: ShutdownState,
   ) {}
@@ -49,10 +49,17 @@ export class HealthController {
     return this.health.check([
       () => this.database.pingCheck('database').withTimeout(1500),
       () => {
-        const status = this.camera.getStatus();
-        const data = { state: status.state, source: status.source, reconnects: status.reconnects, ...(status.lastError ? { lastError: status.lastError } : {}) };
-        const camera = this.indicators.check('camera');
-        return isCameraHealthy(status.state) ? camera.up(data) : camera.down(data);
+        // Every running camera must deliver; `state` is the first troubled camera's (else the first camera's).
+        const cameras = this.cameras.pipelines().map((pipeline) => ({ name: pipeline.name, status: pipeline.captureStatus() }));
+        const troubled = cameras.filter(({ status }) => !isCameraHealthy(status.state));
+        const shown = troubled[0] ?? cameras[0];
+        const data = {
+          state: shown?.status.state ?? 'none',
+          ...(shown?.status.lastError && troubled.length ? { lastError: shown.status.lastError } : {}),
+          cameras: Object.fromEntries(cameras.map(({ name, status }) => [name, { state: status.state, reconnects: status.reconnects }])),
+        };
+        const indicator = this.indicators.check('camera');
+        return troubled.length === 0 ? indicator.up(data) : indicator.down(data);
       },
       () => {
         const worker = this.indicators.check('worker');

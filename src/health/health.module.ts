@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { CameraModule } from '../camera/camera.module';
+import { CamerasModule } from '../cameras/cameras.module';
 import { RecognitionModule } from '../recognition/recognition.module';
 import { HealthController } from './health.controller';
 
 @Module({
   // Camera state changes are logged by CameraStateLogger; a failing probe every few seconds should not log each time.
-  imports: [TerminusModule.forRoot({ logger: false }), CameraModule, RecognitionModule],
+  imports: [TerminusModule.forRoot({ logger: false }), CamerasModule, RecognitionModule],
   controllers: [HealthController],
 })
 export class HealthModule {}

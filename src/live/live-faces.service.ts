@@ -3,7 +3,8 @@ import type { Subscription } from 'rxjs';
 import { PeopleService } from '../people/people.service';
 import type { Person } from '../people/entities/person.entity';
 import type { BgrImage, Box } from '../recognition/face.types';
-import { StreamService } from '../stream/stream.service';
+import { CameraRegistry } from '../cameras/camera-registry.service';
+import { EventBus } from '../events/event-bus';
 import { FaceCropper } from './face-cropper';
 import { LiveGateway, LiveFacesPayload, toLiveFacesPayload } from './live.gateway';
 import { Presence, StatsSample, StatsWindow } from './presence';
@@ -27,12 +28,14 @@ export class LiveFacesService implements OnModuleInit, OnModuleDestroy {
   private readonly stats = new StatsWindow(60);
   /** The newest frame each tracked face was detected on, to enroll it from (frames are shared, not copied). */
   private readonly lastViews = new Map<number, LastView>();
-  private current: LiveFacesPayload = { at: new Date(0).toISOString(), frameWidth: 0, frameHeight: 0, faces: [] };
-  private subscription?: Subscription;
+  /** The newest faces payload of each camera. */
+  private readonly current = new Map<string, LiveFacesPayload>();
+  private subscriptions: Subscription[] = [];
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly stream: StreamService,
+    private readonly cameras: CameraRegistry,
+    private readonly events: EventBus,
     private readonly gateway: LiveGateway,
     private readonly cropper: FaceCropper,
     private readonly people: PeopleService,
@@ -40,27 +43,36 @@ export class LiveFacesService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.gateway.provideHistory(() => this.stats.history());
-    this.subscription = this.stream.observations$.subscribe((observation) => {
-      const at = observation.recognizedAt;
-      this.stats.addRecognition(observation.recognizedAt - observation.capturedAt, observation.faces.length);
-      const faces = this.presence.observe(at, observation.faces);
-      for (const face of observation.faces) this.lastViews.set(face.trackId, { image: observation.image, box: face.box, at });
-      for (const [trackId, view] of this.lastViews) if (at - view.at > ENROLLABLE_FOR_MS) this.lastViews.delete(trackId);
-      this.current = toLiveFacesPayload(at, observation.image.width, observation.image.height, faces);
-      this.gateway.faces(this.current);
-    });
+    this.subscriptions.push(
+      this.events.on('frame.observed').subscribe((observation) => {
+        const at = observation.recognizedAt;
+        this.stats.addRecognition(observation.recognizedAt - observation.capturedAt, observation.faces.length);
+        // Track ids are unique across cameras, so one presence book serves them all.
+        const faces = this.presence.observe(at, observation.faces);
+        for (const face of observation.faces) this.lastViews.set(face.trackId, { image: observation.image, box: face.box, at });
+        for (const [trackId, view] of this.lastViews) if (at - view.at > ENROLLABLE_FOR_MS) this.lastViews.delete(trackId);
+        const payload = toLiveFacesPayload(observation.camera, at, observation.image.width, observation.image.height, faces);
+        this.current.set(observation.camera, payload);
+        this.gateway.faces(payload);
+      }),
+      this.events.on('camera.changed').subscribe(({ camera, change }) => {
+        if (change === 'removed') this.current.delete(camera);
+      }),
+    );
     this.timer = setInterval(() => this.gateway.broadcast('stats', { samples: [this.tick()] }), 1000);
     this.timer.unref();
   }
 
   onModuleDestroy(): void {
-    this.subscription?.unsubscribe();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
     clearInterval(this.timer);
   }
 
-  /** The faces of the newest recognised frame. */
-  faces(): LiveFacesPayload {
-    return this.current;
+  /** The faces of a camera's newest recognised frame (default: the first camera). */
+  faces(camera?: string): LiveFacesPayload {
+    const name = camera ?? this.cameras.first()?.name ?? '';
+    if (camera !== undefined) this.cameras.get(camera); // 404 for an unknown camera
+    return this.current.get(name) ?? { camera: name, at: new Date(0).toISOString(), frameWidth: 0, frameHeight: 0, faces: [] };
   }
 
   statsHistory(): StatsSample[] {
@@ -76,6 +88,7 @@ export class LiveFacesService implements OnModuleInit, OnModuleDestroy {
   }
 
   private tick(): StatsSample {
-    return this.stats.tick(Date.now(), this.stream.stats.framesOut);
+    // Frames through the first camera's pipeline (drawn or not: drawing follows the viewers).
+    return this.stats.tick(Date.now(), this.cameras.first()?.stats.framesIn ?? 0);
   }
 }

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpStatus, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiError, ApiUploadErrors } from '../people/api-errors';
 import { PersonDto } from '../people/dto/person.dto';
@@ -13,8 +14,9 @@ export class LiveController {
   @Get('faces')
   @ApiOperation({ summary: 'The faces in view now', description: 'The same payload the Socket.IO "faces" event pushes after every recognised frame.' })
   @ApiOkResponse({ type: LiveFacesDto })
-  faces(): LiveFacesDto {
-    return this.live.faces();
+  @ApiQuery({ name: 'camera', required: false, description: 'the camera (default: the first one)' })
+  faces(@Query('camera') camera?: string): LiveFacesDto {
+    return this.live.faces(camera);
   }
 
   @Get('stats')

@@ -22,6 +22,8 @@ export class LiveFaceDto {
 }
 
 export class LiveFacesDto {
+  @ApiProperty({ description: 'The camera', example: 'main' })
+  camera: string;
   @ApiProperty({ description: 'Time of the recognition', example: '2026-01-31T12:00:00.000Z' })
   at: string;
   @ApiProperty({ example: 1280 })

@@ -1,6 +1,7 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { OnGatewayConnection, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
+import { EventBus } from '../events/event-bus';
 import type { PresentFace, StatsSample } from './presence';
 
 /** Socket.IO events of the web console (payloads documented in the README). */
@@ -13,17 +14,23 @@ export const CONSOLE_EVENTS = {
   sighting: 'sighting',
   /** The unknown-faces inbox changed: { id, change: 'added' | 'grouped' | 'removed' }. */
   unknownFaces: 'unknown-faces',
+  /** A camera's state changed: { camera, state, previous }. */
+  cameraState: 'camera-state',
+  /** A camera was added, changed or removed: { name, change }. */
+  cameras: 'cameras',
 } as const;
 
 export interface LiveFacesPayload {
+  camera: string;
   at: string;
   frameWidth: number;
   frameHeight: number;
   faces: Array<{ trackId: number; name: string; personId: number | null; confidence: number; since: string; box: [number, number, number, number] }>;
 }
 
-export function toLiveFacesPayload(at: number, frameWidth: number, frameHeight: number, faces: readonly PresentFace[]): LiveFacesPayload {
+export function toLiveFacesPayload(camera: string, at: number, frameWidth: number, frameHeight: number, faces: readonly PresentFace[]): LiveFacesPayload {
   return {
+    camera,
     at: new Date(at).toISOString(),
     frameWidth,
     frameHeight,
@@ -43,11 +50,32 @@ export function toLiveFacesPayload(at: number, frameWidth: number, frameHeight: 
  * A client that connects gets the current faces and the last minute of figures at once.
  */
 @WebSocketGateway({ cors: { origin: true } })
-export class LiveGateway implements OnGatewayConnection {
+export class LiveGateway implements OnGatewayConnection, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LiveGateway.name);
   @WebSocketServer() server?: Server;
-  private lastFaces?: LiveFacesPayload;
+  /** The newest faces payload of each camera, for clients that connect later. */
+  private readonly lastFaces = new Map<string, LiveFacesPayload>();
   private statsHistory: () => StatsSample[] = () => [];
+  private subscriptions: Array<{ unsubscribe(): void }> = [];
+
+  constructor(private readonly events: EventBus) {}
+
+  /** The recorders' and cameras' events, relayed from the event bus. */
+  onModuleInit(): void {
+    this.subscriptions.push(
+      this.events.subscribe('sighting.changed', (sighting) => this.broadcast(CONSOLE_EVENTS.sighting, sighting)),
+      this.events.subscribe('unknown-face.changed', (change) => this.broadcast(CONSOLE_EVENTS.unknownFaces, change)),
+      this.events.subscribe('camera.state', ({ camera, state, previous }) => this.broadcast(CONSOLE_EVENTS.cameraState, { camera, state, previous })),
+      this.events.subscribe('camera.changed', ({ camera, change }) => {
+        if (change === 'removed') this.lastFaces.delete(camera);
+        this.broadcast(CONSOLE_EVENTS.cameras, { name: camera, change });
+      }),
+    );
+  }
+
+  onModuleDestroy(): void {
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+  }
 
   /** Set by LiveFacesService: what a newly connected client gets. */
   provideHistory(history: () => StatsSample[]): void {
@@ -55,12 +83,12 @@ export class LiveGateway implements OnGatewayConnection {
   }
 
   handleConnection(client: Socket): void {
-    if (this.lastFaces) client.emit(CONSOLE_EVENTS.faces, this.lastFaces);
+    for (const faces of this.lastFaces.values()) client.emit(CONSOLE_EVENTS.faces, faces);
     client.emit(CONSOLE_EVENTS.stats, { samples: this.statsHistory() });
   }
 
   faces(payload: LiveFacesPayload): void {
-    this.lastFaces = payload;
+    this.lastFaces.set(payload.camera, payload);
     this.server?.emit(CONSOLE_EVENTS.faces, payload);
   }
 

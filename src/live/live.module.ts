@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PeopleModule } from '../people/people.module';
-import { StreamModule } from '../stream/stream.module';
+import { CamerasModule } from '../cameras/cameras.module';
 import { FaceCropper } from './face-cropper';
 import { LiveController } from './live.controller';
 import { LiveFacesService } from './live-faces.service';
@@ -8,7 +8,7 @@ import { LiveGateway } from './live.gateway';
 
 /** The console's live view: faces in view, pipeline figures, enrolling from the stream; also shares face crops and the push channel. */
 @Module({
-  imports: [StreamModule, PeopleModule],
+  imports: [CamerasModule, PeopleModule],
   controllers: [LiveController],
   providers: [LiveGateway, FaceCropper, LiveFacesService],
   exports: [LiveGateway, FaceCropper],

@@ -1,24 +1,21 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { pairwise, startWith, Subscription } from 'rxjs';
-import { CameraService } from '../camera/camera.service';
+import { EventBus } from '../events/event-bus';
 
 /** States in which the camera delivers no frames although it should. */
 const TROUBLED = new Set(['reconnecting', 'offline', 'stopped']);
 
-/** One log line per camera state change, with the last error when it went wrong. */
+/** One log line per camera state change (from the event bus), with the last error when it went wrong. */
 @Injectable()
 export class CameraStateLogger implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('CameraState');
-  private subscription?: Subscription;
+  private subscription?: { unsubscribe(): void };
 
-  constructor(private readonly camera: CameraService) {}
+  constructor(private readonly events: EventBus) {}
 
   onModuleInit(): void {
-    this.subscription = this.camera.state$.pipe(startWith(this.camera.state$.value), pairwise()).subscribe(([from, to]) => {
-      if (from === to) return;
-      const status = this.camera.getStatus();
-      const message = `camera ${status.source}: ${from} -> ${to}${TROUBLED.has(to) && status.lastError ? ` (${status.lastError})` : ''}`;
-      if (TROUBLED.has(to) && to !== 'stopped') this.logger.warn(message);
+    this.subscription = this.events.subscribe('camera.state', ({ camera, previous, state, lastError }) => {
+      const message = `camera ${camera}: ${previous} -> ${state}${TROUBLED.has(state) && lastError ? ` (${lastError})` : ''}`;
+      if (TROUBLED.has(state) && state !== 'stopped') this.logger.warn(message);
       else this.logger.log(message);
     });
   }

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CameraModule } from '../camera/camera.module';
 import { CameraStateLogger } from './camera-state-logger';
 
-@Module({ imports: [CameraModule], providers: [CameraStateLogger] })
+@Module({ providers: [CameraStateLogger] })
 export class LoggingModule {}

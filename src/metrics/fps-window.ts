@@ -21,3 +21,33 @@ export class RateWindow {
     if (drop > 0) this.times.splice(0, drop);
   }
 }
+
+/**
+ * Per-camera rates from a counter sampled now and then (frames through each pipeline): the
+ * increase over the last `windowMs`, per second. Cameras not sampled for a window are forgotten.
+ */
+export class CameraRates {
+  private readonly samples = new Map<string, Array<{ at: number; count: number }>>();
+
+  constructor(private readonly windowMs: number) {}
+
+  sample(camera: string, count: number, now: number): void {
+    const points = this.samples.get(camera) ?? [];
+    points.push({ at: now, count });
+    // Keep one point older than the window, to measure the whole window.
+    while (points.length > 2 && points[1].at <= now - this.windowMs) points.shift();
+    this.samples.set(camera, points);
+  }
+
+  ratePerSecond(camera: string, now: number): number {
+    const points = this.samples.get(camera);
+    if (!points || points.length < 2 || now - points[points.length - 1].at > this.windowMs) return 0;
+    const first = points[0];
+    const last = points[points.length - 1];
+    return last.at > first.at ? ((last.count - first.count) * 1000) / (last.at - first.at) : 0;
+  }
+
+  forget(camera: string): void {
+    this.samples.delete(camera);
+  }
+}

@@ -1,12 +1,11 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
-import { CameraModule } from '../camera/camera.module';
+import { CamerasModule } from '../cameras/cameras.module';
 import { RecognitionModule } from '../recognition/recognition.module';
-import { StreamModule } from '../stream/stream.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
 @Module({
-  imports: [CameraModule, RecognitionModule, StreamModule],
+  imports: [CamerasModule, RecognitionModule],
   controllers: [MetricsController],
   providers: [MetricsService],
   exports: [MetricsService],

@@ -1,12 +1,13 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { CameraRegistry } from '../cameras/camera-registry.service';
+import { EventBus } from '../events/event-bus';
+import type { CameraPipeline } from '../stream/pipeline/camera-pipeline';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Subscription } from 'rxjs';
-import { CameraService } from '../camera/camera.service';
 import { GalleryService } from '../recognition/gallery.service';
 import { RecognitionService } from '../recognition/recognition.service';
-import { StreamService } from '../stream/stream.service';
-import { RateWindow } from './fps-window';
+import { CameraRates } from './fps-window';
 
 const PREFIX = 'facestream_';
 const FPS_WINDOW_MS = 5_000;
@@ -23,45 +24,57 @@ const ENROLL_ROUTES = new Set(['/people', '/people/:id/faces']);
 @Injectable()
 export class MetricsService implements OnModuleInit, OnModuleDestroy {
   readonly registry = new Registry();
-  private readonly fps = new RateWindow(FPS_WINDOW_MS);
+  private readonly fps = new CameraRates(FPS_WINDOW_MS);
   private subscriptions: Subscription[] = [];
-  private readonly latency: Histogram;
-  private readonly facesRecognized: Counter<'outcome'>;
+  private fpsTimer?: NodeJS.Timeout;
+  private readonly latency: Histogram<'camera'>;
+  private readonly facesRecognized: Counter<'camera' | 'outcome'>;
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly enrollments: Counter<'result'>;
 
   constructor(
-    private readonly cameraService: CameraService,
-    private readonly stream: StreamService,
+    private readonly cameras: CameraRegistry,
+    private readonly events: EventBus,
     private readonly gallery: GalleryService,
     private readonly recognition: RecognitionService,
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    const camera = this.cameraService;
-    const stats = this.stream.stats;
+    const pipelines = () => this.cameras.pipelines();
 
-    /** A counter whose value is read from a service when scraped. */
-    const readCounter = (name: string, help: string, read: () => number) =>
+    /** A counter read from each camera when scraped, labelled with the camera's name. */
+    const readCameraCounter = (name: string, help: string, read: (pipeline: CameraPipeline) => number) =>
       new Counter({
         name: PREFIX + name,
         help,
+        labelNames: ['camera'],
         registers,
         collect() {
           this.reset();
-          this.inc(read());
+          for (const pipeline of pipelines()) this.labels(pipeline.name).inc(read(pipeline));
         },
       });
-    /** The same, split by one label: `read` gives the value of each label value. */
-    const readLabelledCounter = (name: string, help: string, label: string, read: () => Record<string, number>) =>
+    /** The same, split by one more label: `read` gives the value of each label value. */
+    const readLabelledCameraCounter = (name: string, help: string, label: string, read: (pipeline: CameraPipeline) => Record<string, number>) =>
       new Counter({
         name: PREFIX + name,
         help,
-        labelNames: [label],
+        labelNames: ['camera', label],
         registers,
         collect() {
           this.reset();
-          for (const [value, count] of Object.entries(read())) this.labels(value).inc(count);
+          for (const pipeline of pipelines()) for (const [value, count] of Object.entries(read(pipeline))) this.labels(pipeline.name, value).inc(count);
+        },
+      });
+    const readCameraGauge = (name: string, help: string, read: (pipeline: CameraPipeline) => number) =>
+      new Gauge({
+        name: PREFIX + name,
+        help,
+        labelNames: ['camera'],
+        registers,
+        collect() {
+          this.reset();
+          for (const pipeline of pipelines()) this.labels(pipeline.name).set(read(pipeline));
         },
       });
     const readGauge = (name: string, help: string, read: () => number) =>
@@ -73,59 +86,64 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
           this.set(read());
         },
       });
+    const capture = (pipeline: CameraPipeline) => pipeline.captureStatus();
 
-    readCounter('camera_frames_captured_total', 'Frames read from the camera', () => camera.getStatus().framesCaptured);
-    readCounter('camera_reconnects_total', 'Times the camera source was reopened after a failure or an unexpected end', () => camera.getStatus().reconnects);
-    readCounter('camera_corrupt_frames_total', 'Unreadable frames from the source, skipped', () => camera.getStatus().corruptFramesSkipped);
-    readCounter('camera_read_timeouts_total', 'Times the source sent no frame within CAMERA_READ_TIMEOUT_MS and was reopened', () => camera.getStatus().readTimeouts);
-    readGauge('camera_source_fps', 'Frame rate the camera source reports', () => camera.getStatus().fps);
+    readCameraCounter('camera_frames_captured_total', 'Frames read from the camera', (p) => capture(p).framesCaptured);
+    readCameraCounter('camera_reconnects_total', 'Times the camera source was reopened after a failure or an unexpected end', (p) => capture(p).reconnects);
+    readCameraCounter('camera_corrupt_frames_total', 'Unreadable frames from the source, skipped', (p) => capture(p).corruptFramesSkipped);
+    readCameraCounter('camera_read_timeouts_total', 'Times the source sent no frame within CAMERA_READ_TIMEOUT_MS and was reopened', (p) => capture(p).readTimeouts);
+    readCameraGauge('camera_source_fps', 'Frame rate the camera source reports', (p) => capture(p).fps);
     new Gauge({
       name: PREFIX + 'camera_state',
       help: 'Camera state: 1 for the current one',
-      labelNames: ['state'],
+      labelNames: ['camera', 'state'],
       registers,
       collect() {
-        const current = camera.getStatus().state;
-        for (const state of new Set([...CAMERA_STATES, current])) this.labels(state).set(state === current ? 1 : 0);
+        this.reset();
+        for (const pipeline of pipelines()) {
+          const current = pipeline.captureStatus().state;
+          for (const state of new Set([...CAMERA_STATES, current])) this.labels(pipeline.name, state).set(state === current ? 1 : 0);
+        }
       },
     });
-    readCounter('frames_streamed_total', 'Frames drawn, encoded and sent to viewers', () => stats.framesOut);
-    readCounter('frames_recognized_total', 'Frames that went through detection and recognition', () => stats.recognitionsRun);
-    readCounter('recognitions_failed_total', 'Recognitions that failed (the stream goes on with the previous boxes)', () => stats.recognitionsFailed);
-    readLabelledCounter(
+    readCameraCounter('frames_streamed_total', 'Frames drawn, encoded and sent to viewers', (p) => p.stats.framesOut);
+    readCameraCounter('frames_unwatched_total', 'Frames not drawn because nobody watched the camera', (p) => p.stats.framesUnwatched);
+    readCameraCounter('frames_recognized_total', 'Frames that went through detection and recognition', (p) => p.stats.recognitionsRun);
+    readCameraCounter('recognitions_failed_total', 'Recognitions that failed (the stream goes on with the previous boxes)', (p) => p.stats.recognitionsFailed);
+    readLabelledCameraCounter(
       'frames_dropped_total',
       'Frames dropped, by stage: capture (skipped while the server was behind), recognition (replaced by a newer frame), render (queue full or failed)',
       'stage',
-      () => ({ capture: camera.getStatus().framesSkipped, recognition: stats.recognitionDropped, render: stats.outputDropped }),
+      (p) => ({ capture: capture(p).framesSkipped, recognition: p.stats.recognitionDropped, render: p.stats.outputDropped }),
     );
     const fps = this.fps;
-    readGauge('stream_fps', `Frames per second sent to viewers, over the last ${FPS_WINDOW_MS / 1000} s`, () => fps.ratePerSecond(performance.now()));
-    readCounter('faces_detected_total', 'Faces found on recognised frames', () => stats.facesDetected);
-    readCounter('faces_embedded_total', 'Faces embedded (the tracker skips faces whose identity is settled)', () => stats.facesEmbedded);
-    readLabelledCounter(
+    readCameraGauge('stream_fps', `Frames per second through the camera's pipeline, over the last ${FPS_WINDOW_MS / 1000} s`, (p) => fps.ratePerSecond(p.name, performance.now()));
+    readCameraCounter('faces_detected_total', 'Faces found on recognised frames', (p) => p.stats.facesDetected);
+    readCameraCounter('faces_embedded_total', 'Faces embedded (the tracker skips faces whose identity is settled)', (p) => p.stats.facesEmbedded);
+    readLabelledCameraCounter(
       'tracked_faces_checked_total',
       'On frames not recognised, tracked faces checked by a quick detection around their box: found (drawn), missing (not drawn), or unchecked (drawing had fallen behind; drawn as predicted)',
       'result',
-      () => ({ found: stats.tracksConfirmed, missing: stats.tracksHidden, unchecked: stats.tracksUnchecked }),
+      (p) => ({ found: p.stats.tracksConfirmed, missing: p.stats.tracksHidden, unchecked: p.stats.tracksUnchecked }),
     );
     this.facesRecognized = new Counter({
       name: PREFIX + 'faces_recognized_total',
       help: 'Faces on recognised frames by outcome: known (named) or unknown',
-      labelNames: ['outcome'],
+      labelNames: ['camera', 'outcome'],
       registers,
     });
-    this.facesRecognized.labels('known').inc(0);
-    this.facesRecognized.labels('unknown').inc(0);
     this.latency = new Histogram({
       name: PREFIX + 'recognition_latency_seconds',
       help: 'From frame capture to its recognition result',
+      labelNames: ['camera'],
       buckets: [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5],
       registers,
     });
-    readGauge('viewers', 'MJPEG viewers connected to /stream', () => stats.viewers);
-    readCounter('frames_encoded_total', 'Output frames drawn and JPEG-encoded (once per frame, whatever the number of viewers)', () => stats.framesEncoded);
-    readCounter('offline_frames_total', 'Camera-offline images sent while the camera was down', () => stats.placeholdersSent);
-    readCounter('viewer_frames_dropped_total', 'Frames skipped for a viewer whose connection could not take them', () => stats.viewerFramesDropped);
+    readCameraGauge('viewers', 'MJPEG viewers of the camera', (p) => p.stats.viewers);
+    readCameraCounter('frames_encoded_total', 'Output frames drawn and JPEG-encoded (once per frame, whatever the number of viewers)', (p) => p.stats.framesEncoded);
+    readCameraCounter('offline_frames_total', 'Camera-offline images sent while the camera was down', (p) => p.stats.placeholdersSent);
+    readCameraCounter('viewer_frames_dropped_total', 'Frames skipped for a viewer whose connection could not take them', (p) => p.stats.viewerFramesDropped);
+    readGauge('cameras', 'Cameras running on this node', () => pipelines().length);
     readGauge('gallery_people', 'People in the live gallery', () => this.gallery.peopleCount);
     readGauge('gallery_faces', 'Face samples in the live gallery', () => this.gallery.size);
     readGauge('vision_worker_up', '1 while the vision worker thread runs', () => (this.recognition.workerAlive ? 1 : 0));
@@ -146,19 +164,26 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
+    // Frame rates from frames through each pipeline (drawn or not: drawing follows the viewers).
+    this.fpsTimer = setInterval(() => {
+      const now = performance.now();
+      for (const pipeline of this.cameras.pipelines()) this.fps.sample(pipeline.name, pipeline.stats.framesIn, now);
+    }, 500);
+    this.fpsTimer.unref();
     this.subscriptions.push(
-      this.stream.frames$.subscribe(() => this.fps.record(performance.now())),
-      this.stream.recognitions$.subscribe((event) => {
-        this.latency.observe(Math.max(0, event.recognizedAt - event.capturedAt) / 1000);
+      this.events.on('camera.changed').subscribe(({ camera, change }) => change === 'removed' && this.fps.forget(camera)),
+      this.events.on('frame.recognized').subscribe((event) => {
+        this.latency.labels(event.camera).observe(Math.max(0, event.recognizedAt - event.capturedAt) / 1000);
         let known = 0;
         for (const face of event.faces) if (face.personId !== null) known++;
-        if (known) this.facesRecognized.labels('known').inc(known);
-        if (event.faces.length - known) this.facesRecognized.labels('unknown').inc(event.faces.length - known);
+        this.facesRecognized.labels(event.camera, 'known').inc(known);
+        this.facesRecognized.labels(event.camera, 'unknown').inc(event.faces.length - known);
       }),
     );
   }
 
   onModuleDestroy(): void {
+    clearInterval(this.fpsTimer);
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     this.subscriptions = [];
   }

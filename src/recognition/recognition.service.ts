@@ -3,9 +3,10 @@ import type { Frame } from '../camera/frame';
 import { GalleryService } from './gallery.service';
 import type { Box, DetectedFace, Point } from './face.types';
 import { InferenceClient } from './inference/inference.client';
-import type { EngineInfo, PhotoAnalysis } from './inference/inference.protocol';
+import { ENGINE_MATCH_DEFAULTS } from './engines/engine-defaults';
+import type { EngineInfo, FrameDetectOptions, PhotoAnalysis } from './inference/inference.protocol';
 import type { MatchPolicy, MatchResult } from './matching/matcher';
-import { policyFor, type ThresholdRule } from './matching/open-set-threshold';
+import { MatchOverrides, policyFor, ruleWithOverrides, type ThresholdRule } from './matching/open-set-threshold';
 
 export const MATCH_RULE = Symbol('MATCH_RULE');
 
@@ -28,6 +29,15 @@ export interface FrameFace extends DetectedFace {
   match: MatchResult | null;
   /** The face's embedding when it was embedded this time (else null). */
   embedding: Float32Array | null;
+}
+
+/** How one camera's frames are recognised: its name keys every engine call, its settings override the server's. */
+export interface CameraRecognition {
+  camera: string;
+  detect: FrameDetectOptions;
+  matchRule: ThresholdRule;
+  /** Faces shorter than this (px) are ignored (0 = none). */
+  minFacePx: number;
 }
 
 /** Where one frame's recognition time went. */
@@ -59,8 +69,18 @@ export class RecognitionService implements OnModuleInit {
   }
 
   /** The policy for a gallery of `vectors` enrolled vectors (1 = comparing two photos). */
-  policyForGallery(vectors: number): MatchPolicy {
-    return policyFor(this.matchRule, vectors);
+  policyForGallery(vectors: number, rule: ThresholdRule = this.matchRule): MatchPolicy {
+    return policyFor(rule, vectors);
+  }
+
+  /** The policy of one camera's rule for the gallery as it is now. */
+  policyOf(rule: ThresholdRule): MatchPolicy {
+    return policyFor(rule, this.gallery.size);
+  }
+
+  /** A camera's rule: the server's, unless the camera fixes a threshold or its own false-name rate. */
+  ruleFor(overrides: MatchOverrides): ThresholdRule {
+    return ruleWithOverrides(this.matchRule, ENGINE_MATCH_DEFAULTS[this.inference.engineName].impostorTail, overrides);
   }
 
   async onModuleInit(): Promise<void> {
@@ -85,17 +105,21 @@ export class RecognitionService implements OnModuleInit {
    * for (a tracker already knows the others): detection is cheap, embedding is what costs.
    */
   async recognizeFrame(
+    camera: CameraRecognition,
     frame: Frame,
     needsEmbedding: (faces: DetectedFace[]) => boolean[] = (faces) => faces.map(() => true),
     timings?: RecognitionTimings,
   ): Promise<FrameFace[]> {
     const started = performance.now();
-    const { faces, detectMs } = await this.inference.detectFrame(frame.index, frame.image);
+    const key = { stream: camera.camera, index: frame.index };
+    const detection = await this.inference.detectFrame(key, frame.image, camera.detect);
+    const { detectMs } = detection;
+    const faces = camera.minFacePx > 0 ? detection.faces.filter((face) => face.box.height >= camera.minFacePx) : detection.faces;
     const wanted = needsEmbedding(faces);
     const chosen = faces.filter((_, i) => wanted[i]);
-    const { embeddings, embedMs } = chosen.length ? await this.inference.embedFaces(frame.index, chosen) : { embeddings: [], embedMs: 0 };
+    const { embeddings, embedMs } = chosen.length ? await this.inference.embedFaces(key, chosen) : { embeddings: [], embedMs: 0 };
     const inferred = performance.now();
-    const matches = await this.gallery.matchAll(embeddings, this.matchPolicy);
+    const matches = await this.gallery.matchAll(embeddings, this.policyOf(camera.matchRule));
     let next = 0;
     const recognized = faces.map((face, i) => {
       if (!wanted[i]) return { ...face, embedding: null, match: null };
@@ -115,9 +139,14 @@ export class RecognitionService implements OnModuleInit {
    * Faces of the frame near the given boxes only (about 1–3 ms a face, against a whole-frame
    * detection): enough to tell whether tracked faces are still there between recognitions.
    */
-  async findFacesNear(frame: Frame, boxes: Box[]): Promise<DetectedFace[]> {
+  async findFacesNear(camera: CameraRecognition, frame: Frame, boxes: Box[]): Promise<DetectedFace[]> {
     if (boxes.length === 0) return [];
-    return (await this.inference.detectAround(frame.image, boxes)).faces;
+    return (await this.inference.detectAround(frame.image, boxes, camera.detect.minScore)).faces;
+  }
+
+  /** A camera was removed: the engine lets go of its held frame and per-camera state. */
+  async forgetCamera(camera: string): Promise<void> {
+    await this.inference.forgetStream(camera).catch(() => undefined);
   }
 
   /** The current name of an enrolled person (undefined once deleted). */

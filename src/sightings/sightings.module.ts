@@ -3,21 +3,19 @@ import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config';
 import { LiveModule } from '../live/live.module';
-import { StreamModule } from '../stream/stream.module';
 import { Sighting } from './sighting.entity';
 import { SightingsController } from './sightings.controller';
 import { SightingsRepository } from './sightings.repository';
 import { SIGHTINGS_OPTIONS, SightingsOptions, SightingsService } from './sightings.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Sighting]), StreamModule, LiveModule],
+  imports: [TypeOrmModule.forFeature([Sighting]), LiveModule],
   controllers: [SightingsController],
   providers: [
     {
       provide: SIGHTINGS_OPTIONS,
       inject: [ConfigService],
       useFactory: (config: ConfigService<AppConfig, true>): SightingsOptions => ({
-        camera: config.get('CAMERA_NAME', { infer: true }),
         endAfterMs: config.get('SIGHTING_END_AFTER_MS', { infer: true }),
         flushEveryMs: 2000,
         betterViewBy: 5,

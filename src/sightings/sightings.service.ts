@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { FaceCropper } from '../live/face-cropper';
-import { CONSOLE_EVENTS, LiveGateway } from '../live/live.gateway';
 import { SerialQueue } from '../common/serial-queue';
-import { StreamService } from '../stream/stream.service';
+import { EventBus } from '../events/event-bus';
 import type { FrameObservation } from '../stream/stream.types';
 import { Appearance, AppearanceBook, Glimpse } from './appearance';
 import { Page, pageWindow, PageRequest, toPage } from './paging';
@@ -13,7 +12,6 @@ import { SightingFilter, SightingsRepository } from './sightings.repository';
 export const SIGHTINGS_OPTIONS = Symbol('SIGHTINGS_OPTIONS');
 
 export interface SightingsOptions {
-  camera: string;
   endAfterMs: number;
   /** Open sightings are written at most this often (last seen, best confidence). */
   flushEveryMs: number;
@@ -29,7 +27,9 @@ export interface SightingsOptions {
 @Injectable()
 export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SightingsService.name);
-  private readonly book: AppearanceBook;
+  /** One appearance book per camera: a person seen by two cameras has a sighting on each. */
+  private readonly books = new Map<string, AppearanceBook>();
+  private readonly cameraOf = new WeakMap<Appearance, string>();
   /** Database writes and crops in order: an appearance's insert always precedes its updates. */
   private readonly writes = new SerialQueue();
   private subscription?: Subscription;
@@ -37,17 +37,20 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
 
   constructor(
     private readonly repository: SightingsRepository,
-    private readonly stream: StreamService,
+    private readonly events: EventBus,
     private readonly cropper: FaceCropper,
-    private readonly gateway: LiveGateway,
     @Inject(SIGHTINGS_OPTIONS) private readonly options: SightingsOptions,
-  ) {
-    this.book = new AppearanceBook({ endAfterMs: options.endAfterMs, betterViewBy: options.betterViewBy });
+  ) {}
+
+  private bookOf(camera: string): AppearanceBook {
+    let book = this.books.get(camera);
+    if (!book) this.books.set(camera, (book = new AppearanceBook({ endAfterMs: this.options.endAfterMs, betterViewBy: this.options.betterViewBy })));
+    return book;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.repository.endAllOngoing();
-    this.subscription = this.stream.observations$.subscribe((observation) => this.observe(observation));
+    this.subscription = this.events.on('frame.observed').subscribe((observation) => this.observe(observation));
     this.timer = setInterval(() => this.flush(Date.now()), this.options.flushEveryMs);
     this.timer.unref();
   }
@@ -55,8 +58,7 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
   async onModuleDestroy(): Promise<void> {
     this.subscription?.unsubscribe();
     clearInterval(this.timer);
-    const ended = this.book.endAll();
-    for (const appearance of ended) this.enqueueEnd(appearance);
+    for (const book of this.books.values()) for (const appearance of book.endAll()) this.enqueueEnd(appearance);
     await this.writes.run(async () => undefined).catch(() => undefined);
   }
 
@@ -75,7 +77,9 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
 
   private observe(observation: FrameObservation): void {
     const at = observation.recognizedAt;
-    for (const appearance of this.book.expire(at)) this.enqueueEnd(appearance);
+    const camera = observation.camera;
+    const book = this.bookOf(camera);
+    for (const appearance of book.expire(at)) this.enqueueEnd(appearance);
     const named = observation.faces.filter((face) => face.personId !== null);
     const glimpses: Glimpse[] = named.map((face) => ({
       personId: face.personId!,
@@ -83,11 +87,12 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
       trackId: face.trackId,
       confidence: face.confidence,
     }));
-    const { started, betterView } = this.book.observe(at, glimpses);
+    const { started, betterView } = book.observe(at, glimpses);
     const boxOf = (appearance: Appearance) => named.find((face) => face.personId === appearance.personId)!.box;
     for (const appearance of started) {
       const box = boxOf(appearance);
       appearance.thumbnailConfidence = appearance.bestConfidence;
+      this.cameraOf.set(appearance, camera);
       this.enqueue(async () => {
         const crop = await this.cropper.crop(observation.image, box).catch((err) => {
           this.logger.warn(`no thumbnail for a sighting of ${appearance.name}: ${err}`);
@@ -96,7 +101,7 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
         appearance.rowId = await this.repository.insert({
           personId: appearance.personId,
           personName: appearance.name,
-          camera: this.options.camera,
+          camera,
           firstSeen: appearance.firstSeen,
           lastSeen: appearance.lastSeen,
           bestConfidence: appearance.bestConfidence,
@@ -120,8 +125,11 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
 
   /** Writes the open appearances that changed since the last flush, and ends the ones gone. */
   private flush(at: number): void {
-    for (const appearance of this.book.expire(at)) this.enqueueEnd(appearance);
-    const changed = this.book.takeChanged();
+    const changed: Appearance[] = [];
+    for (const book of this.books.values()) {
+      for (const appearance of book.expire(at)) this.enqueueEnd(appearance);
+      changed.push(...book.takeChanged());
+    }
     if (!changed.length) return;
     this.enqueue(async () => {
       for (const appearance of changed) await this.write(appearance, true);
@@ -148,11 +156,11 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
 
   private announce(appearance: Appearance, ongoing: boolean): void {
     if (appearance.rowId === undefined) return;
-    this.gateway.broadcast(CONSOLE_EVENTS.sighting, {
+    this.events.emit('sighting.changed', {
       id: appearance.rowId,
       personId: appearance.personId,
       personName: appearance.name,
-      camera: this.options.camera,
+      camera: this.cameraOf.get(appearance) ?? '',
       firstSeen: new Date(appearance.firstSeen).toISOString(),
       lastSeen: new Date(appearance.lastSeen).toISOString(),
       bestConfidence: round1(appearance.bestConfidence),

@@ -2,7 +2,7 @@ import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Subscription } from 'rxjs';
 import type { Server } from 'socket.io';
-import { StreamService } from './stream.service';
+import { EventBus } from '../events/event-bus';
 
 /** Socket.IO event emitted for every recognised frame. Payload: see RecognitionEventPayload in the README. */
 export const RECOGNITION_EVENT = 'recognition';
@@ -14,11 +14,12 @@ export class EventsGateway implements OnModuleInit, OnModuleDestroy {
   @WebSocketServer() server: Server;
   private subscription?: Subscription;
 
-  constructor(private readonly stream: StreamService) {}
+  constructor(private readonly events: EventBus) {}
 
   onModuleInit(): void {
-    this.subscription = this.stream.recognitions$.subscribe((event) => {
+    this.subscription = this.events.on('frame.recognized').subscribe((event) => {
       this.server?.emit(RECOGNITION_EVENT, {
+        camera: event.camera,
         frameIndex: event.frameIndex,
         capturedAt: new Date(event.capturedAt).toISOString(),
         recognizedAt: new Date(event.recognizedAt).toISOString(),

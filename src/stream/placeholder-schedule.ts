@@ -1,4 +1,4 @@
-import type { CameraState } from '../camera/camera.service';
+import type { CameraState } from '../camera/camera-capture';
 
 /** Why viewers get the offline image instead of the live picture. */
 export type OfflineReason = 'camera-down' | 'no-signal';

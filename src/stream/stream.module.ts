@@ -4,20 +4,21 @@ import { CameraModule } from '../camera/camera.module';
 import type { AppConfig } from '../config/app-config';
 import { RecognitionModule } from '../recognition/recognition.module';
 import { EventsGateway } from './events.gateway';
+import { CAPTURE_DEFAULTS, CaptureDefaults, DETECTION_DEFAULTS, DetectionDefaults, PipelineFactory, STREAM_DEFAULTS } from './pipeline/pipeline.factory';
+import type { StreamDefaults } from './pipeline/pipeline-settings';
 import { RenderClient } from './render/render.client';
-import { StreamController } from './stream.controller';
-import { STREAM_OPTIONS, StreamOptions, StreamService } from './stream.service';
 
+/** Per-camera pipelines (capture → recognition → drawing) and the Socket.IO channel. */
 @Module({
   imports: [CameraModule, RecognitionModule],
-  controllers: [StreamController],
   providers: [
     {
-      provide: STREAM_OPTIONS,
+      provide: STREAM_DEFAULTS,
       inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>): StreamOptions => ({
+      useFactory: (config: ConfigService<AppConfig, true>): StreamDefaults => ({
         recognizeEveryN: config.get('RECOGNIZE_EVERY_N_FRAMES', { infer: true }),
         confirmTracks: config.get('TRACK_CONFIRMATION', { infer: true }),
+        jpegQuality: config.get('STREAM_JPEG_QUALITY', { infer: true }),
         overlayWaitMs: 100,
         maxRenderQueue: 8,
         placeholder: {
@@ -27,13 +28,34 @@ import { STREAM_OPTIONS, StreamOptions, StreamService } from './stream.service';
       }),
     },
     {
+      provide: CAPTURE_DEFAULTS,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>): CaptureDefaults => ({
+        loop: config.get('CAMERA_LOOP', { infer: true }),
+        paced: config.get('CAMERA_PACE', { infer: true }),
+        reconnectInitialMs: config.get('CAMERA_RECONNECT_INITIAL_MS', { infer: true }),
+        reconnectMaxMs: config.get('CAMERA_RECONNECT_MAX_MS', { infer: true }),
+        openTimeoutMs: config.get('CAMERA_OPEN_TIMEOUT_MS', { infer: true }),
+        readTimeoutMs: config.get('CAMERA_READ_TIMEOUT_MS', { infer: true }),
+      }),
+    },
+    {
+      provide: DETECTION_DEFAULTS,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>): DetectionDefaults => ({
+        detectionWidth: config.get('DETECTION_WIDTH', { infer: true }),
+        minScore: config.get('DETECTION_MIN_SCORE', { infer: true }),
+        smallFacePass: config.get('SMALL_FACE_PASS', { infer: true }),
+      }),
+    },
+    {
       provide: RenderClient,
       inject: [ConfigService],
       useFactory: (config: ConfigService<AppConfig, true>) => new RenderClient(config.get('STREAM_JPEG_QUALITY', { infer: true })),
     },
-    StreamService,
+    PipelineFactory,
     EventsGateway,
   ],
-  exports: [StreamService],
+  exports: [PipelineFactory, RenderClient],
 })
 export class StreamModule {}

@@ -3,6 +3,8 @@ import type { RecognizedFace } from '../recognition/recognition.service';
 
 /** The outcome of recognition on one frame; also the Socket.IO event payload. */
 export interface RecognitionEvent {
+  /** The camera's name. */
+  camera: string;
   frameIndex: number;
   capturedAt: number;
   recognizedAt: number;
@@ -25,6 +27,8 @@ export interface FrameObservation extends RecognitionEvent {
 
 /** One encoded output frame, shared by every viewer. */
 export interface AnnotatedFrame {
+  /** The camera's name. */
+  camera: string;
   index: number;
   /** Frame number within the source. */
   position: number;
@@ -54,6 +58,8 @@ export interface StreamStats {
   outputDropped: number;
   /** Live frames drawn and JPEG-encoded: once per frame, whatever the number of viewers. */
   framesEncoded: number;
+  /** Live frames not drawn because nobody watched the camera (recognition still ran on the chosen ones). */
+  framesUnwatched: number;
   /** Offline images ("camera offline, reconnecting") encoded and sent while the camera was down. */
   placeholdersSent: number;
   /** MJPEG viewers connected now. */

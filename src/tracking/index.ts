@@ -1,5 +1,5 @@
 /** Face tracking between recognitions: pure, no Nest, no I/O (see tracker.ts for the per-frame calls). */
-export { FaceTracker } from './tracker';
+export { counterFrom, FaceTracker } from './tracker';
 export type { EmbedReason, EmbeddingDecision, TrackerUpdate, TrackInput, TrackView } from './tracker';
 export type { IdentityDecision, IdentityStatus, Recognition } from './identity-vote';
 export { DEFAULT_TRACKER_OPTIONS, resolveTrackerOptions } from './options';

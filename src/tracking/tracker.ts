@@ -88,10 +88,16 @@ interface FrameMatch {
 export class FaceTracker {
   private options: TrackerOptions;
   private tracks: Track[] = [];
-  private nextId = 1;
   private lastUpdate = -Infinity;
 
-  constructor(config: TrackerConfig) {
+  /**
+   * `newTrackId` hands out track ids: several cameras' trackers share one source, so a track id
+   * names one face across the whole server. Alone, a tracker counts from 1.
+   */
+  constructor(
+    config: TrackerConfig,
+    private readonly newTrackId: () => number = counterFrom(1),
+  ) {
     this.options = resolveTrackerOptions(config);
   }
 
@@ -220,7 +226,7 @@ export class FaceTracker {
   private createTrack(box: Box, frameIndex: number): Track {
     const o = this.options;
     return {
-      id: this.nextId++,
+      id: this.newTrackId(),
       motion: new BoxMotion(box, frameIndex, o.motionAlpha, o.motionBeta),
       identity: new IdentityVote(o),
       firstSeen: frameIndex,
@@ -262,4 +268,10 @@ function view(t: Track, frameIndex: number, lost: boolean): TrackView {
     lost,
     lastSeen: t.lastSeen,
   };
+}
+
+/** 1, 2, 3, … */
+export function counterFrom(first: number): () => number {
+  let next = first;
+  return () => next++;
 }

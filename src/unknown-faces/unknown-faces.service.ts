@@ -10,7 +10,6 @@ import {
 } from '@nestjs/common';
 import { debounceTime, Subscription } from 'rxjs';
 import { FaceCropper } from '../live/face-cropper';
-import { CONSOLE_EVENTS, LiveGateway } from '../live/live.gateway';
 import type { Person } from '../people/entities/person.entity';
 import { PeopleService } from '../people/people.service';
 import { SerialQueue } from '../common/serial-queue';
@@ -18,7 +17,7 @@ import type { BgrImage } from '../recognition/face.types';
 import { GalleryService } from '../recognition/gallery.service';
 import { RecognitionService } from '../recognition/recognition.service';
 import { Page, pageWindow, PageRequest, toPage } from '../sightings/paging';
-import { StreamService } from '../stream/stream.service';
+import { EventBus } from '../events/event-bus';
 import type { FrameObservation } from '../stream/stream.types';
 import { addToCentroid, FaceGroup, nearestGroup } from './grouping';
 import { UnknownFaceDto } from './unknown-faces.dto';
@@ -28,7 +27,6 @@ import { UnknownCandidate, UnknownWatch } from './unknown-watch';
 export const UNKNOWN_FACES_OPTIONS = Symbol('UNKNOWN_FACES_OPTIONS');
 
 export interface UnknownFacesOptions {
-  camera: string;
   afterMs: number;
   minFacePx: number;
   /** Cosine similarity at which a face joins an entry; undefined = the match threshold. */
@@ -58,12 +56,11 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
 
   constructor(
     private readonly repository: UnknownFacesRepository,
-    private readonly stream: StreamService,
+    private readonly events: EventBus,
     private readonly recognition: RecognitionService,
     private readonly gallery: GalleryService,
     private readonly cropper: FaceCropper,
     private readonly people: PeopleService,
-    private readonly gateway: LiveGateway,
     @Inject(UNKNOWN_FACES_OPTIONS) private readonly options: UnknownFacesOptions,
   ) {
     this.watch = new UnknownWatch({ afterMs: options.afterMs, minFacePx: options.minFacePx, forgetAfterMs: 10_000 });
@@ -79,7 +76,8 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
       this.groups.set(row.id, { id: row.id, centroid: row.centroid, count: row.appearances });
     }
     this.subscriptions.push(
-      this.stream.observations$.subscribe((observation) => this.observe(observation)),
+      // Track ids are unique across cameras, so one watch serves every camera.
+      this.events.on('frame.observed').subscribe((observation) => this.observe(observation)),
       // Someone was enrolled (from the inbox, a photo or the live view): entries that are now them are resolved.
       this.gallery.changes$.pipe(debounceTime(300)).subscribe(() => {
         this.writes.run(() => this.resolveEnrolled()).catch((err) => this.logger.warn(`resolving the inbox failed: ${err}`));
@@ -108,7 +106,7 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
       if (!(await this.repository.delete(id))) notFound(id);
       this.groups.delete(id);
     });
-    this.gateway.broadcast(CONSOLE_EVENTS.unknownFaces, { id, change: 'removed' });
+    this.events.emit('unknown-face.changed', { id, change: 'removed' });
   }
 
   /** Enrolls the entry's face as a new person or adds it to one, then removes the entry. */
@@ -127,7 +125,7 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
         await this.repository.delete(id);
         this.groups.delete(id);
       });
-      this.gateway.broadcast(CONSOLE_EVENTS.unknownFaces, { id, change: 'removed' });
+      this.events.emit('unknown-face.changed', { id, change: 'removed' });
       this.logger.log(`unknown face ${id} assigned to ${person.name} (#${person.id})`);
       return person;
     } finally {
@@ -143,7 +141,7 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
       await this.repository.delete(group.id);
       this.groups.delete(group.id);
       this.logger.log(`unknown face ${group.id} is ${match.name} now: removed from the inbox`);
-      this.gateway.broadcast(CONSOLE_EVENTS.unknownFaces, { id: group.id, change: 'removed' });
+      this.events.emit('unknown-face.changed', { id: group.id, change: 'removed' });
     }
   }
 
@@ -159,12 +157,12 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     );
     for (const candidate of candidates) {
       this.writes
-        .run(() => this.keep(observation.image, observation.recognizedAt, candidate))
+        .run(() => this.keep(observation.camera, observation.image, observation.recognizedAt, candidate))
         .catch((err) => this.logger.warn(`keeping an unknown face failed: ${err instanceof Error ? err.message : err}`));
     }
   }
 
-  private async keep(image: BgrImage, at: number, candidate: UnknownCandidate): Promise<void> {
+  private async keep(camera: string, image: BgrImage, at: number, candidate: UnknownCandidate): Promise<void> {
     const crop = await this.cropper.crop(image, candidate.box);
     const faceHeight = Math.round(candidate.box.height);
     const near = nearestGroup(candidate.embedding, this.groups.values(), this.groupSimilarity);
@@ -183,13 +181,13 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
         });
         group.centroid = centroid;
         group.count++;
-        this.gateway.broadcast(CONSOLE_EVENTS.unknownFaces, { id: group.id, change: 'grouped' });
+        this.events.emit('unknown-face.changed', { id: group.id, change: 'grouped', camera });
         return;
       }
       this.groups.delete(group.id); // gone meanwhile: start a new entry
     }
     const id = await this.repository.insert({
-      camera: this.options.camera,
+      camera,
       firstSeen: candidate.unknownSince,
       lastSeen: at,
       appearances: 1,
@@ -200,7 +198,7 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
       thumbnail: crop.thumbnail,
     });
     this.groups.set(id, { id, centroid: candidate.embedding, count: 1 });
-    this.gateway.broadcast(CONSOLE_EVENTS.unknownFaces, { id, change: 'added' });
+    this.events.emit('unknown-face.changed', { id, change: 'added', camera });
   }
 }
 

@@ -5,15 +5,15 @@ import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filter, firstValueFrom } from 'rxjs';
-import { CameraOptions, CameraService } from '../../src/camera/camera.service';
+import { CameraOptions, CameraCapture } from '../../src/camera/camera-capture';
 import { DEMO_VIDEO } from '../support/paths';
 
 jest.setTimeout(60_000);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function camera(overrides: Partial<CameraOptions>): CameraService {
-  return new CameraService({
+function camera(overrides: Partial<CameraOptions>): CameraCapture {
+  return new CameraCapture({
     source: { kind: 'file', path: DEMO_VIDEO },
     loop: true,
     paced: true,
@@ -26,7 +26,7 @@ function camera(overrides: Partial<CameraOptions>): CameraService {
 }
 
 /** Counts frames (and releases them, as the pipeline would). */
-function countFrames(cam: CameraService): { count: () => number; lastAt: () => number } {
+function countFrames(cam: CameraCapture): { count: () => number; lastAt: () => number } {
   let count = 0;
   let lastAt = 0;
   cam.frames$.subscribe((frame) => {
@@ -46,7 +46,7 @@ async function until(what: string, ok: () => boolean, timeoutMs: number): Promis
   return Date.now();
 }
 
-describe('camera faults on files and sockets (CameraService, real capture processes)', () => {
+describe('camera faults on files and sockets (CameraCapture, real capture processes)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'camera-faults-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

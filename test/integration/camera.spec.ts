@@ -4,14 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom, filter, take, toArray } from 'rxjs';
-import { CameraOptions, CameraService } from '../../src/camera/camera.service';
+import { CameraOptions, CameraCapture } from '../../src/camera/camera-capture';
 import type { Frame } from '../../src/camera/frame';
 import { DEMO_VIDEO } from '../support/paths';
 
 jest.setTimeout(60_000);
 
-function camera(overrides: Partial<CameraOptions>): CameraService {
-  return new CameraService({
+function camera(overrides: Partial<CameraOptions>): CameraCapture {
+  return new CameraCapture({
     source: { kind: 'file', path: DEMO_VIDEO },
     loop: false,
     paced: false,
@@ -21,7 +21,7 @@ function camera(overrides: Partial<CameraOptions>): CameraService {
   });
 }
 
-describe('CameraService on a real video file', () => {
+describe('CameraCapture on a real video file', () => {
   it('reads every frame of a file, in order, as packed BGR, when unpaced', async () => {
     const cam = camera({});
     const frames: Array<Pick<Frame, 'index' | 'position'> & { bytes: number; w: number; h: number }> = [];

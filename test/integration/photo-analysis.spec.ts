@@ -139,7 +139,7 @@ describe('inference worker: photos and frames (yunet-edgeface)', () => {
 
   it('finds tracked faces again near their boxes only (the check between recognitions)', async () => {
     const frame = videoFrame(resolve(TESTDATA, 'video/synth_720p.mp4'), 60);
-    const { faces } = await client.detectFrame(60, frame);
+    const { faces } = await client.detectFrame({ stream: "test", index: 60 }, frame);
     expect(faces.length).toBeGreaterThanOrEqual(2);
     // Boxes a little off, as a prediction would be: each face is found again, where it is.
     const predicted = faces.map((f) => ({ ...f.box, x: f.box.x + f.box.width * 0.15, y: f.box.y - f.box.height * 0.1 }));

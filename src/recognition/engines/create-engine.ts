@@ -9,10 +9,7 @@ export async function createEngine(options: InferenceOptions): Promise<FaceEngin
   switch (options.engine) {
     case 'yunet-edgeface': {
       const { YunetEdgefaceEngine } = await import('./yunet-edgeface.engine');
-      return YunetEdgefaceEngine.load(options.modelsDir, {
-        smallFacePass: options.smallFacePass ?? 'off',
-        videoDetectionWidth: options.detectionWidth,
-      });
+      return YunetEdgefaceEngine.load(options.modelsDir, { smallFacePass: options.smallFacePass ?? 'off' });
     }
     case 'human': {
       const { HumanEngine } = await import('./human.engine');

@@ -5,7 +5,7 @@ import type { Config, FaceResult, Human } from '@vladmandic/human';
 import type { BgrImage, DetectedFace, Point } from '../face.types';
 import { l2Normalize } from '../matching/similarity';
 import { ARCFACE_TEMPLATE } from './alignment';
-import type { FaceEngine } from './face-engine';
+import type { DetectOptions, FaceEngine } from './face-engine';
 import { iou } from '../box-geometry';
 
 // The package's exports map only offers the tfjs-node build (not installable here), so the
@@ -61,7 +61,7 @@ export class HumanEngine implements FaceEngine {
    * BlazeFace always looks at a 256x256 resize of the whole image, so downscaling first
    * (maxInputWidth) would not make it faster and only blurs faceres' crops: ignored.
    */
-  async detect(image: BgrImage, options: { maxInputWidth: number; minScore: number }): Promise<DetectedFace[]> {
+  async detect(image: BgrImage, options: DetectOptions): Promise<DetectedFace[]> {
     const faces = await this.analyse(image, options.minScore);
     return faces.map((a) => a.face);
   }

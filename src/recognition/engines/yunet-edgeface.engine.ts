@@ -4,7 +4,7 @@ import { cv, Mat } from '../../common/opencv';
 import type { BgrImage, Box, DetectedFace, SmallFacePass } from '../face.types';
 import { l2Normalize } from '../matching/similarity';
 import { ALIGNED_SIZE, alignmentMatrix } from './alignment';
-import type { FaceEngine } from './face-engine';
+import type { DetectOptions, FaceEngine } from './face-engine';
 import { confirmationMosaic, DEFAULT_SMALL_FACE_PASS, facesFromMosaic, mergePasses, offsetFace, planSmallFacePasses, type Region } from './detection-tiles';
 import { decodeYunet, padToMultiple, unscaleFace, YUNET_OUTPUT_NAMES, YUNET_STRIDES, type YunetLevel } from './yunet-decoder';
 
@@ -24,11 +24,6 @@ export interface YunetEngineSettings {
    * ('regions'), plus on one rotating tile every other frame ('tiles'); see detection-tiles.ts.
    */
   smallFacePass?: SmallFacePass;
-  /**
-   * The detection width video frames are detected at: the pass runs for those calls only, not for
-   * still photos (they are detected at up to 1600 px and need no help, and their face lists stay as they were).
-   */
-  videoDetectionWidth?: number;
 }
 
 /**
@@ -40,9 +35,8 @@ export class YunetEdgefaceEngine implements FaceEngine {
   readonly modelId = 'yunet-2023mar+edgeface-xs';
   readonly embeddingSize = EMBEDDING_SIZE;
 
-  /** Small-face pass state: the last frame's faces (for frames of that size) and a tile counter. */
-  private lastFaces: { width: number; height: number; boxes: DetectedFace['box'][] } | undefined;
-  private tileCounter = 0;
+  /** Small-face pass state per stream (camera): the last frame's faces (for frames of that size) and a tile counter. */
+  private readonly streams = new Map<string, { width: number; height: number; boxes: DetectedFace['box'][]; tileCounter: number }>();
 
   private constructor(
     private readonly detector: ReturnType<typeof cv.readNetFromONNX>,
@@ -66,18 +60,18 @@ export class YunetEdgefaceEngine implements FaceEngine {
     return new YunetEdgefaceEngine(detector, confirmer, embedder, settings);
   }
 
-  async detect(image: BgrImage, options: { maxInputWidth: number; minScore: number }): Promise<DetectedFace[]> {
+  async detect(image: BgrImage, options: DetectOptions): Promise<DetectedFace[]> {
     const scale = options.maxInputWidth > 0 && image.width > options.maxInputWidth ? options.maxInputWidth / image.width : 1;
     const source = bgrToMat(image);
     try {
       const frame = { x: 0, y: 0, width: image.width, height: image.height };
-      const mode = this.settings.smallFacePass ?? 'off';
-      const videoFrame = this.settings.videoDetectionWidth === undefined || options.maxInputWidth === this.settings.videoDetectionWidth;
-      if (mode === 'off' || scale === 1 || !videoFrame) return this.detectIn(source, frame, scale, options.minScore);
+      const mode = options.smallFacePass ?? this.settings.smallFacePass ?? 'off';
+      // The pass follows faces from frame to frame: video only (still photos have no stream).
+      if (mode === 'off' || scale === 1 || options.stream === undefined) return this.detectIn(source, frame, scale, options.minScore);
       const candidates = this.detectIn(source, frame, scale, Math.min(options.minScore, PROPOSAL_MIN_SCORE));
       const whole = candidates.filter((f) => f.score >= options.minScore);
       const proposals = candidates.filter((f) => f.score < options.minScore).map((f) => f.box);
-      return this.withSmallFacePasses(source, whole, proposals, mode, scale, options.minScore);
+      return this.withSmallFacePasses(options.stream, source, whole, proposals, mode, scale, options.minScore);
     } finally {
       source.release();
     }
@@ -109,6 +103,7 @@ export class YunetEdgefaceEngine implements FaceEngine {
 
   /** Adds the full-resolution passes around last frame's small faces and on this frame's tile. */
   private withSmallFacePasses(
+    stream: string,
     source: Mat,
     whole: DetectedFace[],
     proposals: DetectedFace['box'][],
@@ -117,16 +112,17 @@ export class YunetEdgefaceEngine implements FaceEngine {
     minScore: number,
   ): DetectedFace[] {
     const { cols: width, rows: height } = source;
-    const previous = this.lastFaces && this.lastFaces.width === width && this.lastFaces.height === height ? this.lastFaces.boxes : [];
+    const state = this.streams.get(stream) ?? { width, height, boxes: [], tileCounter: 0 };
+    const previous = state.width === width && state.height === height ? state.boxes : [];
     // Track a face with its own region while the downscaled pass sees it under RELIABLE_FACE_PX.
     const smallFaceMaxPx = RELIABLE_FACE_PX / scale;
     const tileOverlap = Math.round(smallFaceMaxPx * 1.2);
     const tileEvery = mode === 'tiles' ? DEFAULT_SMALL_FACE_PASS.tileEvery : 0;
     const plan = { ...DEFAULT_SMALL_FACE_PASS, smallFaceMaxPx, tileOverlap, tileEvery };
-    const regions = planSmallFacePasses(width, height, previous, this.tileCounter++, plan, proposals);
+    const regions = planSmallFacePasses(width, height, previous, state.tileCounter++, plan, proposals);
     const passes = regions.map((region) => ({ region, faces: this.detectIn(source, region, 1, minScore) }));
     const faces = mergePasses(whole, passes, width, height);
-    this.lastFaces = { width, height, boxes: faces.map((f) => f.box) };
+    this.streams.set(stream, { width, height, boxes: faces.map((f) => f.box), tileCounter: state.tileCounter });
     return faces;
   }
 
@@ -155,6 +151,10 @@ export class YunetEdgefaceEngine implements FaceEngine {
     const output = await this.embedder.run({ [inputName]: new ort.Tensor('float32', input, [faces.length, 3, ALIGNED_SIZE, ALIGNED_SIZE]) });
     const data = output[outputName].data as Float32Array;
     return faces.map((_, i) => l2Normalize(data.slice(i * EMBEDDING_SIZE, (i + 1) * EMBEDDING_SIZE)));
+  }
+
+  forgetStream(stream: string): void {
+    this.streams.delete(stream);
   }
 
   async dispose(): Promise<void> {

@@ -7,20 +7,21 @@ import { WorkerCallError } from '../../common/worker-rpc';
 import { createEngine } from '../engines/create-engine';
 import type { FaceEngine } from '../engines/face-engine';
 import type { BgrImage, Box, DetectedFace, EmbeddedFace } from '../face.types';
-import type { EngineApi, EngineInfo, FaceEmbeddings, FrameAnalysis, FrameDetection, InferenceOptions } from './inference.protocol';
+import type { EngineApi, EngineInfo, FaceEmbeddings, FrameAnalysis, FrameDetection, FrameDetectOptions, FrameKey, InferenceOptions } from './inference.protocol';
 
 /** Photos with a longer side than this are downscaled for detection only (faces are embedded at full resolution). */
 const PHOTO_DETECTION_MAX_SIDE = 1600;
 
 let engine: FaceEngine | undefined;
 let settings: InferenceOptions | undefined;
-/** The frame of the last detectFrame call, for embedFaces. */
-let lastFrame: { key: number; image: BgrImage } | undefined;
+/** Per stream (camera), the frame of its last detectFrame call, for embedFaces. */
+const heldFrames = new Map<string, { index: number; image: BgrImage }>();
 
 async function init(options: InferenceOptions): Promise<EngineInfo> {
   // Another app instance in this process (tests) asking for the same engine: keep it.
   if (engine && settings && JSON.stringify(settings) === JSON.stringify(options)) return engineInfo(engine, options);
   await engine?.dispose();
+  heldFrames.clear();
   engine = await createEngine(options);
   settings = options;
   await warmUp(engine, options);
@@ -54,28 +55,39 @@ async function analyzeFrame(image: BgrImage): Promise<FrameAnalysis> {
   return { faces, detectMs: detectedAt - started, embedMs: performance.now() - detectedAt };
 }
 
-async function detectFrame(frameKey: number, image: BgrImage): Promise<FrameDetection> {
+async function detectFrame(key: FrameKey, image: BgrImage, overrides: FrameDetectOptions = {}): Promise<FrameDetection> {
   const [e, options] = ready();
   const started = performance.now();
-  lastFrame = { key: frameKey, image };
-  const faces = await e.detect(image, { maxInputWidth: options.detectionWidth, minScore: options.minScore });
+  heldFrames.set(key.stream, { index: key.index, image });
+  const faces = await e.detect(image, {
+    maxInputWidth: overrides.detectionWidth ?? options.detectionWidth,
+    minScore: overrides.minScore ?? options.minScore,
+    smallFacePass: overrides.smallFacePass,
+    stream: key.stream,
+  });
   return { faces, detectMs: performance.now() - started };
 }
 
-async function detectAround(image: BgrImage, boxes: Box[]): Promise<FrameDetection> {
+async function detectAround(image: BgrImage, boxes: Box[], minScore?: number): Promise<FrameDetection> {
   const [e, options] = ready();
   if (!e.detectAround) throw new WorkerCallError(`engine ${options.engine} cannot detect around boxes`, 'DETECT_AROUND_UNSUPPORTED');
   const started = performance.now();
-  const faces = await e.detectAround(image, boxes, options.minScore);
+  const faces = await e.detectAround(image, boxes, minScore ?? options.minScore);
   return { faces, detectMs: performance.now() - started };
 }
 
-async function embedFaces(frameKey: number, faces: DetectedFace[]): Promise<FaceEmbeddings> {
+async function embedFaces(key: FrameKey, faces: DetectedFace[]): Promise<FaceEmbeddings> {
   const [e] = ready();
-  if (lastFrame?.key !== frameKey) throw new WorkerCallError(`frame ${frameKey} is no longer held for embedding`, 'FRAME_GONE');
+  const held = heldFrames.get(key.stream);
+  if (held?.index !== key.index) throw new WorkerCallError(`frame ${key.index} of ${key.stream} is no longer held for embedding`, 'FRAME_GONE');
   const started = performance.now();
-  const embeddings = faces.length ? await e.embed(lastFrame.image, faces) : [];
+  const embeddings = faces.length ? await e.embed(held.image, faces) : [];
   return { embeddings, embedMs: performance.now() - started };
+}
+
+async function forgetStream(stream: string): Promise<void> {
+  heldFrames.delete(stream);
+  engine?.forgetStream?.(stream);
 }
 
 /** A still photo: detection at (nearly) full resolution, every face embedded, largest first. */
@@ -101,7 +113,7 @@ function area(box: Box): number {
   return box.width * box.height;
 }
 
-export const engineHandlers: EngineApi = { init, analyzeFrame, detectFrame, detectAround, embedFaces, analyzeImage };
+export const engineHandlers: EngineApi = { init, analyzeFrame, detectFrame, detectAround, embedFaces, analyzeImage, forgetStream };
 
 /** Calls on the drawing path: served in the drawing lane, so they never wait behind an embedding. */
 export const DRAWING_PATH_ENGINE_CALLS: ReadonlySet<string> = new Set(['detectAround']);

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { startWorker, WorkerRpcClient } from '../../common/worker-rpc';
 import { VisionThread } from '../../vision/vision-thread';
 import type { BgrImage, Box, DetectedFace } from '../face.types';
-import type { EngineApi, EngineInfo, FaceEmbeddings, FrameAnalysis, FrameDetection, InferenceOptions, PhotoAnalysis } from './inference.protocol';
+import type { EngineApi, EngineInfo, FaceEmbeddings, FrameAnalysis, FrameDetection, FrameDetectOptions, FrameKey, InferenceOptions, PhotoAnalysis } from './inference.protocol';
 
 const ENGINE_WORKER_MODULE = resolve(__dirname, 'engine.worker');
 
@@ -26,6 +26,10 @@ export class InferenceClient {
     this.host = options.engine === 'yunet-edgeface' ? vision : engineThreadFor(options.engine);
   }
 
+  get engineName(): InferenceOptions['engine'] {
+    return this.options.engine;
+  }
+
   get engineInfo(): EngineInfo {
     if (!this.info) throw new Error('inference engine not started');
     return this.info;
@@ -45,17 +49,22 @@ export class InferenceClient {
     return this.host.call('analyzeFrame', [image]);
   }
 
-  detectFrame(frameKey: number, image: BgrImage): Promise<FrameDetection> {
-    return this.host.call('detectFrame', [frameKey, image]);
+  detectFrame(key: FrameKey, image: BgrImage, options?: FrameDetectOptions): Promise<FrameDetection> {
+    return this.host.call('detectFrame', [key, image, options]);
   }
 
   /** Faces near the given boxes only; check engineInfo.detectsAround first. */
-  detectAround(image: BgrImage, boxes: Box[]): Promise<FrameDetection> {
-    return this.host.call('detectAround', [image, boxes]);
+  detectAround(image: BgrImage, boxes: Box[], minScore?: number): Promise<FrameDetection> {
+    return this.host.call('detectAround', [image, boxes, minScore]);
   }
 
-  embedFaces(frameKey: number, faces: DetectedFace[]): Promise<FaceEmbeddings> {
-    return this.host.call('embedFaces', [frameKey, faces]);
+  embedFaces(key: FrameKey, faces: DetectedFace[]): Promise<FaceEmbeddings> {
+    return this.host.call('embedFaces', [key, faces]);
+  }
+
+  /** Frees what the engine holds for a camera that was removed. */
+  forgetStream(stream: string): Promise<void> {
+    return this.host.call('forgetStream', [stream]);
   }
 
   /** Decodes an uploaded photo, finds and embeds every face, and crops a thumbnail of each. */

@@ -45,6 +45,21 @@ export interface PhotoAnalysis {
 /** Error codes the worker raises for photos (WorkerCallError.code). */
 export const PHOTO_UNDECODABLE = 'PHOTO_UNDECODABLE';
 
+/** Which frame of which stream a call is about: every piece of engine state is keyed by camera. */
+export interface FrameKey {
+  /** The camera's name. */
+  stream: string;
+  /** The frame's index in that camera's sequence. */
+  index: number;
+}
+
+/** A camera's own detection settings (its overrides of the server-wide ones). */
+export interface FrameDetectOptions {
+  detectionWidth?: number;
+  minScore?: number;
+  smallFacePass?: SmallFacePass;
+}
+
 export interface FrameDetection {
   faces: DetectedFace[];
   detectMs: number;
@@ -62,17 +77,19 @@ export interface EngineApi {
   /** Detect and embed every face. */
   analyzeFrame(image: BgrImage): Promise<FrameAnalysis>;
   /**
-   * Detection only; the engine keeps this frame (one at a time) so that embedFaces can embed
+   * Detection only; the engine keeps this frame (one per stream) so that embedFaces can embed
    * just the faces the caller still needs without sending the pixels again.
    */
-  detectFrame(frameKey: number, image: BgrImage): Promise<FrameDetection>;
-  /** Embeds the given faces of the frame last passed to detectFrame under `frameKey`. */
-  embedFaces(frameKey: number, faces: DetectedFace[]): Promise<FaceEmbeddings>;
+  detectFrame(key: FrameKey, image: BgrImage, options?: FrameDetectOptions): Promise<FrameDetection>;
+  /** Embeds the given faces of the frame last passed to detectFrame under the same key. */
+  embedFaces(key: FrameKey, faces: DetectedFace[]): Promise<FaceEmbeddings>;
   /**
-   * Faces near the given boxes only (tracked faces between recognitions), at the configured
-   * minimum score; rejects with DETECT_AROUND_UNSUPPORTED when the engine cannot (see EngineInfo).
+   * Faces near the given boxes only (tracked faces between recognitions), at the given (else the
+   * configured) minimum score; rejects with DETECT_AROUND_UNSUPPORTED when the engine cannot (see EngineInfo).
    */
-  detectAround(image: BgrImage, boxes: Box[]): Promise<FrameDetection>;
+  detectAround(image: BgrImage, boxes: Box[], minScore?: number): Promise<FrameDetection>;
+  /** Forgets everything held for a stream (its camera was removed). */
+  forgetStream(stream: string): Promise<void>;
   /** A still photo at (nearly) full resolution, faces largest first. */
   analyzeImage(image: BgrImage): Promise<EmbeddedFace[]>;
 }

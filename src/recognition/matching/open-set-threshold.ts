@@ -63,3 +63,19 @@ export function fitImpostorTail(similarities: ArrayLike<number>): (ImpostorTail 
   const decay = sxx > 0 ? points.reduce((s, [x, y]) => s + (x - meanX) * (y - meanY), 0) / sxx : 0;
   return { at1Percent: meanY - decay * meanX, decay, pairs: n };
 }
+
+/** A camera's own naming settings, over the server-wide rule. */
+export interface MatchOverrides {
+  matchThreshold?: number;
+  matchFalseNameRate?: number;
+}
+
+/**
+ * The rule for one camera: its fixed threshold if it has one, else the open-set rule at its own
+ * false-name rate (with the engine's tail), else the server-wide rule unchanged.
+ */
+export function ruleWithOverrides(base: ThresholdRule, tail: ImpostorTail, overrides: MatchOverrides): ThresholdRule {
+  if (overrides.matchThreshold !== undefined) return { kind: 'fixed', threshold: overrides.matchThreshold, margin: base.margin };
+  if (overrides.matchFalseNameRate !== undefined) return { kind: 'open-set', tail, falseNameRate: overrides.matchFalseNameRate, margin: base.margin };
+  return base;
+}

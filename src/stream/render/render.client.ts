@@ -14,15 +14,16 @@ export class RenderClient {
     return this.vision.alive;
   }
 
-  async render(image: BgrImage, overlay: OverlayItem[]): Promise<RenderResult & { jpeg: Buffer }> {
-    const result = await this.vision.call('render', [image, overlay, this.jpegQuality]);
+  /** Draws the overlay and encodes the frame at `jpegQuality` (else the server's). */
+  async render(image: BgrImage, overlay: OverlayItem[], jpegQuality = this.jpegQuality): Promise<RenderResult & { jpeg: Buffer }> {
+    const result = await this.vision.call('render', [image, overlay, jpegQuality]);
     return { ...result, jpeg: Buffer.from(result.jpeg.buffer, result.jpeg.byteOffset, result.jpeg.byteLength) };
   }
 
   /** The offline image (see RenderApi.placeholder), drawn and encoded in the vision thread. */
-  async placeholder(lastJpeg: Buffer | undefined, width: number, height: number, lines: string[]): Promise<RenderResult & { jpeg: Buffer }> {
+  async placeholder(lastJpeg: Buffer | undefined, width: number, height: number, lines: string[], jpegQuality = this.jpegQuality): Promise<RenderResult & { jpeg: Buffer }> {
     const last = lastJpeg ? new Uint8Array(lastJpeg.buffer, lastJpeg.byteOffset, lastJpeg.byteLength) : null;
-    const result = await this.vision.call('placeholder', [last, width, height, lines, this.jpegQuality]);
+    const result = await this.vision.call('placeholder', [last, width, height, lines, jpegQuality]);
     return { ...result, jpeg: Buffer.from(result.jpeg.buffer, result.jpeg.byteOffset, result.jpeg.byteLength) };
   }
 }

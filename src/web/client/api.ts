@@ -115,10 +115,34 @@ export interface LiveFace {
   box: [number, number, number, number];
 }
 export interface LiveFaces {
+  /** The camera these faces are in view of (absent from a single-camera server's payloads). */
+  camera?: string;
   at: string;
   frameWidth: number;
   frameHeight: number;
   faces: LiveFace[];
+}
+/** A camera's state: 'disabled' when configured but switched off. */
+export type CameraState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'ended' | 'stopped' | 'disabled';
+export interface CameraFace {
+  trackId: number;
+  name: string;
+  personId: number | null;
+  confidence: number;
+}
+export interface Camera {
+  name: string;
+  source: string;
+  enabled: boolean;
+  overrides: Record<string, unknown>;
+  state: CameraState | string;
+  width: number;
+  height: number;
+  fps: number;
+  viewers: number;
+  faces: CameraFace[];
+  streamUrl: string;
+  snapshotUrl: string;
 }
 export interface StatsSample {
   at: number;

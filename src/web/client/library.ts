@@ -1,24 +1,20 @@
-/** People, the unknown-faces inbox and sightings: lists with their actions. */
-import { api, ApiError, errorText, Page, Person, Sighting, UnknownFace } from './api.js';
-import { byId, duration, h, say, toast, when } from './dom.js';
+/** People and the unknown-faces inbox: lists with their actions (sightings: sightings.ts). */
+import { api, ApiError, errorText, Page, Person, UnknownFace } from './api.js';
+import { byId, h, say, toast, when } from './dom.js';
 
 export class Library {
   people: Person[] = [];
-  private sightingsPage = 1;
-  private refreshTimers = new Map<string, number>();
+  private refreshTimer: number | undefined;
 
   constructor(private readonly peopleChanged: () => void) {}
 
-  /** Coalesces bursts of push events into one reload. */
-  soon(what: 'sightings' | 'unknown', delayMs = 800): void {
-    if (this.refreshTimers.has(what)) return;
-    this.refreshTimers.set(
-      what,
-      window.setTimeout(() => {
-        this.refreshTimers.delete(what);
-        void (what === 'sightings' ? this.loadSightings() : this.loadUnknown());
-      }, delayMs),
-    );
+  /** Coalesces bursts of push events into one reload of the inbox. */
+  soonUnknown(delayMs = 800): void {
+    if (this.refreshTimer !== undefined) return;
+    this.refreshTimer = window.setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.loadUnknown();
+    }, delayMs);
   }
 
   start(): void {
@@ -27,19 +23,8 @@ export class Library {
       event.preventDefault();
       void this.enroll(form);
     });
-    const filter = byId<HTMLFormElement>('sightings-filter');
-    filter.addEventListener('submit', (event) => {
-      event.preventDefault();
-      this.sightingsPage = 1;
-      void this.loadSightings();
-    });
-    filter.addEventListener('change', () => {
-      this.sightingsPage = 1;
-      void this.loadSightings();
-    });
     void this.loadPeople();
     void this.loadUnknown();
-    void this.loadSightings();
   }
 
   // --- people
@@ -233,59 +218,6 @@ export class Library {
       say(message, errorText(err));
     }
   }
-
-  // --- sightings
-
-  async loadSightings(): Promise<void> {
-    const list = byId('sightings-list');
-    const filter = new FormData(byId<HTMLFormElement>('sightings-filter'));
-    const query = new URLSearchParams({ page: String(this.sightingsPage), pageSize: '15' });
-    const personId = String(filter.get('personId') ?? '');
-    if (personId) query.set('personId', personId);
-    for (const key of ['from', 'to']) {
-      const value = String(filter.get(key) ?? '');
-      if (value) query.set(key, new Date(value).toISOString());
-    }
-    let page: Page<Sighting>;
-    try {
-      page = await api<Page<Sighting>>('GET', `/sightings?${query}`);
-    } catch (err) {
-      list.replaceChildren(h('li', { class: 'message error', role: 'alert', text: errorText(err) }));
-      return;
-    }
-    byId('sightings-count').textContent = String(page.total);
-    list.replaceChildren(
-      ...(page.items.length ? page.items.map((s) => sightingRow(s)) : [h('li', { class: 'empty', text: 'No sightings yet. Each time a known person comes into view, it is recorded here.' })]),
-    );
-    this.pager(page);
-  }
-
-  private pager(page: Page<Sighting>): void {
-    const pager = byId('sightings-pager');
-    if (page.pages <= 1) return pager.replaceChildren();
-    const go = (to: number) => () => {
-      this.sightingsPage = to;
-      void this.loadSightings();
-    };
-    pager.replaceChildren(
-      h('button', { type: 'button', class: 'small secondary', text: '‹ Newer', disabled: page.page <= 1, onclick: go(page.page - 1) }),
-      h('span', { class: 'muted', text: `Page ${page.page} of ${page.pages}` }),
-      h('button', { type: 'button', class: 'small secondary', text: 'Older ›', disabled: page.page >= page.pages, onclick: go(page.page + 1) }),
-    );
-  }
-}
-
-function sightingRow(s: Sighting): HTMLElement {
-  const length = Date.parse(s.lastSeen) - Date.parse(s.firstSeen);
-  return h(
-    'li',
-    { class: 'sighting', 'data-sighting': s.id },
-    h('img', { src: s.thumbnailUrl, alt: '', class: 'thumb small' }),
-    h('div', { class: 'sighting-main' }, h('strong', { class: 'sighting-name', text: s.personName }), h('span', { class: 'muted', text: `${when(s.firstSeen)} · ${s.camera}` })),
-    h('span', { class: 'muted duration', text: s.ongoing ? 'in view now' : `for ${duration(length)}` }),
-    h('span', { class: 'confidence', title: 'Best confidence', text: `${Math.round(s.bestConfidence)}%` }),
-    s.ongoing ? h('span', { class: 'pill live', text: 'Now' }) : null,
-  );
 }
 
 export { ApiError };

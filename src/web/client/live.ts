@@ -1,68 +1,103 @@
-/** The live view: faces in view (pushed over Socket.IO), the pipeline panel, picking a face on the stream. */
-import type { LiveFace, LiveFaces, StatsSample } from './api.js';
+/**
+ * One camera's page: its stream large, the faces in its view (pushed over Socket.IO), picking a
+ * face on the stream to enroll it, the pipeline sparklines and the camera's own figures.
+ */
+import { api, errorText } from './api.js';
+import type { Camera, LiveFace, LiveFaces, StatsSample } from './api.js';
+import { cameraMeta, FacesBook, stateBadge, statsFigures, statsUrl, streamsIn } from './cameras-model.js';
+import { chart, WINDOW } from './charts.js';
 import { byId, duration, h } from './dom.js';
-
-interface SocketLike {
-  on(event: string, handler: (payload: any) => void): void;
-}
-declare const io: (options?: { transports?: string[] }) => SocketLike;
+import { StreamImage } from './stream-image.js';
 
 export interface LiveHandlers {
   /** The user picked a face (on the stream or in the list) to enroll. */
   pick(face: LiveFace): void;
-  sightingChanged(): void;
-  unknownFacesChanged(): void;
 }
 
-const WINDOW = 60;
+const STATS_EVERY_MS = 2000;
+/** Samples of a `stats` payload that names no camera (a single-camera server) are kept under this key. */
+const ALL = '';
 
 export class LiveView {
-  private latest: LiveFaces = { at: '', frameWidth: 0, frameHeight: 0, faces: [] };
-  private samples: StatsSample[] = [];
+  private camera: Camera | null = null;
+  private samples = new Map<string, StatsSample[]>();
   private renderQueued = false;
+  private statsTimer: number | undefined;
   private readonly list = byId<HTMLUListElement>('live-faces');
-  private readonly stream = byId<HTMLImageElement>('stream');
+  private readonly image = byId<HTMLImageElement>('stream');
+  private readonly stream = new StreamImage(this.image);
 
-  constructor(private readonly handlers: LiveHandlers) {}
+  constructor(
+    private readonly book: FacesBook,
+    private readonly handlers: LiveHandlers,
+  ) {}
 
   start(): void {
-    const socket = io();
-    const status = byId('connection');
-    socket.on('connect', () => {
-      status.textContent = 'Live';
-      status.className = 'pill live';
-    });
-    socket.on('disconnect', () => {
-      status.textContent = 'Reconnecting…';
-      status.className = 'pill down';
-    });
-    socket.on('faces', (payload: LiveFaces) => {
-      this.latest = payload;
-      this.queueRender();
-    });
-    socket.on('stats', (payload: { samples: StatsSample[] }) => {
-      this.samples = this.samples.concat(payload.samples).slice(-WINDOW);
-      this.renderStats();
-    });
-    socket.on('sighting', () => this.handlers.sightingChanged());
-    socket.on('unknown-faces', () => this.handlers.unknownFacesChanged());
-    this.stream.addEventListener('click', (event) => this.pickAt(event));
-    this.stream.addEventListener('error', () => {
-      // The MJPEG connection dropped (server restart): reconnect after a moment.
-      window.setTimeout(() => (this.stream.src = `/stream?t=${Date.now()}`), 2000);
-    });
+    this.image.addEventListener('click', (event) => this.pickAt(event));
     // "In view for" keeps counting between recognitions.
-    window.setInterval(() => this.queueRender(), 1000);
+    window.setInterval(() => this.camera && this.queueRender(), 1000);
+  }
+
+  /** The camera shown (or last shown), by name. */
+  get current(): string | null {
+    return this.camera?.name ?? null;
+  }
+
+  /** Shows this camera's page, or brings its header up to date when it is already shown. */
+  show(camera: Camera): void {
+    const switched = this.camera?.name !== camera.name || this.statsTimer === undefined;
+    this.camera = camera;
+    byId('camera-title').textContent = camera.name || 'Camera';
+    const badge = stateBadge(camera.state);
+    const state = byId('camera-state');
+    state.textContent = badge.label;
+    state.className = `pill state ${badge.tone}`;
+    byId('camera-meta').textContent = cameraMeta(camera);
+    const streams = streamsIn(camera.state);
+    byId('stream-notice').hidden = streams;
+    if (streams) this.stream.play(camera.streamUrl);
+    else this.stream.stop();
+    if (switched) {
+      this.image.alt = `Live view of ${camera.name || 'the camera'} with recognised faces (click a face to enroll it)`;
+      this.renderStats();
+      this.renderFaces();
+      window.clearInterval(this.statsTimer);
+      this.statsTimer = window.setInterval(() => void this.loadFigures(), STATS_EVERY_MS);
+      void this.loadFigures();
+    }
+  }
+
+  /** Leaves the page: the stream connection and the stats polling end. */
+  hide(): void {
+    this.stream.stop();
+    window.clearInterval(this.statsTimer);
+    this.statsTimer = undefined;
+  }
+
+  /** New faces for a camera arrived. */
+  facesChanged(camera: string): void {
+    if (camera === this.camera?.name && this.statsTimer !== undefined) this.queueRender();
+  }
+
+  addStats(payload: { camera?: string; samples: StatsSample[] }): void {
+    const key = payload.camera ?? ALL;
+    const kept = this.samples.get(key) ?? [];
+    this.samples.set(key, kept.concat(payload.samples).slice(-WINDOW));
+    if (this.camera && (key === ALL || key === this.camera.name)) this.renderStats();
   }
 
   faceByTrack(trackId: number): LiveFace | undefined {
-    return this.latest.faces.find((face) => face.trackId === trackId);
+    return this.latest()?.faces.find((face) => face.trackId === trackId);
+  }
+
+  private latest(): LiveFaces | undefined {
+    return this.camera ? this.book.get(this.camera.name, Date.now()) : undefined;
   }
 
   private queueRender(): void {
     if (this.renderQueued) return;
     this.renderQueued = true;
-    // At most one redraw per animation frame (recognitions arrive ~12 times a second).
+    // At most one redraw per animation frame (recognitions arrive ~12 times a second per camera).
     requestAnimationFrame(() => {
       this.renderQueued = false;
       this.renderFaces();
@@ -70,11 +105,13 @@ export class LiveView {
   }
 
   private renderFaces(): void {
-    const faces = [...this.latest.faces].sort((a, b) => Number(a.personId === null) - Number(b.personId === null) || a.since.localeCompare(b.since));
+    const latest = this.latest();
+    const faces = [...(latest?.faces ?? [])].sort((a, b) => Number(a.personId === null) - Number(b.personId === null) || a.since.localeCompare(b.since));
     const now = Date.now();
     byId('live-count').textContent = String(faces.length);
     if (!faces.length) {
-      this.list.replaceChildren(h('li', { class: 'empty', text: this.latest.at ? 'Nobody in view' : 'Waiting for the camera…' }));
+      const waiting = !latest || (this.camera && this.camera.state !== 'live');
+      this.list.replaceChildren(h('li', { class: 'empty', text: waiting ? 'Waiting for the camera…' : 'Nobody in view' }));
       return;
     }
     this.list.replaceChildren(
@@ -99,9 +136,11 @@ export class LiveView {
 
   /** A click on the stream picks the face under it (the image is letterboxed: object-fit contain). */
   private pickAt(event: MouseEvent): void {
-    const { frameWidth, frameHeight, faces } = this.latest;
+    const latest = this.latest();
+    if (!latest) return;
+    const { frameWidth, frameHeight, faces } = latest;
     if (!frameWidth || !faces.length) return;
-    const rect = this.stream.getBoundingClientRect();
+    const rect = this.image.getBoundingClientRect();
     const scale = Math.min(rect.width / frameWidth, rect.height / frameHeight);
     const x = (event.clientX - rect.left - (rect.width - frameWidth * scale) / 2) / scale;
     const y = (event.clientY - rect.top - (rect.height - frameHeight * scale) / 2) / scale;
@@ -114,38 +153,31 @@ export class LiveView {
   }
 
   private renderStats(): void {
-    const last = this.samples[this.samples.length - 1];
-    const latencies = this.samples.map((s) => s.latencyMs);
-    chart('chart-fps', this.samples.map((s) => s.fps), last ? last.fps.toFixed(1) : '–');
-    chart('chart-latency', latencies, last?.latencyMs != null ? `${last.latencyMs} ms` : '–');
-    chart('chart-faces', this.samples.map((s) => s.facesPerSecond), last ? last.facesPerSecond.toFixed(1) : '–');
+    const samples = (this.camera && this.samples.get(this.camera.name)) || this.samples.get(ALL) || [];
+    const last = samples[samples.length - 1];
+    chart('chart-fps', samples.map((s) => s.fps), last ? last.fps.toFixed(1) : '–');
+    chart('chart-latency', samples.map((s) => s.latencyMs), last?.latencyMs != null ? `${last.latencyMs} ms` : '–');
+    chart('chart-faces', samples.map((s) => s.facesPerSecond), last ? last.facesPerSecond.toFixed(1) : '–');
   }
-}
 
-const SVG = 'http://www.w3.org/2000/svg';
-
-/** A sparkline of the last minute (one point per second) with the current value beside it. */
-function chart(id: string, values: Array<number | null>, current: string): void {
-  const box = byId(id);
-  box.querySelector('.value')!.textContent = current;
-  const svg = box.querySelector('svg')!;
-  const width = 120;
-  const height = 32;
-  const numbers = values;
-  const max = Math.max(1, ...numbers.filter((v): v is number => v !== null));
-  const step = width / (WINDOW - 1);
-  const offset = WINDOW - values.length;
-  const points = numbers
-    .map((v, i) => (v === null ? null : `${((offset + i) * step).toFixed(1)},${(height - 2 - (v / max) * (height - 4)).toFixed(1)}`))
-    .filter((p): p is string => p !== null);
-  const line = document.createElementNS(SVG, 'polyline');
-  line.setAttribute('points', points.join(' '));
-  const area = document.createElementNS(SVG, 'polygon');
-  if (points.length > 1) {
-    const first = points[0].split(',')[0];
-    const lastX = points[points.length - 1].split(',')[0];
-    area.setAttribute('points', `${first},${height} ${points.join(' ')} ${lastX},${height}`);
+  /** The camera's counters (GET /cameras/<name>/stats), refreshed while the page is shown. */
+  private async loadFigures(): Promise<void> {
+    const camera = this.camera;
+    if (!camera || document.hidden) return;
+    const list = byId('camera-figures');
+    let stats: unknown;
+    try {
+      stats = await api<unknown>('GET', statsUrl(camera));
+    } catch (err) {
+      if (this.camera === camera) list.replaceChildren(h('p', { class: 'muted', text: errorText(err) }));
+      return;
+    }
+    if (this.camera !== camera || this.statsTimer === undefined) return;
+    const figures = statsFigures(stats);
+    list.replaceChildren(
+      figures.length
+        ? h('dl', {}, ...figures.flatMap((figure) => [h('dt', { text: figure.label }), h('dd', { text: figure.value })]))
+        : h('p', { class: 'muted', text: 'No figures yet.' }),
+    );
   }
-  area.setAttribute('class', 'area');
-  svg.replaceChildren(area, line);
 }

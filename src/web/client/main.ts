@@ -1,17 +1,133 @@
-/** The console page: wires the live view, the library and the admin key together. */
-import { adminKey, api, errorText, LiveFace, Person, setAdminKey } from './api.js';
+/**
+ * The console page: the cameras (grid or one camera's page, following the URL's hash), the library,
+ * sightings and the admin key, wired to the server's Socket.IO events.
+ */
+import { adminKey, api, Camera, errorText, LiveFace, LiveFaces, Person, setAdminKey, StatsSample } from './api.js';
+import { FacesBook, parseRoute, resolveView, View } from './cameras-model.js';
+import { CamerasView } from './cameras.js';
 import { byId, say, toast } from './dom.js';
 import { Library } from './library.js';
 import { LiveView } from './live.js';
+import { Sightings } from './sightings.js';
+import { events } from './socket.js';
 
+/** A server without GET /cameras (or one that refuses it): its one camera at /stream. */
+const SINGLE_CAMERA: Camera = {
+  name: '',
+  source: '',
+  enabled: true,
+  overrides: {},
+  state: 'live',
+  width: 0,
+  height: 0,
+  fps: 0,
+  viewers: 0,
+  faces: [],
+  streamUrl: '/stream',
+  snapshotUrl: '/stream/snapshot.jpg',
+};
+/** While the grid is shown, its figures (fps, viewers) are refreshed this often. */
+const LIST_EVERY_MS = 10_000;
+
+const book = new FacesBook();
+let cameras: Camera[] = [];
+let loaded = false;
+let view: View | null = null;
 let picked: LiveFace | null = null;
 
 const library = new Library(() => undefined);
-const live = new LiveView({
-  pick: (face) => pick(face),
-  sightingChanged: () => library.soon('sightings'),
-  unknownFacesChanged: () => library.soon('unknown'),
-});
+const sightings = new Sightings();
+const camerasView = new CamerasView(book, { reload: () => loadCameras() });
+const live = new LiveView(book, { pick: (face) => pick(face) });
+
+async function loadCameras(): Promise<void> {
+  try {
+    cameras = await api<Camera[]>('GET', '/cameras');
+  } catch (err) {
+    if (loaded) return; // keep what is shown; the next event or refresh tries again
+    cameras = [SINGLE_CAMERA];
+    camerasView.failed(`The cameras cannot be listed: ${errorText(err)}`);
+    loaded = true;
+    applyRoute();
+    return;
+  }
+  loaded = true;
+  for (const name of book.cameras()) if (name && !cameras.some((camera) => camera.name === name)) book.clear(name);
+  camerasView.render(cameras);
+  sightings.setCameras(cameras.map((camera) => camera.name));
+  applyRoute();
+}
+
+let reloadTimer: number | undefined;
+/** Coalesces bursts of `cameras` events into one reload. */
+function reloadSoon(delayMs = 250): void {
+  if (reloadTimer !== undefined) return;
+  reloadTimer = window.setTimeout(() => {
+    reloadTimer = undefined;
+    void loadCameras();
+  }, delayMs);
+}
+
+/** Shows what the hash asks for. */
+function applyRoute(): void {
+  if (!loaded) return;
+  const before = view;
+  const next = resolveView(parseRoute(location.hash), cameras, view, live.current);
+  view = next;
+  if (next.view === 'missing') {
+    toast(`There is no camera named “${next.name}” (any more).`, 'error');
+    view = { view: 'grid' };
+    history.replaceState(null, '', '#cameras');
+  }
+  const shown = view.view === 'camera' ? cameras.find((camera) => camera.name === (view as { name: string }).name) : undefined;
+  byId('cameras').hidden = !!shown;
+  byId('live').hidden = !shown;
+  if (shown) {
+    camerasView.hide();
+    if (before?.view !== 'camera' || before.name !== shown.name) byId('pick-panel').hidden = true;
+    live.show(shown);
+  } else {
+    live.hide();
+    camerasView.show();
+  }
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('nav a[data-view]')) {
+    link.classList.toggle('current', link.dataset.view === (shown ? 'live' : 'cameras'));
+  }
+}
+
+function listen(): void {
+  const socket = events();
+  const status = byId('connection');
+  let connectedBefore = false;
+  socket.on('connect', () => {
+    status.textContent = 'Live';
+    status.className = 'pill live';
+    // The list may have changed while the connection was down.
+    if (connectedBefore) reloadSoon();
+    connectedBefore = true;
+  });
+  socket.on('disconnect', () => {
+    status.textContent = 'Reconnecting…';
+    status.className = 'pill down';
+  });
+  socket.on('faces', (payload: LiveFaces) => {
+    const camera = book.put(payload, Date.now(), cameras[0]?.name ?? '');
+    live.facesChanged(camera);
+    camerasView.facesChanged(camera);
+  });
+  socket.on('stats', (payload: { camera?: string; samples: StatsSample[] }) => live.addStats(payload));
+  socket.on('sighting', () => sightings.soon());
+  socket.on('unknown-faces', () => library.soonUnknown());
+  socket.on('camera-state', (payload: { camera: string; state: string }) => {
+    const camera = cameras.find((c) => c.name === payload.camera);
+    if (!camera) return reloadSoon();
+    camera.state = payload.state;
+    if (payload.state !== 'live') book.clear(camera.name);
+    camerasView.stateChanged(camera);
+    if (view?.view === 'camera' && view.name === camera.name) live.show(camera);
+  });
+  socket.on('cameras', () => reloadSoon());
+}
 
 function pick(face: LiveFace): void {
   picked = face;
@@ -33,6 +149,7 @@ async function enrollPicked(event: Event): Promise<void> {
   if (!name) return say(message, 'Enter a name.');
   say(message, 'Enrolling…', 'info');
   try {
+    // Track ids are unique across cameras: the id alone says which camera's face it is.
     const person = await api<Person>('POST', `/live/faces/${picked.trackId}/enroll`, { name });
     byId('pick-panel').hidden = true;
     toast(`${person.name} is enrolled from the live view.`);
@@ -61,8 +178,20 @@ function start(): void {
   setUpAdminKey();
   byId<HTMLFormElement>('pick-form').addEventListener('submit', (event) => void enrollPicked(event));
   byId('pick-cancel').addEventListener('click', () => (byId('pick-panel').hidden = true));
+  window.addEventListener('hashchange', () => {
+    const route = parseRoute(location.hash);
+    applyRoute();
+    if (route.kind === 'camera' || route.kind === 'grid') window.scrollTo(0, 0);
+  });
+  window.setInterval(() => {
+    if (view?.view !== 'camera' && !document.hidden) void loadCameras();
+  }, LIST_EVERY_MS);
+  listen();
   live.start();
+  camerasView.start();
   library.start();
+  sightings.start();
+  void loadCameras();
 }
 
 start();

@@ -1,13 +1,13 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { BehaviorSubject, Observable, Subject, Subscription } from 'rxjs';
 import { CameraSource, describeCameraSource } from './camera-source';
 import { CaptureSession } from './capture-session';
 import { ReconnectPolicy } from './reconnect-policy';
 import type { Frame } from './frame';
 
-export const CAMERA_OPTIONS = Symbol('CAMERA_OPTIONS');
-
 export interface CameraOptions {
+  /** The camera's name, in its log lines. */
+  name?: string;
   source: CameraSource;
   /** Restart files at their end (a camera that never stops). */
   loop: boolean;
@@ -50,14 +50,13 @@ export interface CameraStatus {
 }
 
 /**
- * Reads the configured source continuously and publishes frames as a hot stream; whoever
- * consumes the frames (the stream service) starts it once subscribed, so none is lost.
+ * Reads one camera's source continuously and publishes frames as a hot stream; whoever
+ * consumes the frames (the camera's pipeline) starts it once subscribed, so none is lost.
  * Failures and unexpected ends reopen the source with capped exponential backoff;
  * subscribers just see frames resume.
  */
-@Injectable()
-export class CameraService implements OnModuleDestroy {
-  private readonly logger = new Logger(CameraService.name);
+export class CameraCapture {
+  private readonly logger: Logger;
   private readonly framesSubject = new Subject<Frame>();
   /** Every captured frame, hot: late subscribers get frames from now on. */
   readonly frames$: Observable<Frame> = this.framesSubject.asObservable();
@@ -74,7 +73,8 @@ export class CameraService implements OnModuleDestroy {
   private nextIndex = 0;
   private readonly status: CameraStatus;
 
-  constructor(@Inject(CAMERA_OPTIONS) private readonly options: CameraOptions) {
+  constructor(private readonly options: CameraOptions) {
+    this.logger = new Logger(options.name ? `Camera ${options.name}` : CameraCapture.name);
     this.reconnectPolicy = new ReconnectPolicy({
       initialMs: options.reconnectInitialMs,
       maxMs: options.reconnectMaxMs,
@@ -94,10 +94,6 @@ export class CameraService implements OnModuleDestroy {
       reconnects: 0,
       lastFrameAt: 0,
     };
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.stop();
   }
 
   getStatus(): CameraStatus {

@@ -1,0 +1,83 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SMALL_FACE_PASSES } from '../recognition/face.types';
+import type { CameraPipeline } from '../stream/pipeline/camera-pipeline';
+import type { CameraDefinition, CameraOverrides } from './camera-definition.types';
+
+/** The per-camera overrides, documented once for the request and response schemas. */
+export class CameraOverridesDto implements CameraOverrides {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, description: 'RECOGNIZE_EVERY_N_FRAMES for this camera' }) recognizeEveryN?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 8192, description: 'DETECTION_WIDTH' }) detectionWidth?: number;
+  @ApiPropertyOptional({ enum: SMALL_FACE_PASSES, description: 'SMALL_FACE_PASS' }) smallFacePass?: CameraOverrides['smallFacePass'];
+  @ApiPropertyOptional({ minimum: 0, maximum: 1, description: 'DETECTION_MIN_SCORE' }) detectionMinScore?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 4096, description: 'faces shorter than this (px) are ignored on this camera' }) minFacePx?: number;
+  @ApiPropertyOptional({ minimum: -1, maximum: 1, description: 'MATCH_THRESHOLD' }) matchThreshold?: number;
+  @ApiPropertyOptional({ minimum: 0.0001, maximum: 0.5, description: 'MATCH_FALSE_NAME_RATE' }) matchFalseNameRate?: number;
+  @ApiPropertyOptional({ minimum: 10, maximum: 100, description: 'STREAM_JPEG_QUALITY' }) jpegQuality?: number;
+  @ApiPropertyOptional({ description: 'TRACK_CONFIRMATION' }) trackConfirmation?: boolean;
+  @ApiPropertyOptional({ description: 'CAMERA_LOOP (files)' }) loop?: boolean;
+  @ApiPropertyOptional({ description: 'CAMERA_PACE (files)' }) pace?: boolean;
+}
+
+export class CreateCameraDto extends CameraOverridesDto {
+  @ApiProperty({ pattern: '^[a-z0-9_-]{1,32}$', example: 'door' }) name!: string;
+  @ApiProperty({ example: 'rtsp://192.0.2.10/stream1', description: 'same forms as CAMERA_SOURCE: auto, a device index, a file path, a URL' }) source!: string;
+  @ApiPropertyOptional({ default: true }) enabled?: boolean;
+}
+
+/** PATCH: any field but the name; null returns an override to the server-wide setting. */
+export class UpdateCameraDto extends CameraOverridesDto {
+  @ApiPropertyOptional() source?: string;
+  @ApiPropertyOptional() enabled?: boolean;
+}
+
+export class CameraFaceDto {
+  @ApiProperty() trackId!: number;
+  @ApiProperty({ example: 'Serena_Williams' }) name!: string;
+  @ApiProperty({ nullable: true, type: Number }) personId!: number | null;
+  @ApiProperty({ example: 97.2 }) confidence!: number;
+}
+
+export class CameraDto {
+  @ApiProperty({ example: 'door' }) name!: string;
+  @ApiProperty() source!: string;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty({ type: CameraOverridesDto }) overrides!: CameraOverrides;
+  @ApiProperty({ enum: ['idle', 'connecting', 'live', 'reconnecting', 'ended', 'stopped', 'disabled'] }) state!: string;
+  @ApiProperty() width!: number;
+  @ApiProperty() height!: number;
+  @ApiProperty({ description: 'frame rate of the source' }) fps!: number;
+  @ApiProperty({ description: 'MJPEG viewers now' }) viewers!: number;
+  @ApiProperty({ type: [CameraFaceDto], description: 'faces in view on the newest recognised frame' }) faces!: CameraFaceDto[];
+  @ApiProperty({ example: '/cameras/door/stream' }) streamUrl!: string;
+  @ApiProperty({ example: '/cameras/door/snapshot.jpg' }) snapshotUrl!: string;
+
+  static from(definition: CameraDefinition, pipeline: CameraPipeline | undefined): CameraDto {
+    const { name, source, enabled, ...overrides } = definition;
+    const status = pipeline?.captureStatus();
+    const path = `/cameras/${encodeURIComponent(name)}`;
+    return {
+      name,
+      source: redactCredentials(source),
+      enabled,
+      overrides,
+      state: status?.state ?? 'disabled',
+      width: status?.width ?? 0,
+      height: status?.height ?? 0,
+      fps: status?.fps ?? 0,
+      viewers: pipeline?.stats.viewers ?? 0,
+      faces: (pipeline?.facesInView ?? []).map((face) => ({
+        trackId: face.trackId,
+        name: face.name,
+        personId: face.personId,
+        confidence: Math.round(face.confidence * 10) / 10,
+      })),
+      streamUrl: `${path}/stream`,
+      snapshotUrl: `${path}/snapshot.jpg`,
+    };
+  }
+}
+
+/** URL credentials are never echoed back (rtsp://user:pass@host → rtsp://***@host). */
+export function redactCredentials(source: string): string {
+  return source.replace(/\/\/[^@/]*@/, '//***@');
+}
