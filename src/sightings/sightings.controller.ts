@@ -12,7 +12,7 @@ export class SightingsController {
   @Get()
   @ApiOperation({
     summary: 'When known people were in view',
-    description: 'One sighting per appearance (first seen, last seen, best confidence), newest first, paged. Filters: person, time range.',
+    description: 'One sighting per appearance (first seen, last seen, best confidence), newest first, paged. Filters: person, camera, time range.',
   })
   @ApiOkResponse({ type: SightingPageDto })
   @ApiError(HttpStatus.BAD_REQUEST, 'A filter or paging parameter is invalid', [['from must be a valid ISO 8601 date string'], '"from" is after "to"'])
@@ -20,7 +20,7 @@ export class SightingsController {
     const from = query.from === undefined ? undefined : Date.parse(query.from);
     const to = query.to === undefined ? undefined : Date.parse(query.to);
     if (from !== undefined && to !== undefined && from > to) throw new BadRequestException('"from" is after "to"');
-    return this.sightings.list({ personId: query.personId, from, to }, { page: query.page, pageSize: query.pageSize });
+    return this.sightings.list({ personId: query.personId, camera: query.camera, from, to }, { page: query.page, pageSize: query.pageSize });
   }
 
   @Get(':id/thumbnail')

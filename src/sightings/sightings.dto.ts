@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsISO8601, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsISO8601, Matches, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { MAX_PAGE_SIZE } from './paging';
 import type { Sighting } from './sighting.entity';
 
@@ -29,6 +29,11 @@ export class SightingQueryDto extends PageQueryDto {
   @IsInt()
   personId?: number;
 
+  @ApiPropertyOptional({ description: 'Only this camera', example: 'door' })
+  @IsOptional()
+  @Matches(/^[a-z0-9_-]{1,32}$/, { message: 'camera must be a camera name ([a-z0-9_-]{1,32})' })
+  camera?: string;
+
   @ApiPropertyOptional({ description: 'Only sightings still in view at or after this time (ISO 8601)', example: '2026-01-31T00:00:00Z' })
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -47,7 +52,7 @@ export class SightingDto {
   personId: number;
   @ApiProperty({ description: 'The name when last seen', example: 'Serena_Williams' })
   personName: string;
-  @ApiProperty({ description: 'CAMERA_NAME', example: 'main' })
+  @ApiProperty({ description: 'The camera the person was seen on', example: 'main' })
   camera: string;
   @ApiProperty({ example: '2026-01-31T12:00:00.000Z' })
   firstSeen: string;

@@ -7,6 +7,7 @@ import type { PageRequest } from './paging';
 
 export interface SightingFilter {
   personId?: number;
+  camera?: string;
   /** Sightings still in view at or after this time (epoch ms). */
   from?: number;
   /** Sightings that began at or before this time (epoch ms). */
@@ -57,6 +58,7 @@ export class SightingsRepository {
   async find(filter: SightingFilter, page: PageRequest & { skip: number; take: number }): Promise<[Sighting[], number]> {
     const query = this.rows.createQueryBuilder('s');
     if (filter.personId !== undefined) query.andWhere('s.personId = :personId', { personId: filter.personId });
+    if (filter.camera !== undefined) query.andWhere('s.camera = :camera', { camera: filter.camera });
     if (filter.from !== undefined) query.andWhere('s.lastSeen >= :from', { from: filter.from });
     if (filter.to !== undefined) query.andWhere('s.firstSeen <= :to', { to: filter.to });
     return query.orderBy('s.firstSeen', 'DESC').addOrderBy('s.id', 'DESC').skip(page.skip).take(page.take).getManyAndCount();

@@ -1,0 +1,131 @@
+import { BehaviorSubject, Subject } from 'rxjs';
+import type { CameraOptions, CameraState, CameraStatus } from '../../src/camera/camera-capture';
+import { CapturePort, FrameSource } from '../../src/camera/capture.port';
+import type { Frame } from '../../src/camera/frame';
+import type { DetectedFace } from '../../src/recognition/face.types';
+import type { CameraRecognition, FrameFace } from '../../src/recognition/recognition.service';
+
+/** A capture that emits exactly the frames a test pushes. */
+export class FakeCapture implements FrameSource {
+  readonly frames = new Subject<Frame>();
+  readonly frames$ = this.frames.asObservable();
+  readonly state$ = new BehaviorSubject<CameraState>('idle');
+  started = false;
+  stopped = false;
+  released = 0;
+
+  constructor(readonly options: CameraOptions) {}
+
+  /** Sources named "broken" fail to open, "silent" never deliver; the others go live at once. */
+  start(): void {
+    this.started = true;
+    const path = this.options.source.kind === 'file' ? this.options.source.path : '';
+    if (path.includes('broken')) this.state$.next('reconnecting');
+    else if (path.includes('silent')) this.state$.next('connecting');
+    else this.state$.next('live');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.state$.next('stopped');
+    this.frames.complete();
+  }
+
+  getStatus(): CameraStatus {
+    return {
+      state: this.state$.value,
+      source: String(this.options.source.kind),
+      width: 64,
+      height: 48,
+      fps: 25,
+      framesCaptured: 0,
+      framesSkipped: 0,
+      corruptFramesSkipped: 0,
+      decoderWarnings: 0,
+      readTimeouts: 0,
+      reconnects: 0,
+      lastFrameAt: 0,
+      ...(this.state$.value === 'reconnecting' ? { lastError: 'cannot open source' } : {}),
+    };
+  }
+
+  push(index: number): Frame {
+    const frame: Frame = {
+      index,
+      position: index,
+      capturedAt: Date.now(),
+      readMs: 1,
+      image: { width: 320, height: 240, data: new Uint8Array(320 * 240 * 3) },
+      release: () => this.released++,
+    };
+    this.frames.next(frame);
+    return frame;
+  }
+}
+
+/** Opens FakeCaptures and keeps them by camera name. */
+export class FakeCapturePort extends CapturePort {
+  readonly opened = new Map<string, FakeCapture>();
+  open(options: CameraOptions): FakeCapture {
+    const capture = new FakeCapture(options);
+    this.opened.set(options.name ?? '?', capture);
+    return capture;
+  }
+}
+
+const FACE: DetectedFace = {
+  box: { x: 100, y: 100, width: 100, height: 120 },
+  landmarks: [[130, 150], [170, 150], [150, 175], [133, 200], [167, 200]],
+  score: 0.95,
+};
+
+/** Recognition that "finds" one face named after the camera, recording which camera each call was for. */
+export class FakeRecognition {
+  readonly calls: Array<{ camera: string; frame: number }> = [];
+  readonly forgotten: string[] = [];
+  readonly matchRule = { kind: 'fixed' as const, threshold: 0.3, margin: 0.05 };
+  canFindFacesNear = false;
+
+  policyOf() {
+    return { threshold: 0.3, margin: 0.05 };
+  }
+
+  ruleFor() {
+    return this.matchRule;
+  }
+
+  nameOf(personId: number): string | undefined {
+    return personId === 1 ? 'Ada' : undefined;
+  }
+
+  async recognizeFrame(camera: CameraRecognition, frame: Frame, needsEmbedding: (faces: DetectedFace[]) => boolean[]): Promise<FrameFace[]> {
+    this.calls.push({ camera: camera.camera, frame: frame.index });
+    const wanted = needsEmbedding([FACE]);
+    return [{ ...FACE, embedding: wanted[0] ? new Float32Array(4) : null, match: wanted[0] ? { personId: 1, name: 'Ada', similarity: 0.8, confidence: 95 } : null }] as FrameFace[];
+  }
+
+  async findFacesNear(): Promise<DetectedFace[]> {
+    return [];
+  }
+
+  async forgetCamera(camera: string): Promise<void> {
+    this.forgotten.push(camera);
+  }
+}
+
+/** Drawing that only counts and returns a tiny "JPEG". */
+export class FakeRenderer {
+  rendered = 0;
+  async render() {
+    this.rendered++;
+    return { jpeg: Buffer.from([0xff, 0xd8, 0xff, 0xd9]), drawMs: 0, encodeMs: 0 };
+  }
+  async placeholder() {
+    return { jpeg: Buffer.from([0xff, 0xd8, 0xff, 0xd9]), drawMs: 0, encodeMs: 0 };
+  }
+}
+
+export class FakeGallery {
+  readonly changes$ = new Subject<void>();
+  size = 1;
+}

@@ -1,0 +1,141 @@
+import { Test } from '@nestjs/testing';
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { CapturePort } from '../../src/camera/capture.port';
+import { EventBus } from '../../src/events/event-bus';
+import { GalleryService } from '../../src/recognition/gallery.service';
+import { RecognitionService } from '../../src/recognition/recognition.service';
+import { CAPTURE_DEFAULTS, DETECTION_DEFAULTS, PipelineFactory, STREAM_DEFAULTS } from '../../src/stream/pipeline/pipeline.factory';
+import { RenderClient } from '../../src/stream/render/render.client';
+import type { RecognitionEvent } from '../../src/stream/stream.types';
+import { FakeCapturePort, FakeGallery, FakeRecognition, FakeRenderer } from '../support/pipeline-fakes';
+
+/** Lets queued promise callbacks (recognition, drawing) run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+async function build() {
+  const capture = new FakeCapturePort();
+  const recognition = new FakeRecognition();
+  const renderer = new FakeRenderer();
+  const module = await Test.createTestingModule({
+    providers: [
+      PipelineFactory,
+      EventBus,
+      { provide: CapturePort, useValue: capture },
+      { provide: RecognitionService, useValue: recognition },
+      { provide: GalleryService, useValue: new FakeGallery() },
+      { provide: RenderClient, useValue: renderer },
+      { provide: STREAM_DEFAULTS, useValue: { recognizeEveryN: 2, confirmTracks: false, jpegQuality: 80, overlayWaitMs: 0, maxRenderQueue: 8 } },
+      { provide: CAPTURE_DEFAULTS, useValue: { loop: true, paced: true, reconnectInitialMs: 10, reconnectMaxMs: 100 } },
+      { provide: DETECTION_DEFAULTS, useValue: { detectionWidth: 640, minScore: 0.6, smallFacePass: 'regions' } },
+    ],
+  }).compile();
+  return { factory: module.get(PipelineFactory), events: module.get(EventBus), capture, recognition, renderer };
+}
+
+describe('CameraPipeline (built by PipelineFactory through DI, with fakes)', () => {
+  it('resolves a camera’s overrides over the server’s settings', async () => {
+    const { factory } = await build();
+    const settings = factory.settingsFor({ name: 'door', source: '/tmp/x.mp4', enabled: true, recognizeEveryN: 3, detectionWidth: 320, jpegQuality: 60 });
+    expect(settings).toMatchObject({ camera: 'door', recognizeEveryN: 3, jpegQuality: 60, confirmTracks: false });
+    expect(settings.recognition).toMatchObject({ camera: 'door', detect: { detectionWidth: 320, minScore: 0.6, smallFacePass: 'regions' }, minFacePx: 0 });
+    const plain = factory.settingsFor({ name: 'hall', source: '/tmp/y.mp4', enabled: true });
+    expect(plain).toMatchObject({ recognizeEveryN: 2, jpegQuality: 80 });
+    expect(factory.captureOptionsFor({ name: 'hall', source: '/tmp/y.mp4', enabled: true, pace: false })).toMatchObject({ name: 'hall', paced: false, loop: true });
+  });
+
+  it('recognises every Nth frame, keyed by its camera, and says so in every event', async () => {
+    const { factory, events, capture, recognition } = await build();
+    const pipeline = factory.create({ name: 'door', source: '/tmp/x.mp4', enabled: true });
+    const onBus = firstValueFrom(events.on('frame.recognized').pipe(take(2), toArray()));
+    const own = firstValueFrom(pipeline.recognitions$.pipe(take(2), toArray()));
+    pipeline.start();
+    const cam = capture.opened.get('door')!;
+    expect(cam.started).toBe(true);
+    for (let i = 0; i < 4; i++) {
+      cam.push(i);
+      await settle();
+    }
+    const received: RecognitionEvent[] = await own;
+    expect(received.map((e) => e.frameIndex)).toEqual([0, 2]);
+    expect((await onBus).every((e) => e.camera === 'door')).toBe(true);
+    expect(recognition.calls).toEqual([
+      { camera: 'door', frame: 0 },
+      { camera: 'door', frame: 2 },
+    ]);
+    expect(received[0].faces[0]).toMatchObject({ name: 'Ada', personId: 1 });
+    expect(pipeline.facesInView[0].name).toBe('Ada');
+    await pipeline.stop();
+  });
+
+  it('draws and encodes only while someone watches', async () => {
+    const { factory, capture, renderer } = await build();
+    const pipeline = factory.create({ name: 'door', source: '/tmp/x.mp4', enabled: true });
+    pipeline.start();
+    const cam = capture.opened.get('door')!;
+    for (let i = 0; i < 4; i++) cam.push(i);
+    await settle();
+    expect(renderer.rendered).toBe(0);
+    expect(pipeline.stats.framesUnwatched).toBe(4);
+    expect(cam.released).toBe(4);
+    const frames: number[] = [];
+    const viewer = pipeline.frames$.subscribe((frame) => frames.push(frame.index));
+    expect(pipeline.watched).toBe(true);
+    for (let i = 4; i < 8; i++) {
+      cam.push(i);
+      await settle();
+    }
+    expect(frames).toEqual([4, 5, 6, 7]);
+    expect(renderer.rendered).toBe(4);
+    viewer.unsubscribe();
+    expect(pipeline.stats.frameSubscriptions).toBe(0);
+    cam.push(8);
+    await settle();
+    expect(renderer.rendered).toBe(4);
+    await pipeline.stop();
+  });
+
+  it('draws a frame on request for a snapshot when nobody watches', async () => {
+    const { factory, capture, renderer } = await build();
+    const pipeline = factory.create({ name: 'door', source: '/tmp/x.mp4', enabled: true });
+    pipeline.start();
+    const cam = capture.opened.get('door')!;
+    const snapshot = pipeline.snapshot(1000);
+    await settle();
+    cam.push(0);
+    const frame = await snapshot;
+    expect(frame?.camera).toBe('door');
+    expect(renderer.rendered).toBe(1);
+    expect(pipeline.stats.frameSubscriptions).toBe(0);
+    await pipeline.stop();
+  });
+
+  it('stops cleanly: capture stopped, viewers’ streams complete, the engine forgets the camera', async () => {
+    const { factory, capture, recognition } = await build();
+    const pipeline = factory.create({ name: 'door', source: '/tmp/x.mp4', enabled: true });
+    pipeline.start();
+    let completed = false;
+    pipeline.frames$.subscribe({ complete: () => (completed = true) });
+    await pipeline.stop();
+    expect(capture.opened.get('door')!.stopped).toBe(true);
+    expect(completed).toBe(true);
+    expect(recognition.forgotten).toEqual(['door']);
+  });
+
+  it('gives two cameras distinct track ids and never mixes their frames', async () => {
+    const { factory, capture, recognition } = await build();
+    const a = factory.create({ name: 'a', source: '/tmp/a.mp4', enabled: true });
+    const b = factory.create({ name: 'b', source: '/tmp/b.mp4', enabled: true });
+    a.start();
+    b.start();
+    const seenA = firstValueFrom(a.recognitions$.pipe(take(1)));
+    const seenB = firstValueFrom(b.recognitions$.pipe(take(1)));
+    capture.opened.get('a')!.push(0);
+    capture.opened.get('b')!.push(0);
+    const [ea, eb] = await Promise.all([seenA, seenB]);
+    expect(ea.camera).toBe('a');
+    expect(eb.camera).toBe('b');
+    expect(ea.faces[0].trackId).not.toBe(eb.faces[0].trackId);
+    expect(recognition.calls.map((c) => c.camera).sort()).toEqual(['a', 'b']);
+    await Promise.all([a.stop(), b.stop()]);
+  });
+});
