@@ -10,14 +10,17 @@
  *
  * All cameras start at once (the CAMERAS list, read when the application starts); starting
  * them a second apart would spread the start-up bursts but is not done yet.
- * Glue against the camera registry of the multi-camera refactor: adjust here when it changes.
+ * Glue against the camera registry (CameraRegistry.pipelines(), CameraPipeline): adjust here
+ * when they change. Only types are imported statically: the parent never loads the application.
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Observable } from 'rxjs';
+import type { CameraPipeline } from '../stream/pipeline/camera-pipeline';
+import type { RecognitionEvent } from '../stream/stream.types';
+import type { RecognizedFace } from '../recognition/recognition.service';
 import type { CameraRunResult } from './cameras-report';
 import { MjpegClient } from './mjpeg-client';
 import { childPids, cpuSecondsOfTree, rssMb } from './proc-stats';
@@ -41,7 +44,11 @@ export interface CamerasServerResult {
   viewerFps: Record<string, number>;
 }
 
-type ChildMessage = { type: 'ready'; port: number; cameras: string[] } | { type: 'result'; cameras: CameraRunResult[] };
+/**
+ * ready: the application listens (viewers connect); clock start: the first camera frame arrived;
+ * clock stop: every file has ended (or `seconds` have passed); result: what each camera did.
+ */
+type ChildMessage = { type: 'ready'; port: number; cameras: string[] } | { type: 'clock'; at: 'start' | 'stop' } | { type: 'result'; cameras: CameraRunResult[] };
 
 /** CPU seconds of the tree, plus what its root's finished children used (a capture process whose file ended). */
 function treeCpuSeconds(pid: number): number {
@@ -80,29 +87,33 @@ export async function runCamerasServer(options: CamerasServerOptions): Promise<C
   const clients = new Map<string, MjpegClient>();
   let started = 0;
   let cpuStart = 0;
+  let stopped: { wallSeconds: number; cpuSeconds: number; viewerFps: Record<string, number> } | undefined;
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRssMb(pid))), 500);
   try {
     return await new Promise<CamerasServerResult>((done, fail) => {
       child.on('message', (message: ChildMessage) => {
         if (message.type === 'ready') {
-          started = performance.now();
-          cpuStart = treeCpuSeconds(pid);
           log(`server ready on port ${message.port} with ${message.cameras.join(', ')}`);
           if (options.viewers) {
             for (const name of message.cameras) clients.set(name, new MjpegClient(`http://127.0.0.1:${message.port}/cameras/${name}/stream`));
           }
-          return;
+        } else if (message.type === 'clock' && message.at === 'start') {
+          started = performance.now();
+          cpuStart = treeCpuSeconds(pid);
+        } else if (message.type === 'clock') {
+          const viewerFps: Record<string, number> = {};
+          for (const [name, c] of clients) {
+            viewerFps[name] = c.parts > 1 ? (c.parts - 1) / Math.max(1e-3, (c.lastPartAt - c.firstPartAt) / 1000) : 0;
+            if (c.error) log(`viewer of ${name}: ${c.error}`);
+          }
+          stopped = { wallSeconds: (performance.now() - started) / 1000, cpuSeconds: treeCpuSeconds(pid) - cpuStart, viewerFps };
+          peakRss = Math.max(peakRss, treeRssMb(pid));
+        } else if (!stopped) {
+          fail(new Error('the cameras run reported before stopping its clock'));
+        } else {
+          done({ cameras: message.cameras, ...stopped, peakRssMb: peakRss });
         }
-        const wallSeconds = (performance.now() - started) / 1000;
-        const cpuSeconds = treeCpuSeconds(pid) - cpuStart;
-        peakRss = Math.max(peakRss, treeRssMb(pid));
-        const viewerFps: Record<string, number> = {};
-        for (const [name, c] of clients) {
-          viewerFps[name] = c.parts > 1 ? (c.parts - 1) / Math.max(1e-3, (c.lastPartAt - c.firstPartAt) / 1000) : 0;
-          if (c.error) log(`viewer of ${name}: ${c.error}`);
-        }
-        done({ cameras: message.cameras, wallSeconds, cpuSeconds, peakRssMb: peakRss, viewerFps });
       });
       child.on('exit', (code) => fail(new Error(`cameras run exited (${code}) before reporting`)));
     });
@@ -121,19 +132,7 @@ export async function runCamerasServer(options: CamerasServerOptions): Promise<C
 
 // ---- the child: the application with every camera ----
 
-interface Face {
-  name: string;
-  box: { x: number; y: number; width: number; height: number };
-  similarity: number;
-}
-/** The parts of the registry's pipelines the bench reads (typed here so this file compiles on its own). */
-interface PipelineLike {
-  name: string;
-  frames$: Observable<{ position: number; capturedAt: number; encodedAt: number; faces: Face[]; offline?: boolean }>;
-  recognitions$: Observable<{ frameIndex: number; position?: number; capturedAt: number; recognizedAt: number; faces: Face[] }>;
-  stats: { facesDetected: number };
-  captureStatus(): { state: string; framesCaptured: number; framesSkipped: number };
-}
+type Face = Pick<RecognizedFace, 'name' | 'box' | 'similarity'>;
 
 function prediction(frame: number, faces: Face[]): FramePrediction {
   return {
@@ -146,10 +145,9 @@ function prediction(frame: number, faces: Face[]): FramePrediction {
   };
 }
 
-function record(pipeline: PipelineLike, video: string, viewers: boolean): { result: () => CameraRunResult; done: () => boolean } {
+function record(pipeline: CameraPipeline, video: string, viewers: boolean): { result: () => CameraRunResult; done: () => boolean } {
   const run: CameraRunResult = { name: pipeline.name, video, framesIn: 0, framesOut: 0, framesSkippedAtCapture: 0, firstCaptureAt: Infinity, lastOutputAt: 0, latenciesMs: [], facesDetected: 0, predictions: [] };
   let completed = false;
-  let endedAt = 0;
   const onOutput = (capturedAt: number, outputAt: number, p: FramePrediction) => {
     run.framesOut++;
     run.firstCaptureAt = Math.min(run.firstCaptureAt, capturedAt);
@@ -165,20 +163,17 @@ function record(pipeline: PipelineLike, video: string, viewers: boolean): { resu
     // Recognition only: nothing subscribes to the drawn frames, so none is drawn or encoded.
     pipeline.recognitions$.subscribe({
       next: (e) => {
-        if (e.position === undefined) run.framesNumberedByIndex = true;
-        onOutput(e.capturedAt, e.recognizedAt, prediction(e.position ?? e.frameIndex, e.faces));
+        // Recognitions carry the pipeline's frame index, not the source position: the same while no frame is skipped at capture.
+        const position = (e as RecognitionEvent & { position?: number }).position;
+        if (position === undefined) run.framesNumberedByIndex = true;
+        onOutput(e.capturedAt, e.recognizedAt, prediction(position ?? e.frameIndex, e.faces));
       },
       complete,
     });
   }
   return {
-    // A file that ended: done once its stream completes, or a second after (the last frames drained).
-    done: () => {
-      if (completed) return true;
-      if (pipeline.captureStatus().state !== 'ended') return false;
-      endedAt ||= performance.now();
-      return performance.now() - endedAt > 1000;
-    },
+    // A file that ended (its capture, or the whole stream).
+    done: () => completed || pipeline.captureStatus().state === 'ended',
     result: () => {
       const status = pipeline.captureStatus();
       return { ...run, framesIn: status.framesCaptured + status.framesSkipped, framesSkippedAtCapture: status.framesSkipped, facesDetected: pipeline.stats.facesDetected };
@@ -186,34 +181,41 @@ function record(pipeline: PipelineLike, video: string, viewers: boolean): { resu
   };
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 async function childMain(): Promise<void> {
   await import('reflect-metadata');
   const { NestFactory } = await import('@nestjs/core');
   const { AppModule } = await import('../app.module');
-  // Loaded by name so the bench compiles whatever the state of the registry.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { CameraRegistry } = require('../cameras/camera-registry.service');
+  const { CameraRegistry } = await import('../cameras/camera-registry.service');
   const definitions = JSON.parse(process.env.CAMERAS ?? '[]') as Array<{ name: string; source: string }>;
   const seconds = Number(process.env.CAMERAS_BENCH_SECONDS) || 0;
   const viewers = process.env.CAMERAS_BENCH_VIEWERS === '1';
   // Open MJPEG connections must not hold app.close().
   const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'], forceCloseConnections: true });
-  const registry = app.get(CameraRegistry) as { list(): PipelineLike[] };
+  const registry = app.get(CameraRegistry);
   const recorders = new Map<string, ReturnType<typeof record>>();
   const subscribeAll = () => {
-    for (const p of registry.list()) if (!recorders.has(p.name)) recorders.set(p.name, record(p, definitions.find((d) => d.name === p.name)?.source ?? '', viewers));
+    for (const p of registry.pipelines()) if (!recorders.has(p.name)) recorders.set(p.name, record(p, definitions.find((d) => d.name === p.name)?.source ?? '', viewers));
   };
-  subscribeAll(); // before the cameras start, if they start with the application
+  // The registry starts every camera when the application boots (inside listen); their capture
+  // processes take longer to open the files than listen takes to return.
   await app.listen(0, '127.0.0.1');
   subscribeAll();
   const port = (app.getHttpServer().address() as AddressInfo).port;
   process.send?.({ type: 'ready', port, cameras: [...recorders.keys()] });
+  const pipelines = registry.pipelines();
+  const waitSince = performance.now();
+  while (!pipelines.some((p) => p.captureStatus().framesCaptured > 0) && performance.now() - waitSince < 120_000) await sleep(20);
+  process.send?.({ type: 'clock', at: 'start' });
   const started = performance.now();
   // Safety net when --seconds is not given: files that never end.
   const limitMs = (seconds || 3600) * 1000;
-  while (performance.now() - started < limitMs && ![...recorders.values()].every((r) => r.done())) {
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const allEnded = () => [...recorders.values()].every((r) => r.done());
+  while (performance.now() - started < limitMs && !allEnded()) await sleep(100);
+  process.send?.({ type: 'clock', at: 'stop' });
+  // The frames still in the pipeline when the files ended (outside the clock, like the filling at the start).
+  if (allEnded()) await sleep(1000);
   const cameras = [...recorders.values()].map((r) => r.result());
   await new Promise<void>((r) => process.send!({ type: 'result', cameras }, () => r()));
   await app.close();

@@ -1,8 +1,8 @@
 /**
  * A crowd camera for the many-cameras bench: the 1927 Solvay conference group photo (~29 faces,
  * shared test data) as a 1920x1080, 25 fps H.264 clip in which the view pans and zooms slowly, so
- * every face moves across the frame and changes size (about 60–85 px tall). Built with ffmpeg at
- * bench time; nothing derived from the shared data is committed.
+ * every face moves across the frame and changes size (12–18 faces in view, roughly 70–110 px
+ * tall). Built with ffmpeg at bench time; nothing derived from the shared data is committed.
  *
  *   npm run bench -- cameras --make-crowd-clip /tmp/crowd.mp4 [--seconds 20]
  */

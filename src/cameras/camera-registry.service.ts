@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { filter, firstValueFrom, map, merge, pairwise, race, startWith, Subscription, timer } from 'rxjs';
 import { EventBus } from '../events/event-bus';
 import { CameraPipeline } from '../stream/pipeline/camera-pipeline';
@@ -23,7 +23,7 @@ interface Entry {
  * at run time without touching the others. Changes are serialised (one at a time).
  */
 @Injectable()
-export class CameraRegistry implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CameraRegistry implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CameraRegistry.name);
   private readonly cameras = new Map<string, Entry>();
   private changes: Promise<unknown> = Promise.resolve();
@@ -45,7 +45,8 @@ export class CameraRegistry implements OnApplicationBootstrap, OnApplicationShut
     this.logger.log(`${this.cameras.size} camera(s): ${[...this.cameras.keys()].join(', ')}`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the HTTP server closes: viewers' streams end cleanly, capture processes stop. */
+  async onModuleDestroy(): Promise<void> {
     await Promise.all([...this.cameras.values()].map((entry) => this.stopPipeline(entry)));
   }
 

@@ -162,8 +162,14 @@ describe('access control, headers, health and metrics on the running server', ()
   });
 
   it('exposes Prometheus metrics that move with the stream', async () => {
+    // Frames are drawn (and tracked faces checked between recognitions) only while someone watches.
+    const watching = new AbortController();
+    const viewer = await fetch(`${server.url}/stream`, { signal: watching.signal });
+    const reading = viewer.body!.pipeTo(new WritableStream()).catch(() => undefined);
     const first = await (await fetch(`${server.url}/metrics`)).text();
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 2500));
+    watching.abort();
+    await reading;
     const response = await fetch(`${server.url}/metrics`);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain;.*version=0\.0\.4/);
     const text = await response.text();
@@ -188,12 +194,16 @@ describe('access control, headers, health and metrics on the running server', ()
     ]) {
       expect(text).toContain(`\n${name}`);
     }
-    expect(metric(text, 'facestream_camera_frames_captured_total')!).toBeGreaterThan(metric(first, 'facestream_camera_frames_captured_total')!);
-    expect(metric(text, 'facestream_stream_fps')!).toBeGreaterThan(5);
-    expect(metric(text, 'facestream_recognition_latency_seconds_count')!).toBeGreaterThan(0);
-    expect(text).toContain('facestream_camera_state{state="live"} 1');
+    // Every camera's figures carry its name (the one camera of this server is "main").
+    const captured = 'facestream_camera_frames_captured_total{camera="main"}';
+    expect(metric(text, captured)!).toBeGreaterThan(metric(first, captured)!);
+    expect(metric(text, 'facestream_stream_fps{camera="main"}')!).toBeGreaterThan(5);
+    expect(metric(text, 'facestream_recognition_latency_seconds_count{camera="main"}')!).toBeGreaterThan(0);
+    expect(text).toContain('facestream_camera_state{camera="main",state="live"} 1');
+    expect(metric(text, 'facestream_cameras')).toBe(1);
+    expect(metric(text, 'facestream_frames_encoded_total{camera="main"}')!).toBeGreaterThan(0);
     // The demo recording has people on screen most of the time: frames between recognitions check them.
-    expect(metric(text, 'facestream_tracked_faces_checked_total{result="found"}')!).toBeGreaterThan(0);
+    expect(metric(text, 'facestream_tracked_faces_checked_total{camera="main",result="found"}')!).toBeGreaterThan(0);
     expect(text).toMatch(/facestream_http_requests_total\{method="DELETE",route="\/people\/:id",status="429"\} [1-9]/);
   });
 
@@ -276,9 +286,9 @@ describe('a server whose camera is down, with PROTECT_READS', () => {
   it('answers 503 naming the camera while it reconnects, and counts the reconnects', async () => {
     const metrics = await waitFor('a reconnect', async () => {
       const text = await (await fetch(`${server.url}/metrics`)).text();
-      return (metric(text, 'facestream_camera_reconnects_total') ?? 0) > 0 ? text : undefined;
+      return (metric(text, 'facestream_camera_reconnects_total{camera="main"}') ?? 0) > 0 ? text : undefined;
     });
-    expect(metrics).toContain('facestream_camera_state{state="live"} 0');
+    expect(metrics).toContain('facestream_camera_state{camera="main",state="live"} 0');
     const health = await call(`${server.url}/health`);
     expect(health.status).toBe(503);
     expect(health.body).toMatchObject({

@@ -115,6 +115,24 @@ describe('web console with several cameras', () => {
     expect(await page.getAttribute('#stream', 'src')).toBe('/cameras/back/stream');
     const seen = await until('a known face in the list', async () => (await page.locator('#live-faces .face-name').allTextContents()).find((n) => ON_CAMERA.includes(n)));
     expect(ON_CAMERA).toContain(seen);
+    // Picking a face on this camera's stream picks it from this camera's faces (track ids are unique across cameras).
+    const picked = await until('a face of back picked on its stream', async () => {
+      const live = await (await fetch(`${server.url}/live/faces?camera=back`)).json();
+      const face = live.faces.find((f: { personId: number | null }) => f.personId !== null) as { name: string; trackId: number; box: number[] } | undefined;
+      if (!face) return null;
+      const rect = (await page.locator('#stream').boundingBox())!;
+      const scale = Math.min(rect.width / live.frameWidth, rect.height / live.frameHeight);
+      await page.mouse.click(
+        rect.x + (rect.width - live.frameWidth * scale) / 2 + (face.box[0] + face.box[2] / 2) * scale,
+        rect.y + (rect.height - live.frameHeight * scale) / 2 + (face.box[1] + face.box[3] / 2) * scale,
+      );
+      return (await page.isVisible('#pick-panel')) && face;
+    });
+    expect(await page.textContent('#pick-detail')).toContain(`#${picked.trackId}`);
+    await page.fill('#pick-name', picked.name.toUpperCase()); // taken: names are unique without regard to case
+    await page.click('#pick-form button[type=submit]');
+    await until('a readable refusal', async () => /already exists|not in view/i.test((await page.textContent('#pick-message')) ?? ''), 15_000);
+    await page.click('#pick-cancel');
     await until('the camera’s figures', async () => (await page.locator('#camera-figures dd').count()) > 0, 15_000);
     expect(await page.locator('#camera-figures dt').allTextContents()).toContain('State');
     // The tiles no longer hold stream connections (a browser has only 6 per server).

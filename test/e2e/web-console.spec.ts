@@ -74,6 +74,23 @@ describe('web console', () => {
     expect(second.equals(first)).toBe(false);
   });
 
+  it('with one camera, lands on its page; the Cameras view shows it as one tile', async () => {
+    const cameras = await (await fetch(`${server.url}/cameras`)).json();
+    expect(cameras).toHaveLength(1);
+    expect(await page.isVisible('#live')).toBe(true);
+    expect(await page.isHidden('#cameras')).toBe(true);
+    expect(await page.textContent('#camera-title')).toBe(cameras[0].name);
+    expect(await page.getAttribute('#stream', 'src')).toBe(cameras[0].streamUrl);
+    await page.click('nav a[href="#cameras"]');
+    await until('the grid', () => page.isVisible('#cameras'), 10_000);
+    expect(await page.locator('.camera-tile').count()).toBe(1);
+    await until('the tile’s picture', () => page.locator('.camera-tile .tile-stream').evaluate((img: HTMLImageElement) => img.naturalWidth > 1));
+    await page.click('nav a[href="#live"]');
+    await until('the camera page again', () => page.isVisible('#live'), 10_000);
+    await until('its stream again', () => page.locator('#stream').evaluate((img: HTMLImageElement) => img.naturalWidth > 1));
+    await page.evaluate(() => window.scrollTo(0, 0));
+  });
+
   it('lists the demo people by name as they come into view, pushed over Socket.IO', async () => {
     const seen = new Set<string>();
     await until('Serena_Williams, Colin_Powell and Junichiro_Koizumi in the live list', async () => {

@@ -73,7 +73,7 @@ describe('CameraRegistry (with fakes through DI)', () => {
     expect(registry.first()?.name).toBe('door');
     expect([...capture.opened.keys()]).toEqual(['door', 'yard']);
     expect(changes.map((c) => c.camera)).toEqual(['door', 'hall', 'yard']);
-    await registry.onApplicationShutdown();
+    await registry.onModuleDestroy();
   });
 
   it('adds a camera at run time without touching the others', async () => {
@@ -85,7 +85,7 @@ describe('CameraRegistry (with fakes through DI)', () => {
     expect(registry.pipeline('porch')?.settings.jpegQuality).toBe(60);
     expect(repository.rows.map((r) => r.name)).toEqual(['door', 'porch']);
     expect(changes.at(-1)).toEqual({ camera: 'porch', change: 'added' });
-    await registry.onApplicationShutdown();
+    await registry.onModuleDestroy();
   });
 
   it('refuses bad input, a taken name and a source that cannot open, changing nothing', async () => {
@@ -99,7 +99,7 @@ describe('CameraRegistry (with fakes through DI)', () => {
     expect(repository.rows.map((r) => r.name)).toEqual(['door']);
     expect(registry.list().map((e) => e.definition.name)).toEqual(['door']);
     expect(capture.opened.get('door')!.stopped).toBe(false);
-    await registry.onApplicationShutdown();
+    await registry.onModuleDestroy();
   });
 
   it('changes a camera by replacing its pipeline; a new source that fails keeps the old one', async () => {
@@ -120,7 +120,7 @@ describe('CameraRegistry (with fakes through DI)', () => {
     await registry.update('door', { enabled: false });
     expect(registry.pipeline('door')).toBeUndefined();
     expect(capture.opened.get('hall')!.stopped).toBe(false);
-    await registry.onApplicationShutdown();
+    await registry.onModuleDestroy();
   });
 
   it('removes a camera: its pipeline stops, its viewers’ streams end, the name is free again', async () => {
@@ -137,6 +137,6 @@ describe('CameraRegistry (with fakes through DI)', () => {
     await expect(registry.remove('door')).rejects.toBeInstanceOf(CameraNotFoundError);
     await registry.add({ name: 'door', source: '/videos/door2.mp4' });
     expect(registry.pipeline('door')).toBeDefined();
-    await registry.onApplicationShutdown();
+    await registry.onModuleDestroy();
   });
 });

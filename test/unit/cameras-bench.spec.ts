@@ -1,7 +1,7 @@
 import { cameraRow, CameraRunResult, CamerasReport, floorTotals, formatCamerasReport, formatTable, ratio, totals } from '../../src/bench/cameras-report';
 import { parseCamerasArgs } from '../../src/bench/cameras';
 import { crowdClipArgs, crowdFilter } from '../../src/bench/crowd-clip';
-import { Floor, parseBashTime, parseProbe, parseProgressFrames } from '../../src/bench/floor';
+import { Floor, parseFfmpegBenchmark, parseProbe, parseProgressFrames } from '../../src/bench/floor';
 import type { GroundTruth } from '../../src/bench/scoring';
 
 // Fabricated inputs: these test the aggregation and formatting only.
@@ -155,12 +155,12 @@ describe('cameras bench: options', () => {
 });
 
 describe('cameras bench: floor and crowd-clip helpers', () => {
-  it('reads ffprobe, bash time and ffmpeg progress output', () => {
+  it('reads ffprobe, ffmpeg -benchmark and -progress output', () => {
     expect(parseProbe('{"streams":[{"width":1280,"height":720,"avg_frame_rate":"25/1","r_frame_rate":"25/1","nb_frames":"250"}]}')).toEqual({ width: 1280, height: 720, fps: 25, frames: 250 });
     expect(parseProbe('{"streams":[{"width":640,"height":480,"avg_frame_rate":"0/0","r_frame_rate":"30000/1001"}]}').fps).toBeCloseTo(29.97);
     expect(() => parseProbe('{"streams":[]}')).toThrow();
-    expect(parseBashTime('some warning\n1.234 0.056\n')).toBeCloseTo(1.29);
-    expect(() => parseBashTime('nothing')).toThrow();
+    expect(parseFfmpegBenchmark('Input #0 ...\nbench: utime=0.489s stime=0.027s rtime=0.567s\nbench: maxrss=65952kB\n')).toBeCloseTo(0.516);
+    expect(() => parseFfmpegBenchmark('nothing')).toThrow();
     expect(parseProgressFrames('frame=10\nfps=0\nprogress=continue\nframe=250\nprogress=end\n')).toBe(250);
   });
 

@@ -209,6 +209,7 @@ export class CamerasView {
     try {
       await api('DELETE', `/cameras/${encodeURIComponent(name)}`);
       toast(`${name} was removed.`);
+      say(byId('camera-message'), '');
       await this.handlers.reload();
     } catch (err) {
       say(message, errorText(err));

@@ -20,6 +20,8 @@ const ALL = '';
 
 export class LiveView {
   private camera: Camera | null = null;
+  /** How many cameras there are (set by the page): figures without a camera are then labelled as the server's. */
+  cameraCount = 1;
   private samples = new Map<string, StatsSample[]>();
   private renderQueued = false;
   private statsTimer: number | undefined;
@@ -153,7 +155,10 @@ export class LiveView {
   }
 
   private renderStats(): void {
-    const samples = (this.camera && this.samples.get(this.camera.name)) || this.samples.get(ALL) || [];
+    const own = this.camera ? this.samples.get(this.camera.name) : undefined;
+    const samples = own ?? this.samples.get(ALL) ?? [];
+    // A server that sends its figures without a camera sends them for the whole server.
+    byId('stats-scope').textContent = !own && this.cameraCount > 1 ? 'whole server' : '';
     const last = samples[samples.length - 1];
     chart('chart-fps', samples.map((s) => s.fps), last ? last.fps.toFixed(1) : '–');
     chart('chart-latency', samples.map((s) => s.latencyMs), last?.latencyMs != null ? `${last.latencyMs} ms` : '–');

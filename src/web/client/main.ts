@@ -53,6 +53,7 @@ async function loadCameras(): Promise<void> {
   }
   loaded = true;
   for (const name of book.cameras()) if (name && !cameras.some((camera) => camera.name === name)) book.clear(name);
+  live.cameraCount = cameras.length;
   camerasView.render(cameras);
   sightings.setCameras(cameras.map((camera) => camera.name));
   applyRoute();
