@@ -26,12 +26,14 @@ const SINGLE_CAMERA: Camera = {
   streamUrl: '/stream',
   snapshotUrl: '/stream/snapshot.jpg',
 };
-/** While the grid is shown, its figures (fps, viewers) are refreshed this often. */
+/** The list (state, fps, viewers) is refreshed this often, besides the `cameras` and `camera-state` events. */
 const LIST_EVERY_MS = 10_000;
 
 const book = new FacesBook();
 let cameras: Camera[] = [];
 let loaded = false;
+/** GET /cameras failed at first: the page shows the single camera at /stream until it answers. */
+let fallback = false;
 let view: View | null = null;
 let picked: LiveFace | null = null;
 
@@ -45,11 +47,17 @@ async function loadCameras(): Promise<void> {
     cameras = await api<Camera[]>('GET', '/cameras');
   } catch (err) {
     if (loaded) return; // keep what is shown; the next event or refresh tries again
+    // Meanwhile show the server's one camera at /stream (a server without GET /cameras).
     cameras = [SINGLE_CAMERA];
     camerasView.failed(`The cameras cannot be listed: ${errorText(err)}`);
-    loaded = true;
+    loaded = fallback = true;
     applyRoute();
     return;
+  }
+  if (fallback) {
+    // The list came after all: choose the landing view again from it.
+    fallback = false;
+    if (parseRoute(location.hash).kind !== 'camera') view = null;
   }
   loaded = true;
   for (const name of book.cameras()) if (name && !cameras.some((camera) => camera.name === name)) book.clear(name);
@@ -126,6 +134,8 @@ function listen(): void {
     if (payload.state !== 'live') book.clear(camera.name);
     camerasView.stateChanged(camera);
     if (view?.view === 'camera' && view.name === camera.name) live.show(camera);
+    // Its size and frame rate are known once it is live: fetch them.
+    if (payload.state === 'live') reloadSoon(1000);
   });
   socket.on('cameras', () => reloadSoon());
 }
@@ -185,7 +195,7 @@ function start(): void {
     if (route.kind === 'camera' || route.kind === 'grid') window.scrollTo(0, 0);
   });
   window.setInterval(() => {
-    if (view?.view !== 'camera' && !document.hidden) void loadCameras();
+    if (!document.hidden) void loadCameras();
   }, LIST_EVERY_MS);
   listen();
   live.start();
