@@ -77,8 +77,10 @@ describe('the running server: stream, snapshot, events, docs', () => {
     expect(await page.text()).toContain('swagger');
   });
 
-  it('serves the live page at /', async () => {
+  it('serves the console at / (its script picks the camera stream; chromium tests drive it)', async () => {
     const page = await (await fetch(`${server.url}/`)).text();
-    expect(page).toContain('src="/stream"');
+    expect(page).toContain('<img id="stream"');
+    expect(page).toContain('src="/assets/js/main.js"');
+    expect((await fetch(`${server.url}/assets/js/main.js`)).status).toBe(200);
   });
 });
