@@ -112,8 +112,11 @@ export async function runCamerasBench(argv: string[]): Promise<void> {
     notes.push('frames were skipped at capture and recognitions carry no source position: predictions are numbered by pipeline index, so accuracy is approximate');
   }
   for (const row of rows) {
-    const fps = floors.get(row.video)?.fps ?? 0;
-    if (fps > 0 && row.outputFps < 0.9 * fps && options.viewers) notes.push(`${row.name} output ${row.outputFps.toFixed(1)} of ${fps} fps: the server is behind`);
+    const f = floors.get(row.video)!;
+    // A paced file that falls behind resynchronises instead of catching up: fewer frames read.
+    const expected = Math.min(f.frames, Math.round(run.wallSeconds * f.fps));
+    if (row.framesIn < 0.9 * expected) notes.push(`${row.name} read ${row.framesIn} of the ~${expected} frames its video has in ${run.wallSeconds.toFixed(1)} s: capture fell behind (short of CPU)`);
+    if (options.viewers && row.outputFps < 0.9 * f.fps) notes.push(`${row.name} output ${row.outputFps.toFixed(1)} of ${f.fps} fps: the server is behind`);
   }
   const report: CamerasReport = {
     machine: { cores: cpus().length, loadAvg1mStart, loadAvg1mEnd: loadavg()[0], node: process.version },

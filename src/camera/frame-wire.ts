@@ -34,7 +34,8 @@ export function encodeFrameHeader(frame: Omit<WireFrame, 'data' | 'corrupt'> & {
 
 /**
  * Reassembles frames from stream chunks of any size with one copy per frame: the payload is
- * written straight into the frame's own buffer as chunks arrive.
+ * written straight into the frame's own (shared) buffer as chunks arrive. Nothing writes to a
+ * frame's pixels after that: OpenCV copies them into its own Mat before drawing on them.
  */
 export class FrameParser {
   private header = Buffer.alloc(FRAME_HEADER_BYTES);
@@ -82,7 +83,9 @@ export class FrameParser {
       capturedAt: h.readDoubleLE(20),
       readMs: h.readDoubleLE(28),
       corrupt: h.readUInt32LE(36),
-      data: Buffer.allocUnsafeSlow(width * height * 3),
+      // Shared memory: posting the frame to the vision thread (detection, the check of tracked
+      // faces, drawing) then shares these pixels instead of cloning 2.7 MB per call.
+      data: Buffer.from(new SharedArrayBuffer(width * height * 3)),
       filled: 0,
     };
   }
