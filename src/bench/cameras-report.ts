@@ -13,6 +13,8 @@ export interface CameraRunResult {
   video: string;
   /** Frames read from the source (taken + skipped at capture). */
   framesIn: number;
+  /** Seconds from the clock's start until the file ended (or the clock stopped): framesIn over it is the input rate. */
+  inputSeconds: number;
   /** Frames out: JPEG-encoded frames with viewers, recognised frames without. */
   framesOut: number;
   framesSkippedAtCapture: number;
@@ -32,6 +34,8 @@ export interface CameraRow {
   name: string;
   video: string;
   framesIn: number;
+  /** Frames read per second: below the video's rate when capture falls behind (a paced file then plays slower, it does not skip). */
+  inputFps: number;
   framesOut: number;
   outputFps: number;
   /** Frames per second the camera's MJPEG viewer received (--viewers). */
@@ -77,6 +81,7 @@ export function cameraRow(run: CameraRunResult, truth?: GroundTruth, options: { 
     name: run.name,
     video: run.video,
     framesIn: run.framesIn,
+    inputFps: run.inputSeconds > 0 ? run.framesIn / run.inputSeconds : 0,
     framesOut: run.framesOut,
     outputFps: run.framesOut > 1 && spanSeconds > 0 ? run.framesOut / spanSeconds : 0,
     viewerFps,
@@ -137,10 +142,11 @@ export function formatCamerasReport(report: CamerasReport): string {
       (report.viewers ? 'each watched by one MJPEG viewer (every frame drawn and encoded)' : 'no viewers (recognition only, nothing drawn or encoded)'),
   );
   const latency = report.viewers ? 'capture→JPEG' : 'capture→recog.';
-  const header = ['camera', 'frames in', 'out', 'out fps', ...(report.viewers ? ['viewer fps'] : []), 'named right', 'wrong', 'faces found', `${latency} p50`, 'p95 ms', 'video'];
+  const header = ['camera', 'frames in', 'in fps', 'out', 'out fps', ...(report.viewers ? ['viewer fps'] : []), 'named right', 'wrong', 'faces found', `${latency} p50`, 'p95 ms', 'video'];
   const rows = report.cameras.map((c) => [
     c.name,
     String(c.framesIn),
+    num(c.inputFps),
     String(c.framesOut),
     num(c.outputFps),
     ...(report.viewers ? [num(c.viewerFps)] : []),

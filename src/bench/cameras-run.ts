@@ -145,9 +145,10 @@ function prediction(frame: number, faces: Face[]): FramePrediction {
   };
 }
 
-function record(pipeline: CameraPipeline, video: string, viewers: boolean): { result: () => CameraRunResult; done: () => boolean } {
-  const run: CameraRunResult = { name: pipeline.name, video, framesIn: 0, framesOut: 0, framesSkippedAtCapture: 0, firstCaptureAt: Infinity, lastOutputAt: 0, latenciesMs: [], facesDetected: 0, predictions: [] };
+function record(pipeline: CameraPipeline, video: string, viewers: boolean): { result: (clockStart: number, clockStop: number) => CameraRunResult; done: () => boolean } {
+  const run: CameraRunResult = { name: pipeline.name, video, inputSeconds: 0, framesIn: 0, framesOut: 0, framesSkippedAtCapture: 0, firstCaptureAt: Infinity, lastOutputAt: 0, latenciesMs: [], facesDetected: 0, predictions: [] };
   let completed = false;
+  let endedAt: number | undefined;
   const onOutput = (capturedAt: number, outputAt: number, p: FramePrediction) => {
     run.framesOut++;
     run.firstCaptureAt = Math.min(run.firstCaptureAt, capturedAt);
@@ -173,10 +174,20 @@ function record(pipeline: CameraPipeline, video: string, viewers: boolean): { re
   }
   return {
     // A file that ended (its capture, or the whole stream).
-    done: () => completed || pipeline.captureStatus().state === 'ended',
-    result: () => {
+    done: () => {
+      const ended = completed || pipeline.captureStatus().state === 'ended';
+      if (ended) endedAt ??= performance.now();
+      return ended;
+    },
+    result: (clockStart, clockStop) => {
       const status = pipeline.captureStatus();
-      return { ...run, framesIn: status.framesCaptured + status.framesSkipped, framesSkippedAtCapture: status.framesSkipped, facesDetected: pipeline.stats.facesDetected };
+      return {
+        ...run,
+        framesIn: status.framesCaptured + status.framesSkipped,
+        framesSkippedAtCapture: status.framesSkipped,
+        inputSeconds: ((endedAt ?? clockStop) - clockStart) / 1000,
+        facesDetected: pipeline.stats.facesDetected,
+      };
     },
   };
 }
@@ -213,10 +224,11 @@ async function childMain(): Promise<void> {
   const limitMs = (seconds || 3600) * 1000;
   const allEnded = () => [...recorders.values()].every((r) => r.done());
   while (performance.now() - started < limitMs && !allEnded()) await sleep(100);
+  const stoppedAt = performance.now();
   process.send?.({ type: 'clock', at: 'stop' });
   // The frames still in the pipeline when the files ended (outside the clock, like the filling at the start).
   if (allEnded()) await sleep(1000);
-  const cameras = [...recorders.values()].map((r) => r.result());
+  const cameras = [...recorders.values()].map((r) => r.result(started, stoppedAt));
   await new Promise<void>((r) => process.send!({ type: 'result', cameras }, () => r()));
   await app.close();
   process.exit(0);

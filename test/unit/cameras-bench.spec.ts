@@ -22,6 +22,7 @@ function run(overrides: Partial<CameraRunResult> = {}): CameraRunResult {
     name: 'cam1',
     video: '/v/a.mp4',
     framesIn: 5,
+    inputSeconds: 0.2,
     framesOut: 4,
     framesSkippedAtCapture: 0,
     firstCaptureAt: 1000,
@@ -43,7 +44,7 @@ const floor = (video: string, cores: number): Floor => ({ video, decodeCpuSecond
 describe('cameras bench: aggregation', () => {
   it('computes rates and latency percentiles of a camera', () => {
     const row = cameraRow(run(), undefined, { viewerFps: 24.5 });
-    expect(row).toMatchObject({ name: 'cam1', framesIn: 5, framesOut: 4, viewerFps: 24.5, latencyP50Ms: 20, latencyP95Ms: 40, facesDetected: 6 });
+    expect(row).toMatchObject({ name: 'cam1', framesIn: 5, inputFps: 25, framesOut: 4, viewerFps: 24.5, latencyP50Ms: 20, latencyP95Ms: 40, facesDetected: 6 });
     expect(row.outputFps).toBeCloseTo(4 / 0.12);
     expect(row.namedRight).toBeUndefined();
     expect(cameraRow(run({ framesOut: 0, latenciesMs: [], predictions: [], firstCaptureAt: Infinity, lastOutputAt: 0 })).outputFps).toBe(0);
@@ -122,7 +123,7 @@ describe('cameras bench: printing', () => {
   it('prints a row per camera, then totals, floor and ratio', () => {
     const text = formatCamerasReport(report);
     expect(text).toContain('load average 0.50 at start, 1.75 at end');
-    expect(text).toMatch(/cam1 .*\b5 .*\b4 .*33\.3 .*24\.9 .*3\/5 \(60\.0 %\) .*\b1 .*\b6 .*20\.0 .*40\.0 .*\/v\/a\.mp4/);
+    expect(text).toMatch(/cam1 .*\b5 .*25\.0 .*\b4 .*33\.3 .*24\.9 .*3\/5 \(60\.0 %\) .*\b1 .*\b6 .*20\.0 .*40\.0 .*\/v\/a\.mp4/);
     expect(text).toMatch(/cam2 .* - .* - .*\/v\/b\.mp4/);
     expect(text).toContain('cam1: frames until a face coming into view is named right: 2, 0');
     expect(text).toContain('total: 1.50 cores (server, all threads and child processes), 0.75 per camera, peak RSS 700 MB');
