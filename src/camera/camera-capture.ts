@@ -49,6 +49,24 @@ export interface CameraStatus {
   lastError?: string;
 }
 
+/** A camera's counters before its first frame. */
+export function initialCameraStatus(source: string): CameraStatus {
+  return {
+    state: 'idle',
+    source,
+    width: 0,
+    height: 0,
+    fps: 0,
+    framesCaptured: 0,
+    framesSkipped: 0,
+    corruptFramesSkipped: 0,
+    decoderWarnings: 0,
+    readTimeouts: 0,
+    reconnects: 0,
+    lastFrameAt: 0,
+  };
+}
+
 /**
  * Reads one camera's source continuously and publishes frames as a hot stream; whoever
  * consumes the frames (the camera's pipeline) starts it once subscribed, so none is lost.
@@ -80,20 +98,7 @@ export class CameraCapture {
       maxMs: options.reconnectMaxMs,
       stableAfterMs: options.reconnectStableAfterMs ?? 10_000,
     });
-    this.status = {
-      state: 'idle',
-      source: describeCameraSource(options.source),
-      width: 0,
-      height: 0,
-      fps: 0,
-      framesCaptured: 0,
-      framesSkipped: 0,
-      corruptFramesSkipped: 0,
-      decoderWarnings: 0,
-      readTimeouts: 0,
-      reconnects: 0,
-      lastFrameAt: 0,
-    };
+    this.status = initialCameraStatus(describeCameraSource(options.source));
   }
 
   getStatus(): CameraStatus {

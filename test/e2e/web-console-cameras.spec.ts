@@ -3,16 +3,14 @@
  * against the built server with two cameras (CAMERAS): the grid, a camera's page, adding and
  * removing cameras, sightings filtered by camera.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DEMO_VIDEO, PROJECT_ROOT, TESTDATA } from '../support/paths';
-import { RunningServer, startServer } from '../support/server-process';
+import { openConsole, OUTPUT, waitUntil } from '../support/console-browser';
+import type { RunningServer } from '../support/server-process';
 
 jest.setTimeout(300_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-const OUTPUT = join(PROJECT_ROOT, 'test-output');
 const ADMIN_KEY = 'console-cameras-test-key';
 const SYNTH_VIDEO = resolve(TESTDATA, 'video/synth_720p.mp4');
 /** The enrolled people both videos show. */
@@ -20,15 +18,7 @@ const ON_CAMERA = ['Serena_Williams', 'Colin_Powell', 'Junichiro_Koizumi'];
 /** Generous: two cameras share the 2 cores with other test runs. */
 const ON_CAMERA_MS = 60_000;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = ON_CAMERA_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = ON_CAMERA_MS) => waitUntil(what, probe, timeoutMs);
 
 const tile = (name: string) => `.camera-tile[data-camera="${name}"]`;
 const tileNames = (page: Page) => page.locator('.camera-tile').evaluateAll((tiles) => tiles.map((t) => (t as HTMLElement).dataset.camera));
@@ -52,30 +42,18 @@ describe('web console with several cameras', () => {
   };
 
   beforeAll(async () => {
-    expect(existsSync(join(PROJECT_ROOT, 'dist/web/public/js/main.js'))).toBe(true); // built by `npm run build`
-    mkdirSync(OUTPUT, { recursive: true });
-    [server, browser] = await Promise.all([
-      startServer(
-        {
-          FACES_DIR: resolve(PROJECT_ROOT, 'faces'),
-          ADMIN_API_KEY: ADMIN_KEY,
-          SIGHTING_END_AFTER_MS: '1500',
-          CAMERAS: JSON.stringify([
-            { name: 'front', source: DEMO_VIDEO },
-            { name: 'back', source: SYNTH_VIDEO },
-          ]),
-        },
-        180_000,
-      ),
-      chromium.launch({ executablePath: CHROMIUM, headless: true }),
-    ]);
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on('dialog', (dialog) => void dialog.accept());
-    await page.goto(server.url);
-    await page.click('#admin-menu summary');
-    await page.fill('#admin-key', ADMIN_KEY);
-    await page.click('#admin-key-form button');
-    await expect(page.textContent('#admin-key-state')).resolves.toBe('set');
+    ({ server, browser, page } = await openConsole(
+      {
+        FACES_DIR: resolve(PROJECT_ROOT, 'faces'),
+        SIGHTING_END_AFTER_MS: '1500',
+        CAMERAS: JSON.stringify([
+          { name: 'front', source: DEMO_VIDEO },
+          { name: 'back', source: SYNTH_VIDEO },
+        ]),
+      },
+      ADMIN_KEY,
+      180_000,
+    ));
   });
 
   afterAll(async () => {

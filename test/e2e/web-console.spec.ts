@@ -2,29 +2,19 @@
  * The web console in a real browser (Debian's chromium driven by playwright-core) against the
  * built server playing the demo video: live view, people, unknown-faces inbox, sightings.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PROJECT_ROOT, TESTDATA } from '../support/paths';
-import { RunningServer, startServer } from '../support/server-process';
+import { openConsole, OUTPUT, waitUntil } from '../support/console-browser';
+import type { RunningServer } from '../support/server-process';
 
 jest.setTimeout(240_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-const OUTPUT = join(PROJECT_ROOT, 'test-output');
 const ADMIN_KEY = 'console-test-key';
 /** Generous: the demo video loops every 10 s and the machine is shared (2 cores). */
 const ON_CAMERA_MS = 30_000;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = ON_CAMERA_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = ON_CAMERA_MS) => waitUntil(what, probe, timeoutMs, 200);
 
 /** Names in the "In view now" list at this moment. */
 function liveNames(page: Page): Promise<string[]> {
@@ -37,25 +27,10 @@ describe('web console', () => {
   let page: Page;
 
   beforeAll(async () => {
-    expect(existsSync(join(PROJECT_ROOT, 'dist/web/public/js/main.js'))).toBe(true); // built by `npm run build`
-    mkdirSync(OUTPUT, { recursive: true });
-    [server, browser] = await Promise.all([
-      startServer({
-        FACES_DIR: resolve(PROJECT_ROOT, 'faces'),
-        ADMIN_API_KEY: ADMIN_KEY,
-        UNKNOWN_FACE_AFTER_MS: '1000',
-        SIGHTING_END_AFTER_MS: '1500',
-      }),
-      chromium.launch({ executablePath: CHROMIUM, headless: true }),
-    ]);
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on('dialog', (dialog) => void dialog.accept());
-    await page.goto(server.url);
-    // The admin key is entered once and kept in the browser.
-    await page.click('#admin-menu summary');
-    await page.fill('#admin-key', ADMIN_KEY);
-    await page.click('#admin-key-form button');
-    await expect(page.textContent('#admin-key-state')).resolves.toBe('set');
+    ({ server, browser, page } = await openConsole(
+      { FACES_DIR: resolve(PROJECT_ROOT, 'faces'), UNKNOWN_FACE_AFTER_MS: '1000', SIGHTING_END_AFTER_MS: '1500' },
+      ADMIN_KEY,
+    ));
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { BehaviorSubject, Subject } from 'rxjs';
-import type { CameraOptions, CameraState, CameraStatus } from '../../src/camera/camera-capture';
+import { initialCameraStatus, type CameraOptions, type CameraState, type CameraStatus } from '../../src/camera/camera-capture';
 import { CapturePort, FrameSource } from '../../src/camera/capture.port';
 import type { Frame } from '../../src/camera/frame';
 import type { DetectedFace } from '../../src/recognition/face.types';
@@ -33,18 +33,11 @@ export class FakeCapture implements FrameSource {
 
   getStatus(): CameraStatus {
     return {
+      ...initialCameraStatus(String(this.options.source.kind)),
       state: this.state$.value,
-      source: String(this.options.source.kind),
       width: 64,
       height: 48,
       fps: 25,
-      framesCaptured: 0,
-      framesSkipped: 0,
-      corruptFramesSkipped: 0,
-      decoderWarnings: 0,
-      readTimeouts: 0,
-      reconnects: 0,
-      lastFrameAt: 0,
       ...(this.state$.value === 'reconnecting' ? { lastError: 'cannot open source' } : {}),
     };
   }
