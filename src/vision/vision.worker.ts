@@ -3,6 +3,7 @@
  * vision-thread.ts). It runs the default engine (YuNet needs OpenCV's DNN), decodes photos,
  * and draws and encodes every stream frame.
  */
+import { collectSharedFramesEvery } from '../common/collect-shared-frames';
 import { serveWorkerApi } from '../common/worker-rpc';
 import { DRAWING_PATH_ENGINE_CALLS, engineHandlers } from '../recognition/inference/engine.handlers';
 import { photoHandlers } from '../recognition/inference/photo.handlers';
@@ -15,6 +16,8 @@ const api: VisionApi = { ...engineHandlers, ...photoHandlers, ...renderHandlers 
 // faces are still there belongs to drawing a frame, so it shares that lane.
 const drawingPath = (method: string) => method in renderHandlers || DRAWING_PATH_ENGINE_CALLS.has(method);
 serveWorkerApi(api, renderTransferables, (method) => (drawingPath(method) ? 'render' : 'inference'));
+// Frames come in shared memory: release the ones this thread is done with promptly.
+collectSharedFramesEvery(200);
 
 // Pay OpenCV's first-use costs (allocations, JPEG encoder set-up) now, not on the first frames.
 void renderHandlers
