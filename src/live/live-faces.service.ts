@@ -25,7 +25,8 @@ interface LastView {
 @Injectable()
 export class LiveFacesService implements OnModuleInit, OnModuleDestroy {
   private readonly presence = new Presence();
-  private readonly stats = new StatsWindow(60);
+  /** The last minute of figures, per camera. */
+  private readonly stats = new Map<string, StatsWindow>();
   /** The newest frame each tracked face was detected on, to enroll it from (frames are shared, not copied). */
   private readonly lastViews = new Map<number, LastView>();
   /** The newest faces payload of each camera. */
@@ -42,11 +43,11 @@ export class LiveFacesService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.gateway.provideHistory(() => this.stats.history());
+    this.gateway.provideHistory(() => [...this.stats].map(([camera, window]) => ({ camera, samples: window.history() })));
     this.subscriptions.push(
       this.events.on('frame.observed').subscribe((observation) => {
         const at = observation.recognizedAt;
-        this.stats.addRecognition(observation.recognizedAt - observation.capturedAt, observation.faces.length);
+        this.windowOf(observation.camera).addRecognition(observation.recognizedAt - observation.capturedAt, observation.faces.length);
         // Track ids are unique across cameras, so one presence book serves them all.
         const faces = this.presence.observe(at, observation.faces);
         for (const face of observation.faces) this.lastViews.set(face.trackId, { image: observation.image, box: face.box, at });
@@ -56,10 +57,12 @@ export class LiveFacesService implements OnModuleInit, OnModuleDestroy {
         this.gateway.faces(payload);
       }),
       this.events.on('camera.changed').subscribe(({ camera, change }) => {
-        if (change === 'removed') this.current.delete(camera);
+        if (change !== 'removed') return;
+        this.current.delete(camera);
+        this.stats.delete(camera);
       }),
     );
-    this.timer = setInterval(() => this.gateway.broadcast('stats', { samples: [this.tick()] }), 1000);
+    this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref();
   }
 
@@ -75,8 +78,17 @@ export class LiveFacesService implements OnModuleInit, OnModuleDestroy {
     return this.current.get(name) ?? { camera: name, at: new Date(0).toISOString(), frameWidth: 0, frameHeight: 0, faces: [] };
   }
 
-  statsHistory(): StatsSample[] {
-    return this.stats.history();
+  /** A camera's last minute of figures (default: the first camera). */
+  statsHistory(camera?: string): StatsSample[] {
+    if (camera !== undefined) this.cameras.get(camera); // 404 for an unknown camera
+    const name = camera ?? this.cameras.first()?.name ?? '';
+    return this.stats.get(name)?.history() ?? [];
+  }
+
+  private windowOf(camera: string): StatsWindow {
+    let window = this.stats.get(camera);
+    if (!window) this.stats.set(camera, (window = new StatsWindow(60)));
+    return window;
   }
 
   /** Enrolls the face of a live track under a new name (through PeopleService, like an uploaded photo). */
@@ -87,8 +99,12 @@ export class LiveFacesService implements OnModuleInit, OnModuleDestroy {
     return this.people.create(name, photo);
   }
 
-  private tick(): StatsSample {
-    // Frames through the first camera's pipeline (drawn or not: drawing follows the viewers).
-    return this.stats.tick(Date.now(), this.cameras.first()?.stats.framesIn ?? 0);
+  /** One sample a second per camera; fps counts frames through its pipeline (drawn or not: drawing follows the viewers). */
+  private tick(): void {
+    const at = Date.now();
+    for (const pipeline of this.cameras.pipelines()) {
+      const sample = this.windowOf(pipeline.name).tick(at, pipeline.stats.framesIn);
+      this.gateway.broadcast('stats', { camera: pipeline.name, samples: [sample] });
+    }
   }
 }

@@ -22,8 +22,9 @@ export class LiveController {
   @Get('stats')
   @ApiOperation({ summary: 'Stream fps, recognition latency and faces per second, one sample per second over the last minute' })
   @ApiOkResponse({ type: [StatsSampleDto] })
-  stats(): StatsSampleDto[] {
-    return this.live.statsHistory();
+  @ApiQuery({ name: 'camera', required: false, description: 'the camera (default: the first one)' })
+  stats(@Query('camera') camera?: string): StatsSampleDto[] {
+    return this.live.statsHistory(camera);
   }
 
   @Post('faces/:trackId/enroll')

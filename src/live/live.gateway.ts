@@ -8,7 +8,7 @@ import type { PresentFace, StatsSample } from './presence';
 export const CONSOLE_EVENTS = {
   /** The faces in view after every recognised frame: LiveFacesPayload. */
   faces: 'faces',
-  /** Pipeline figures: the last minute on connection, then one sample a second: { samples: StatsSample[] }. */
+  /** Pipeline figures per camera: the last minute on connection, then one sample a second: { camera, samples: StatsSample[] }. */
   stats: 'stats',
   /** A sighting started, was updated with a better view, or ended: SightingDto. */
   sighting: 'sighting',
@@ -55,7 +55,7 @@ export class LiveGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   @WebSocketServer() server?: Server;
   /** The newest faces payload of each camera, for clients that connect later. */
   private readonly lastFaces = new Map<string, LiveFacesPayload>();
-  private statsHistory: () => StatsSample[] = () => [];
+  private statsHistory: () => Array<{ camera: string; samples: StatsSample[] }> = () => [];
   private subscriptions: Array<{ unsubscribe(): void }> = [];
 
   constructor(private readonly events: EventBus) {}
@@ -78,13 +78,13 @@ export class LiveGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   }
 
   /** Set by LiveFacesService: what a newly connected client gets. */
-  provideHistory(history: () => StatsSample[]): void {
+  provideHistory(history: () => Array<{ camera: string; samples: StatsSample[] }>): void {
     this.statsHistory = history;
   }
 
   handleConnection(client: Socket): void {
     for (const faces of this.lastFaces.values()) client.emit(CONSOLE_EVENTS.faces, faces);
-    client.emit(CONSOLE_EVENTS.stats, { samples: this.statsHistory() });
+    for (const payload of this.statsHistory()) client.emit(CONSOLE_EVENTS.stats, payload);
   }
 
   faces(payload: LiveFacesPayload): void {
