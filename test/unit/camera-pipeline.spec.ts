@@ -1,6 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { CapturePort } from '../../src/camera/capture.port';
+import { SerialQueue } from '../../src/common/serial-queue';
 import { EventBus } from '../../src/events/event-bus';
 import { GalleryService } from '../../src/recognition/gallery.service';
 import { RecognitionService } from '../../src/recognition/recognition.service';
@@ -137,5 +138,36 @@ describe('CameraPipeline (built by PipelineFactory through DI, with fakes)', () 
     expect(ea.faces[0].trackId).not.toBe(eb.faces[0].trackId);
     expect(recognition.calls.map((c) => c.camera).sort()).toEqual(['a', 'b']);
     await Promise.all([a.stop(), b.stop()]);
+  });
+
+  it('shares one engine fairly: a camera with many faces slows its own recognition, not the other camera’s turn', async () => {
+    const { factory, capture, recognition } = await build();
+    // One engine for both, serving calls in arrival order (the vision thread's lane); a frame of
+    // "crowd" costs ten times one of "door" (ten faces to embed).
+    const engine = new SerialQueue();
+    const costMs: Record<string, number> = { crowd: 20, door: 2 };
+    const recognize = recognition.recognizeFrame.bind(recognition);
+    recognition.recognizeFrame = (camera, frame, needs) =>
+      engine.run(async () => {
+        await new Promise((r) => setTimeout(r, costMs[camera.camera]));
+        return recognize(camera, frame, needs);
+      });
+    const crowd = factory.create({ name: 'crowd', source: '/tmp/c.mp4', enabled: true, recognizeEveryN: 1 });
+    const door = factory.create({ name: 'door', source: '/tmp/d.mp4', enabled: true, recognizeEveryN: 1 });
+    crowd.start();
+    door.start();
+    for (let i = 0; i < 60; i++) {
+      capture.opened.get('crowd')!.push(i);
+      capture.opened.get('door')!.push(i);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await new Promise((r) => setTimeout(r, 60));
+    // Each camera has at most one frame in the engine and one waiting (newest wins), so the queue
+    // alternates between them: door gets (at least) a turn for every turn of the crowd.
+    expect(door.stats.recognitionsRun).toBeGreaterThanOrEqual(crowd.stats.recognitionsRun);
+    expect(crowd.stats.recognitionsRun).toBeGreaterThan(5);
+    // Nothing queues without bound: every frame was recognised or replaced by a newer one.
+    for (const p of [crowd, door]) expect(p.stats.recognitionsRun + p.stats.recognitionDropped).toBeGreaterThanOrEqual(58);
+    await Promise.all([crowd.stop(), door.stop()]);
   });
 });
