@@ -12,8 +12,10 @@ jest.setTimeout(180_000);
  * One camera's trouble never touches another: a healthy camera (the demo recording) streams to a
  * viewer while three network cameras on the same server fail at once — one goes away, one hangs
  * (connection open, no frames), one sends garbage. The sick ones recover when their source does.
- * The frame-rate check needs the machine to itself: on a machine already saturated at the start
- * it is a real skip (reported as skipped by the runner), never a pass.
+ * The healthy camera's frame rate during the faults is compared with its own rate just before
+ * (what four cameras leave it on this machine), since the faults must not take anything from it.
+ * That comparison needs the machine to itself: on a machine already saturated by other work at
+ * the start it is a real skip (reported as skipped by the runner), never a pass.
  */
 const saturated = loadavg()[0] > cpus().length;
 const itWhenQuiet = saturated ? it.skip : it;
@@ -100,8 +102,9 @@ describe('faults on three cameras leave the healthy one alone', () => {
     expect(during.some((e) => e.names.some((n) => n !== 'Unknown'))).toBe(true);
   });
 
-  itWhenQuiet('keeps the healthy camera’s viewer at ≥ 24 fps during the faults', () => {
-    expect(fpsBetween(faultFrom + 500, faultTo)).toBeGreaterThanOrEqual(24);
+  itWhenQuiet('keeps the healthy camera’s viewer at its frame rate during the faults', () => {
+    expect(baselineFps).toBeGreaterThan(5);
+    expect(fpsBetween(faultFrom + 500, faultTo)).toBeGreaterThanOrEqual(0.9 * baselineFps);
   });
 
   it('lets each sick camera recover when its source does, without touching the healthy one', async () => {
