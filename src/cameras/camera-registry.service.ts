@@ -3,7 +3,7 @@ import { filter, firstValueFrom, map, merge, pairwise, race, startWith, Subscrip
 import { EventBus } from '../events/event-bus';
 import { CameraPipeline } from '../stream/pipeline/camera-pipeline';
 import { PipelineFactory } from '../stream/pipeline/pipeline.factory';
-import { CameraConfigError, CameraPatch, parseCameraDefinition } from './camera-definition';
+import { CameraPatch, parseCameraDefinition } from './camera-definition';
 import type { CameraDefinition } from './camera-definition.types';
 import { CameraNotFoundError, CameraSourceError } from './camera-errors';
 import { CameraExistsError, CamerasRepository } from './cameras.repository';
@@ -198,4 +198,3 @@ export function applyPatch(current: CameraDefinition, patch: CameraPatch): Recor
   return next;
 }
 
-export { CameraConfigError };
