@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { BehaviorSubject, Observable, Subject, Subscription } from 'rxjs';
 import { CameraSource, describeCameraSource } from './camera-source';
-import { CaptureSession } from './capture-session';
+import type { OpenSession, SourceSession } from './capture-events';
 import { ReconnectPolicy } from './reconnect-policy';
 import type { Frame } from './frame';
 
@@ -80,7 +80,7 @@ export class CameraCapture {
   readonly frames$: Observable<Frame> = this.framesSubject.asObservable();
   readonly state$ = new BehaviorSubject<CameraState>('idle');
 
-  private session?: CaptureSession;
+  private session?: SourceSession;
   private sessionSub?: Subscription;
   private retryTimer?: NodeJS.Timeout;
   private readonly reconnectPolicy: ReconnectPolicy;
@@ -91,7 +91,11 @@ export class CameraCapture {
   private nextIndex = 0;
   private readonly status: CameraStatus;
 
-  constructor(private readonly options: CameraOptions) {
+  constructor(
+    private readonly options: CameraOptions,
+    /** Starts one connection attempt: an FFmpeg process, or a Node.js process with OpenCV. */
+    private readonly openSession: OpenSession,
+  ) {
     this.logger = new Logger(options.name ? `Camera ${options.name}` : CameraCapture.name);
     this.reconnectPolicy = new ReconnectPolicy({
       initialMs: options.reconnectInitialMs,
@@ -124,7 +128,7 @@ export class CameraCapture {
   private connect(): void {
     this.retryTimer = undefined;
     this.setState(this.status.reconnects > 0 ? 'reconnecting' : 'connecting');
-    const session = new CaptureSession(this.options.source, {
+    const session = this.openSession(this.options.source, {
       loop: this.options.loop,
       paced: this.options.paced,
       openTimeoutMs: this.options.openTimeoutMs,

@@ -7,37 +7,8 @@ import { resolveEntryPoint } from '../common/entry-point';
 import type { CameraSource } from './camera-source';
 import { CaptureCommand, CaptureReport, CaptureSettings, FRAME_PIPE_FD } from './capture.protocol';
 import { CaptureWatchdog } from './capture-watchdog';
+import type { CaptureEvent, CaptureSessionOptions, SourceSession } from './capture-events';
 import { FrameParser, WireFrame } from './frame-wire';
-import type { Frame } from './frame';
-
-export type CaptureEvent =
-  | { type: 'opened'; width: number; height: number; fps: number; frameCount: number }
-  | {
-      type: 'frame';
-      position: number;
-      capturedAt: number;
-      readMs: number;
-      skipped: number;
-      /** Corrupt frames the decoder skipped just before this one. */
-      corrupt: number;
-      image: Frame['image'];
-      release: () => void;
-    }
-  /** FFmpeg reported a decoding problem (one line of its log); the capture carries on. */
-  | { type: 'decoder-warning'; message: string }
-  | { type: 'ended' }
-  /** `timedOut`: the watchdog killed a source that stopped delivering (or never opened). */
-  | { type: 'failed'; reason: string; timedOut?: boolean };
-
-export interface CaptureSessionOptions {
-  loop: boolean;
-  paced: boolean;
-  maxInFlight?: number;
-  /** Start of the session to the source being open. */
-  openTimeoutMs?: number;
-  /** Longest wait for the next frame while the pipeline is ready for one. */
-  readTimeoutMs?: number;
-}
 
 /** FFmpeg's own log lines: "[mjpeg @ 0x55d0c8] bits 62 is invalid". */
 const FFMPEG_LOG_LINE = /^\[[\w .:-]+ @ (0x)?[0-9a-f]+\]/i;
@@ -48,7 +19,7 @@ const CAPTURE_MODULE = resolve(__dirname, 'capture.process');
  * The boundary around one opened source: a capture process and its frame pipe. One session
  * per connection attempt; the camera service starts a new one to reconnect.
  */
-export class CaptureSession {
+export class CaptureSession implements SourceSession {
   private readonly eventsSubject = new Subject<CaptureEvent>();
   readonly events$: Observable<CaptureEvent> = this.eventsSubject.asObservable();
   private readonly child: ChildProcess;

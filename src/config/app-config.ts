@@ -7,6 +7,9 @@ import { ENGINE_NAMES, EngineName, SMALL_FACE_PASSES, SmallFacePass } from '../r
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase()) : value;
 
+export const CAPTURE_BACKENDS = ['ffmpeg', 'opencv'] as const;
+export type CaptureBackend = (typeof CAPTURE_BACKENDS)[number];
+
 export const LOG_FORMATS = ['json', 'text'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
@@ -61,6 +64,10 @@ export class AppConfig {
   /** Cap of the reconnect delay. */
   @Type(() => Number) @IsInt() @Min(10) @Max(3_600_000)
   CAMERA_RECONNECT_MAX_MS = 30_000;
+
+  /** What decodes a camera: an `ffmpeg` process (lean), or a Node.js process with OpenCV's VideoCapture (`opencv`). */
+  @IsIn(CAPTURE_BACKENDS)
+  CAPTURE_BACKEND: CaptureBackend = 'ffmpeg';
 
   /** Folder for the SQLite file and stored photos. */
   @IsString() @MinLength(1)

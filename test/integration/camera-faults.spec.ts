@@ -6,11 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filter, firstValueFrom } from 'rxjs';
 import { CameraOptions, CameraCapture } from '../../src/camera/camera-capture';
+import { CAPTURE_BACKENDS } from '../support/capture-backends';
 import { DEMO_VIDEO } from '../support/paths';
 
 jest.setTimeout(60_000);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let openSession = CAPTURE_BACKENDS[0][1];
 
 function camera(overrides: Partial<CameraOptions>): CameraCapture {
   return new CameraCapture({
@@ -22,7 +25,7 @@ function camera(overrides: Partial<CameraOptions>): CameraCapture {
     openTimeoutMs: 5000,
     readTimeoutMs: 2000,
     ...overrides,
-  });
+  }, openSession);
 }
 
 /** Counts frames (and releases them, as the pipeline would). */
@@ -46,7 +49,9 @@ async function until(what: string, ok: () => boolean, timeoutMs: number): Promis
   return Date.now();
 }
 
-describe('camera faults on files and sockets (CameraCapture, real capture processes)', () => {
+describe.each(CAPTURE_BACKENDS)('camera faults on files and sockets (CameraCapture, real capture processes) (%s backend)', (_name, open) => {
+  beforeAll(() => (openSession = open));
+
   const dir = mkdtempSync(join(tmpdir(), 'camera-faults-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

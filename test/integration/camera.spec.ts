@@ -6,9 +6,12 @@ import { join } from 'node:path';
 import { firstValueFrom, filter, take, toArray } from 'rxjs';
 import { CameraOptions, CameraCapture } from '../../src/camera/camera-capture';
 import type { Frame } from '../../src/camera/frame';
+import { CAPTURE_BACKENDS } from '../support/capture-backends';
 import { DEMO_VIDEO } from '../support/paths';
 
 jest.setTimeout(60_000);
+
+let openSession = CAPTURE_BACKENDS[0][1];
 
 function camera(overrides: Partial<CameraOptions>): CameraCapture {
   return new CameraCapture({
@@ -18,10 +21,12 @@ function camera(overrides: Partial<CameraOptions>): CameraCapture {
     reconnectInitialMs: 100,
     reconnectMaxMs: 400,
     ...overrides,
-  });
+  }, openSession);
 }
 
-describe('CameraCapture on a real video file', () => {
+describe.each(CAPTURE_BACKENDS)('CameraCapture on a real video file (%s backend)', (_name, open) => {
+  beforeAll(() => (openSession = open));
+
   it('reads every frame of a file, in order, as packed BGR, when unpaced', async () => {
     const cam = camera({});
     const frames: Array<Pick<Frame, 'index' | 'position'> & { bytes: number; w: number; h: number }> = [];

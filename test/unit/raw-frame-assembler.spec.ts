@@ -1,0 +1,32 @@
+import { RawFrameAssembler } from '../../src/camera/ffmpeg/raw-frame-assembler';
+
+describe('RawFrameAssembler', () => {
+  it('cuts chunks of any size into whole frames, in shared buffers, with their bytes in order', () => {
+    const frames: Uint8Array[] = [];
+    const assembler = new RawFrameAssembler(6, (data) => frames.push(data));
+    const stream = Uint8Array.from({ length: 20 }, (_, i) => i);
+    // Chunks that straddle frame borders: 4, 5, 1, 10 bytes.
+    for (const [from, to] of [[0, 4], [4, 9], [9, 10], [10, 20]]) assembler.push(stream.subarray(from, to));
+    expect(frames.map((f) => Array.from(f))).toEqual([
+      [0, 1, 2, 3, 4, 5],
+      [6, 7, 8, 9, 10, 11],
+      [12, 13, 14, 15, 16, 17],
+    ]);
+    expect(frames.every((f) => f.buffer instanceof SharedArrayBuffer)).toBe(true);
+    // The 2 trailing bytes wait for the rest of their frame.
+    assembler.push(Uint8Array.of(1, 2, 3, 4));
+    expect(Array.from(frames[3])).toEqual([18, 19, 1, 2, 3, 4]);
+  });
+
+  it('gives every frame a buffer of its own (a frame kept by the pipeline is never overwritten)', () => {
+    const frames: Uint8Array[] = [];
+    const assembler = new RawFrameAssembler(2, (data) => frames.push(data));
+    assembler.push(Uint8Array.of(1, 1, 2, 2));
+    expect(frames[0].buffer).not.toBe(frames[1].buffer);
+    expect(Array.from(frames[0])).toEqual([1, 1]);
+  });
+
+  it('refuses a nonsensical frame size', () => {
+    expect(() => new RawFrameAssembler(0, () => undefined)).toThrow(/frame size/);
+  });
+});
