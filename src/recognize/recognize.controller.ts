@@ -13,7 +13,7 @@ interface UploadedImage {
 const EXAMPLE: RecognizedPhotoDto = {
   width: 1280,
   height: 720,
-  threshold: 0.405,
+  threshold: 0.233,
   faces: [
     { name: 'Serena_Williams', personId: 3, confidence: 97.2, similarity: 0.612, box: [160, 300, 118, 130], score: 0.93 },
     { name: 'Unknown', personId: null, confidence: 99.1, similarity: 0.081, box: [700, 210, 96, 110], score: 0.9 },

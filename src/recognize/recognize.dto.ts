@@ -44,7 +44,7 @@ export class RecognizedPhotoDto {
   width: number;
   @ApiProperty({ example: 922 })
   height: number;
-  @ApiProperty({ description: 'The similarity a face needed to be named (follows the number of enrolled faces)', example: 0.405 })
+  @ApiProperty({ description: 'The similarity a face needed to be named (follows the number of enrolled faces)', example: 0.233 })
   threshold: number;
   @ApiProperty({ type: [PhotoFaceDto], description: 'Every face at least ENROLL_MIN_FACE_PX tall, largest first' })
   faces: PhotoFaceDto[];
