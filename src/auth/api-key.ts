@@ -27,8 +27,10 @@ export function generateApiKey(): string {
 }
 
 /** Whether a request needs the admin key. */
-export function requiresApiKey(method: string, path: string, protectReads: boolean): boolean {
+export function requiresApiKey(method: string, requestPath: string, protectReads: boolean): boolean {
   const verb = method.toUpperCase();
+  // Express matches routes without regard to case: so must this rule (GET /PEOPLE reaches GET /people).
+  const path = requestPath.toLowerCase();
   const readsOnly = SAFE_METHODS.has(verb) || (verb === 'POST' && READ_ONLY_POSTS.has(path));
   if (!readsOnly) return true;
   // A CORS preflight carries no credentials by design.
