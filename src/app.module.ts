@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { AuthModule } from './auth/auth.module';
 import { CamerasModule } from './cameras/cameras.module';
 import { EventsModule } from './events/events.module';
+import { FaceSearchModule } from './face-search/face-search.module';
 import { validateConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -12,6 +13,7 @@ import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PeopleModule } from './people/people.module';
 import { RecognitionModule } from './recognition/recognition.module';
+import { RecognizeModule } from './recognize/recognize.module';
 import { SightingsModule } from './sightings/sightings.module';
 import { StreamModule } from './stream/stream.module';
 import { UnknownFacesModule } from './unknown-faces/unknown-faces.module';
@@ -32,6 +34,8 @@ import { WebModule } from './web/web.module';
     LiveModule,
     SightingsModule,
     UnknownFacesModule,
+    RecognizeModule,
+    FaceSearchModule,
     WebModule,
     HealthModule,
     MetricsModule,

@@ -8,7 +8,9 @@ export const API_KEY_SCHEME = 'admin-key';
 /** Methods that only read; every other method changes data and needs the key. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Reads that PROTECT_READS puts behind the key: the people library and the stream (and the console's pages of people). */
-const PROTECTABLE_READS = ['/people', '/stream', '/cameras', '/sightings', '/unknown-faces'];
+const PROTECTABLE_READS = ['/people', '/stream', '/cameras', '/sightings', '/unknown-faces', '/recognize'];
+/** POST routes that only read: a photo is sent to be looked up and nothing is stored, so they need what reads need. */
+const READ_ONLY_POSTS = new Set(['/recognize', '/sightings/search']);
 
 /**
  * Whether `given` is the key, in time that does not depend on where they differ: both are
@@ -25,9 +27,12 @@ export function generateApiKey(): string {
 }
 
 /** Whether a request needs the admin key. */
-export function requiresApiKey(method: string, path: string, protectReads: boolean): boolean {
+export function requiresApiKey(method: string, requestPath: string, protectReads: boolean): boolean {
   const verb = method.toUpperCase();
-  if (!SAFE_METHODS.has(verb)) return true;
+  // Express matches routes without regard to case: so must this rule (GET /PEOPLE reaches GET /people).
+  const path = requestPath.toLowerCase();
+  const readsOnly = SAFE_METHODS.has(verb) || (verb === 'POST' && READ_ONLY_POSTS.has(path));
+  if (!readsOnly) return true;
   // A CORS preflight carries no credentials by design.
   if (!protectReads || verb === 'OPTIONS') return false;
   return PROTECTABLE_READS.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));

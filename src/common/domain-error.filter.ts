@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { CameraConfigError } from '../cameras/camera-definition';
 import { CameraNotFoundError, CameraSourceError } from '../cameras/camera-errors';
 import { CameraExistsError } from '../cameras/cameras.repository';
+import { NoRecognizableFaceError } from '../recognize/photo-faces';
 
 /** Each domain error's HTTP answer: pure code throws these; this is the one place they become HTTP. */
 const STATUS_OF: Array<[new (...args: never[]) => Error, HttpStatus]> = [
@@ -10,10 +11,11 @@ const STATUS_OF: Array<[new (...args: never[]) => Error, HttpStatus]> = [
   [CameraNotFoundError, HttpStatus.NOT_FOUND],
   [CameraExistsError, HttpStatus.CONFLICT],
   [CameraSourceError, HttpStatus.UNPROCESSABLE_ENTITY],
+  [NoRecognizableFaceError, HttpStatus.UNPROCESSABLE_ENTITY],
 ];
 
 /** Maps domain errors to the API's JSON error shape `{ statusCode, message, error }`. */
-@Catch(CameraConfigError, CameraNotFoundError, CameraExistsError, CameraSourceError)
+@Catch(CameraConfigError, CameraNotFoundError, CameraExistsError, CameraSourceError, NoRecognizableFaceError)
 export class DomainErrorFilter implements ExceptionFilter {
   catch(error: Error, host: ArgumentsHost): void {
     const status = STATUS_OF.find(([type]) => error instanceof type)?.[1] ?? HttpStatus.INTERNAL_SERVER_ERROR;

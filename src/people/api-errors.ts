@@ -12,7 +12,7 @@ const STATUS_TEXT: Partial<Record<HttpStatus, string>> = {
 };
 
 /** An example error: its message (a list for field validation), plus any extra body fields. */
-type ErrorExample = string | string[] | { message: string; [field: string]: unknown };
+export type ErrorExample = string | string[] | { message: string; [field: string]: unknown };
 
 /** Documents an error answer in Nest's standard body ({statusCode, message, error}), one example each. */
 export function ApiError(status: HttpStatus, description: string, examples: ErrorExample[], type = ErrorResponseDto) {
@@ -48,12 +48,11 @@ export const ApiPersonNotFound = () => ApiError(HttpStatus.NOT_FOUND, 'No person
 export const ApiInvalidId = () =>
   ApiError(HttpStatus.BAD_REQUEST, 'The id is not an integer', ['Validation failed (numeric string is expected)']);
 
-/** The refusals every photo upload can get. Nothing is stored when one happens. */
-export function ApiUploadErrors() {
+/** The refusals of the image itself, before any face is looked for (`fieldErrors`: the route's own 400s). */
+export function ApiImageErrors(fieldErrors: ErrorExample[] = []) {
   return applyDecorators(
     ApiError(HttpStatus.BAD_REQUEST, 'A missing or invalid field; an empty, truncated or undecodable image', [
-      ['name must not be empty'],
-      ['faceIndex must be an integer number'],
+      ...fieldErrors,
       'image is required (multipart file field "image")',
       'image is empty',
       'JPEG is truncated: no end-of-image marker',
@@ -67,6 +66,17 @@ export function ApiUploadErrors() {
       'not an image: JPEG, PNG, WebP, BMP or TIFF expected',
       'unsupported image format "gif": JPEG, PNG, WebP, BMP or TIFF expected',
     ]),
+  );
+}
+
+/** The refusals every enrollment upload can get. Nothing is stored when one happens. */
+export function ApiUploadErrors() {
+  return applyDecorators(ApiImageErrors([['name must not be empty'], ['faceIndex must be an integer number']]), ApiFaceChoiceErrors());
+}
+
+/** The 422s of a route that takes one face of the photo (chooseEnrollmentFace). */
+export function ApiFaceChoiceErrors() {
+  return applyDecorators(
     ApiError(
       HttpStatus.UNPROCESSABLE_ENTITY,
       'No usable face: none found, too small (ENROLL_MIN_FACE_PX), or several and no faceIndex, in which case `faces` lists them',

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config';
-import { WorkerCallError } from '../common/worker-rpc';
 import type { Box } from '../recognition/face.types';
 import { GalleryService } from '../recognition/gallery.service';
-import { PHOTO_UNDECODABLE, type PhotoFace } from '../recognition/inference/inference.protocol';
+import type { PhotoFace } from '../recognition/inference/inference.protocol';
 import { RecognitionService } from '../recognition/recognition.service';
 import { chooseEnrollmentFace, FaceChoice } from './enrollment/face-choice';
 import type { FaceSample } from './entities/face-sample.entity';
@@ -13,7 +12,7 @@ import type { Person } from './entities/person.entity';
 import { CommittedSample, LastSampleError, NameTakenError, NewSample, PeopleRepository } from './people.repository';
 import { SerialQueue } from '../common/serial-queue';
 import { PhotoStore } from './storage/photo-store';
-import { checkUpload, UploadLimits } from './upload/upload-validation';
+import { UploadedPhotoAnalyzer } from './upload/uploaded-photo-analyzer';
 
 /** Which face of the photo to enroll (see FaceChoice). */
 export type FaceSelection = Omit<FaceChoice, 'minFacePx'>;
@@ -36,7 +35,6 @@ export class PeopleService {
   private readonly logger = new Logger(PeopleService.name);
   /** One write at a time: SQLite's single connection cannot interleave transactions, and the gallery must follow commit order. */
   private readonly writes = new SerialQueue();
-  private readonly uploadLimits: UploadLimits;
   private readonly minFacePx: number;
 
   constructor(
@@ -44,12 +42,9 @@ export class PeopleService {
     private readonly photos: PhotoStore,
     private readonly recognition: RecognitionService,
     private readonly gallery: GalleryService,
+    private readonly uploads: UploadedPhotoAnalyzer,
     config: ConfigService<AppConfig, true>,
   ) {
-    this.uploadLimits = {
-      maxBytes: config.get('UPLOAD_MAX_BYTES', { infer: true }),
-      maxPixels: config.get('UPLOAD_MAX_PIXELS', { infer: true }),
-    };
     this.minFacePx = config.get('ENROLL_MIN_FACE_PX', { infer: true });
   }
 
@@ -150,14 +145,7 @@ export class PeopleService {
 
   /** Checks the upload, finds its faces and picks the one to enroll; stores nothing. */
   private async prepareEnrollment(image: Uint8Array | undefined, choice: FaceSelection): Promise<EnrollablePhoto> {
-    const upload = checkUpload(image, this.uploadLimits);
-    const bytes = image!; // checkUpload refuses a missing image
-    const analysis = await this.recognition.analyzePhoto(bytes).catch((err: unknown) => {
-      if (err instanceof WorkerCallError && err.code === PHOTO_UNDECODABLE) {
-        throw new BadRequestException(`image could not be decoded: ${err.message}`);
-      }
-      throw err;
-    });
+    const { bytes, upload, analysis } = await this.uploads.analyze(image);
     const face = chooseEnrollmentFace(analysis.faces, { ...choice, minFacePx: this.minFacePx });
     return { bytes, extension: upload.extension, sha256: sha256(bytes), face };
   }

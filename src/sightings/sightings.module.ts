@@ -24,5 +24,6 @@ import { SIGHTINGS_OPTIONS, SightingsOptions, SightingsService } from './sightin
     SightingsRepository,
     SightingsService,
   ],
+  exports: [SightingsService],
 })
 export class SightingsModule {}

@@ -50,3 +50,18 @@ export function addToCentroid(centroid: Float32Array, count: number, embedding: 
   if (norm > 0) for (let i = 0; i < next.length; i++) next[i] /= norm;
   return next;
 }
+
+/** Every group at or above `minSimilarity`, most similar first (ties: the older group). */
+export function similarGroups(
+  embedding: Float32Array,
+  groups: Iterable<FaceGroup>,
+  minSimilarity: number,
+): Array<{ group: FaceGroup; similarity: number }> {
+  const found: Array<{ group: FaceGroup; similarity: number }> = [];
+  for (const group of groups) {
+    if (group.centroid.length !== embedding.length) continue;
+    const similarity = cosine(embedding, group.centroid);
+    if (similarity >= minSimilarity) found.push({ group, similarity });
+  }
+  return found.sort((a, b) => b.similarity - a.similarity || a.group.id - b.group.id);
+}

@@ -26,5 +26,6 @@ import { UNKNOWN_FACES_OPTIONS, UnknownFacesOptions, UnknownFacesService } from 
     UnknownFacesRepository,
     UnknownFacesService,
   ],
+  exports: [UnknownFacesService],
 })
 export class UnknownFacesModule {}

@@ -19,7 +19,7 @@ import { RecognitionService } from '../recognition/recognition.service';
 import { Page, pageWindow, PageRequest, toPage } from '../sightings/paging';
 import { EventBus } from '../events/event-bus';
 import type { FrameObservation } from '../stream/stream.types';
-import { addToCentroid, FaceGroup, nearestGroup } from './grouping';
+import { addToCentroid, FaceGroup, nearestGroup, similarGroups } from './grouping';
 import { UnknownFaceDto } from './unknown-faces.dto';
 import { UnknownFacesRepository } from './unknown-faces.repository';
 import { UnknownCandidate, UnknownWatch } from './unknown-watch';
@@ -95,6 +95,17 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     const window = pageWindow(request);
     const [rows, total] = await this.repository.findPage(window);
     return toPage(rows.map(UnknownFaceDto.from), total, window);
+  }
+
+  /**
+   * The entries whose stranger looks like this face: as similar as a stranger seen again must be
+   * to join an entry (UNKNOWN_FACE_GROUP_SIMILARITY), most similar first, at most `limit`.
+   */
+  async findSimilar(embedding: Float32Array, limit: number): Promise<Array<{ entry: UnknownFaceDto; similarity: number }>> {
+    const similar = similarGroups(embedding, this.groups.values(), this.groupSimilarity).slice(0, limit);
+    const rows = await Promise.all(similar.map(({ group }) => this.repository.findOne(group.id)));
+    // An entry removed meanwhile is left out.
+    return similar.flatMap(({ similarity }, i) => (rows[i] ? [{ entry: UnknownFaceDto.from(rows[i]), similarity }] : []));
   }
 
   async thumbnail(id: number): Promise<Buffer> {

@@ -41,6 +41,20 @@ describe('requiresApiKey', () => {
     for (const path of ['/', '/health', '/metrics', '/docs', '/peoplex', '/streams']) expect(requiresApiKey('GET', path, true)).toBe(false);
     expect(requiresApiKey('OPTIONS', '/people', true)).toBe(false);
   });
+  it('judges a path in any case as the route Express serves for it', () => {
+    for (const path of ['/PEOPLE', '/People/3', '/SIGHTINGS', '/Stream/snapshot.jpg']) expect(requiresApiKey('GET', path, true)).toBe(true);
+    expect(requiresApiKey('POST', '/RECOGNIZE', false)).toBe(false);
+  });
+  it('treats the photo look-ups (POST /recognize, POST /sightings/search) as reads, and only them', () => {
+    for (const path of ['/recognize', '/sightings/search']) {
+      expect(requiresApiKey('POST', path, false)).toBe(false);
+      expect(requiresApiKey('POST', path, true)).toBe(true);
+      for (const method of ['PUT', 'PATCH', 'DELETE']) expect(requiresApiKey(method, path, false)).toBe(true);
+    }
+    for (const path of ['/sightings', '/recognize/x', '/sightings/search/x', '/people', '/unknown-faces/1/assign']) {
+      expect(requiresApiKey('POST', path, false)).toBe(true);
+    }
+  });
 });
 
 describe('isRateLimited', () => {
