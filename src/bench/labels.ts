@@ -36,7 +36,9 @@ export async function runLabelsBench(args: string[]): Promise<void> {
   const frames = Math.max(1, Number(values.frames ?? 500));
   const loadBefore = loadavg()[0];
   const hershey = new HersheyLabelPainter();
+  const registering = performance.now();
   const font = createLabelPainter((message) => console.warn(message));
+  const registerMs = performance.now() - registering;
   if (font.kind !== 'font') throw new Error('the font rasteriser is unavailable here: nothing to compare');
   const mat = new cv.Mat(720, 1280, cv.CV_8UC3, [110, 110, 110]);
   try {
@@ -55,6 +57,7 @@ export async function runLabelsBench(args: string[]): Promise<void> {
     console.log(line('Hershey (before: ASCII only, drawn each frame)', summarise(samples.hershey)));
     console.log(line('font, labels cached (after)', summarise(samples.font)));
     console.log(line('font, 3 new labels rasterised', summarise(samples.fontNewLabels)));
+    console.log(`fonts found and registered once per thread in ${registerMs.toFixed(1)} ms`);
     console.log(`load average (1 min): ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after; ${availableParallelism()} cores`);
   } finally {
     mat.release();
