@@ -12,7 +12,7 @@ import { labelCacheKey, labelFontPx, labelPaste, LabelSpec } from './label-layou
 import { LabelRasterizer } from './label-rasterizer';
 import { LruCache } from './lru-cache';
 
-/** Enough for every label on screen across cameras, confidences changing (~20 KB each at 720p). */
+/** Enough for every label on screen across cameras, confidences changing (~15 KB each at 720p, ~120 KB at 4K). */
 export const LABEL_CACHE_SIZE = 256;
 
 export interface LabelPainter {
