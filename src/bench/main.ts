@@ -17,6 +17,7 @@ import { BucketRate, makeSmallFacesClip, sizeBucketRates } from './small-faces-c
 const HELP = `Usage: npm run bench -- [options]
        npm run bench -- viewers|soak --help   (many MJPEG viewers; a long run with memory sampling)
        npm run bench -- cameras --help        (many cameras in one server process, against the decode + encode floor)
+       npm run bench -- labels [--frames N]   (drawing a frame's labels: Hershey against the font rasteriser)
   --video FILE          video to run (default: the demo video)
   --faces DIR           photos to enroll, named after the person (default: faces/)
   --ground-truth FILE   per-frame ground truth JSON, to report accuracy
@@ -204,7 +205,9 @@ const run =
     ? () => import('./viewers').then((m) => m.main(subcommand, process.argv.slice(3)))
     : subcommand === 'cameras'
       ? () => import('./cameras').then((m) => m.runCamerasBench(process.argv.slice(3)))
-      : main;
+      : subcommand === 'labels'
+        ? () => import('./labels').then((m) => m.runLabelsBench(process.argv.slice(3)))
+        : main;
 
 run().catch((err) => {
   console.error(err instanceof Error ? err.message : err);

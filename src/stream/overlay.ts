@@ -12,9 +12,16 @@ export interface OverlayItem {
 export const KNOWN_COLOR: Rgb = [46, 204, 113];
 export const UNKNOWN_COLOR: Rgb = [231, 76, 60];
 
-/** "Serena_Williams 87%" / "Unknown 92%". */
+/** Letters of right-to-left scripts, and explicit direction controls. */
+const RIGHT_TO_LEFT = /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Adlam}\p{Bidi_Control}]/u;
+
+/**
+ * "Serena_Williams 87%" / "Unknown 92%". A right-to-left name is isolated (U+2068 ... U+2069,
+ * as HTML's <bdi>), so the bidi algorithm orders it on its own and the percentage stays on its right.
+ */
 export function faceLabel(name: string, confidence: number): string {
-  return `${name} ${Math.round(confidence)}%`;
+  const shown = RIGHT_TO_LEFT.test(name) ? `\u2068${name}\u2069` : name;
+  return `${shown} ${Math.round(confidence)}%`;
 }
 
 /** Font scale and line thickness that stay readable from 240p to 4K. */

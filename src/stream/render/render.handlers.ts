@@ -3,27 +3,36 @@
  * OpenCV), so per-frame pixel work never runs on the main thread.
  */
 import { cv, Mat } from '../../common/opencv';
+import { createAppLogger } from '../../logging/log-format';
 import type { BgrImage } from '../../recognition/face.types';
-import { clampBox, KNOWN_COLOR, labelPlacement, OverlayItem, Rgb, textStyle, UNKNOWN_COLOR } from '../overlay';
+import { clampBox, KNOWN_COLOR, OverlayItem, Rgb, textStyle, UNKNOWN_COLOR } from '../overlay';
+import { createLabelPainter, LabelPainter } from './label-painter';
 import type { RenderApi, RenderResult } from './render.protocol';
 
 const FONT = cv.FONT_HERSHEY_SIMPLEX;
 const WHITE = new cv.Vec3(255, 255, 255);
 const bgr = ([r, g, b]: Rgb) => new cv.Vec3(b, g, r);
 
-function drawOverlay(mat: Mat, overlay: OverlayItem[]): void {
+// Made on first use, in the thread that draws (fonts registered, missing ones logged once).
+let labelPainter: LabelPainter | undefined;
+function labels(): LabelPainter {
+  if (!labelPainter) {
+    const logger = createAppLogger();
+    labelPainter = createLabelPainter((message) => logger.warn(message, 'Labels'));
+  }
+  return labelPainter;
+}
+
+/** Boxes in green (known) or red (unknown), each with its label above it. */
+export function drawOverlay(mat: Mat, overlay: OverlayItem[], painter: LabelPainter = labels()): void {
   const frame = { width: mat.cols, height: mat.rows };
   const style = textStyle(mat.rows);
   for (const item of overlay) {
     const box = clampBox(item.box, frame.width, frame.height);
     if (!box) continue;
-    const color = bgr(item.known ? KNOWN_COLOR : UNKNOWN_COLOR);
-    mat.drawRectangle(new cv.Rect(box.x, box.y, box.width, box.height), color, style.boxThickness, cv.LINE_8);
-    const { size, baseLine } = cv.getTextSize(item.label, FONT, style.scale, style.thickness);
-    const place = labelPlacement(box, { width: size.width, height: size.height, baseline: baseLine }, frame);
-    const bg = place.background;
-    mat.drawRectangle(new cv.Rect(bg.x, bg.y, bg.width, bg.height), color, -1, cv.LINE_8);
-    mat.putText(item.label, new cv.Point2(place.textOrigin[0], place.textOrigin[1]), FONT, style.scale, WHITE, style.thickness, cv.LINE_AA);
+    const color = item.known ? KNOWN_COLOR : UNKNOWN_COLOR;
+    mat.drawRectangle(new cv.Rect(box.x, box.y, box.width, box.height), bgr(color), style.boxThickness, cv.LINE_8);
+    painter.paint(mat, box, item.label, color);
   }
 }
 
