@@ -10,6 +10,7 @@ import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LiveModule } from './live/live.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { MqttModule } from './mqtt/mqtt.module';
 import { PeopleModule } from './people/people.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { SightingsModule } from './sightings/sightings.module';
@@ -35,6 +36,7 @@ import { WebModule } from './web/web.module';
     WebModule,
     HealthModule,
     MetricsModule,
+    MqttModule,
   ],
 })
 export class AppModule {}
