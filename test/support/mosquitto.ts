@@ -22,8 +22,9 @@ export interface RunningBroker {
   dispose(): Promise<void>;
 }
 
-export async function startBroker(): Promise<RunningBroker> {
-  const port = await freePort();
+/** Starts mosquitto on `port` (default: a free one). */
+export async function startBroker(port?: number): Promise<RunningBroker> {
+  port ??= await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'mosquitto-test-'));
   // mosquitto drops to the `mosquitto` user when started as root: it must be able to read the folder.
   chmodSync(dir, 0o755);
@@ -37,7 +38,7 @@ export async function startBroker(): Promise<RunningBroker> {
     child = process;
     process.stdout!.on('data', (chunk) => (output += chunk));
     process.stderr!.on('data', (chunk) => (output += chunk));
-    await waitForPort(port, 10_000, () => process.exitCode !== null, () => output);
+    await waitForPort(port!, 10_000, () => process.exitCode !== null, () => output);
   };
   const stop = async () => {
     const process = child;
