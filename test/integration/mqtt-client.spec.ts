@@ -1,3 +1,4 @@
+import { createServer, Socket } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { firstValueFrom, filter, take, toArray } from 'rxjs';
 import { MqttClientAdapter, MqttClientOptions } from '../../src/mqtt/mqtt-client.adapter';
@@ -116,4 +117,41 @@ describe('MqttClientAdapter on a real mosquitto', () => {
     await subscriber.waitFor('offline then online again', () => subscriber.texts(AVAILABLE).join(',').endsWith('online,offline,online') || undefined);
     expect(client.counters().reconnects).toBe(1);
   });
+
+  it('never lets a slow broker slow the caller: publish returns at once, in-flight and queue stay bounded, drops are counted', async () => {
+    const stalled = await stalledBroker();
+    cleanup.push(() => stalled.close());
+    const client = adapter(`mqtt://127.0.0.1:${stalled.port}`, { queueMax: 50, maxInFlight: 20 });
+    cleanup.push(() => client.onApplicationShutdown());
+    client.start();
+    await connected(client);
+    const started = performance.now();
+    for (let i = 0; i < 10_000; i++) client.publish('test/flood', `message ${i}`, { qos: 1 });
+    const ms = performance.now() - started;
+    console.log(`10000 publishes to a broker that never acknowledges: ${ms.toFixed(1)} ms`);
+    expect(ms).toBeLessThan(500);
+    // 1 availability + 19 messages in flight (never acknowledged), 50 waiting, the rest dropped.
+    expect(client.counters()).toMatchObject({ queued: 50, dropped: 10_000 - 19 - 50, published: 0 });
+    expect(process.memoryUsage().heapUsed).toBeLessThan(1024 ** 3);
+  });
 });
+
+/** A "broker" that accepts the connection (CONNACK) and then never reads a packet: every QoS 1 publish stays unacknowledged. */
+async function stalledBroker(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('data', () => socket.write(Buffer.from([0x20, 0x02, 0x00, 0x00])));
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
