@@ -119,3 +119,16 @@ export function cameraDiscovery(context: DiscoveryContext, camera: string): Disc
 export function cameraRemoval(context: DiscoveryContext, camera: string): DiscoveryMessage[] {
   return Object.values(cameraTopics(context, camera)).map((topic) => ({ topic, config: null }));
 }
+
+/** The subscription filter covering every discovery config of this server (to find stale ones). */
+export function ownConfigsFilter(context: DiscoveryContext): string {
+  return `${context.discoveryPrefix}/+/${context.nodeId}/+/config`;
+}
+
+/** The config topics this server should have now: anything else under its node id is stale. */
+export function expectedConfigTopics(context: DiscoveryContext, personIds: Iterable<number>, cameras: Iterable<string>): Set<string> {
+  const topics = new Set<string>();
+  for (const id of personIds) topics.add(personTopic(context, id));
+  for (const camera of cameras) for (const topic of Object.values(cameraTopics(context, camera))) topics.add(topic);
+  return topics;
+}

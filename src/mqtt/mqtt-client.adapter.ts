@@ -6,6 +6,7 @@ import { redactUrl } from '../config/mqtt-config';
 import type { MqttConnectionState, MqttCounters, MqttMessage, MqttPublishOptions } from './mqtt.port';
 import { MqttPort } from './mqtt.port';
 import { OutgoingMessage, Outbox } from './outbox';
+import { topicMatches } from './topics';
 
 export interface MqttClientOptions {
   url: string;
@@ -91,7 +92,7 @@ export class MqttClientAdapter extends MqttPort implements OnModuleInit, OnAppli
     client.on('connect', () => this.connected(client));
     client.on('close', () => this.closed());
     client.on('error', (err) => this.failed(err));
-    client.on('message', (topic, payload) => this.incoming.next({ topic, payload }));
+    client.on('message', (topic, payload, packet) => this.incoming.next({ topic, payload, retained: packet.retain }));
   }
 
   publish(topic: string, payload: string | Buffer, options: MqttPublishOptions = {}): void {
@@ -101,12 +102,12 @@ export class MqttClientAdapter extends MqttPort implements OnModuleInit, OnAppli
     else this.outbox.push(message);
   }
 
-  messages(topic: string): Observable<MqttMessage> {
-    if (!this.subscribed.has(topic)) {
-      this.subscribed.add(topic);
-      if (this.state === 'connected') this.client?.subscribe(topic, { qos: 1 });
+  messages(topicFilter: string): Observable<MqttMessage> {
+    if (!this.subscribed.has(topicFilter)) {
+      this.subscribed.add(topicFilter);
+      if (this.state === 'connected') this.client?.subscribe(topicFilter, { qos: 1 });
     }
-    return this.incoming.pipe(filter((message) => message.topic === topic));
+    return this.incoming.pipe(filter((message) => topicMatches(topicFilter, message.topic)));
   }
 
   counters(): MqttCounters {

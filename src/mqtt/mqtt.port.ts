@@ -12,6 +12,8 @@ export interface MqttPublishOptions {
 export interface MqttMessage {
   topic: string;
   payload: Buffer;
+  /** Delivered from the broker's store on subscribing, not published just now. */
+  retained?: boolean;
 }
 
 /** What the client has done since start (for /metrics and /health). */
@@ -37,7 +39,7 @@ export abstract class MqttPort {
   abstract readonly state$: Observable<MqttConnectionState>;
   abstract readonly state: MqttConnectionState;
   abstract publish(topic: string, payload: string | Buffer, options?: MqttPublishOptions): void;
-  /** Messages on one exact topic (no wildcards), from now on. */
-  abstract messages(topic: string): Observable<MqttMessage>;
+  /** Messages matching a subscription filter (MQTT wildcards allowed), from now on; retained ones are flagged. */
+  abstract messages(filter: string): Observable<MqttMessage>;
   abstract counters(): MqttCounters;
 }

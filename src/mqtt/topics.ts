@@ -46,3 +46,14 @@ export function mqttTopics(prefix: string): MqttTopics {
 export function nodeIdOf(prefix: string): string {
   return prefix.replace(/[^a-zA-Z0-9_-]/g, '_');
 }
+
+/** Whether `topic` matches the subscription `filter` (MQTT wildcards: `+` one level, `#` the rest). */
+export function topicMatches(filter: string, topic: string): boolean {
+  const wanted = filter.split('/');
+  const levels = topic.split('/');
+  for (let i = 0; i < wanted.length; i++) {
+    if (wanted[i] === '#') return true;
+    if (i >= levels.length || (wanted[i] !== '+' && wanted[i] !== levels[i])) return false;
+  }
+  return wanted.length === levels.length;
+}

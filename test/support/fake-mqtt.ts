@@ -1,6 +1,7 @@
 import { BehaviorSubject, filter, Subject } from 'rxjs';
 import type { MqttConnectionState, MqttCounters, MqttMessage, MqttPublishOptions } from '../../src/mqtt/mqtt.port';
 import { MqttPort } from '../../src/mqtt/mqtt.port';
+import { topicMatches } from '../../src/mqtt/topics';
 
 /** An MqttPort in memory: records what is published, and lets a test switch the connection and deliver messages. */
 export class FakeMqttPort extends MqttPort {
@@ -22,13 +23,13 @@ export class FakeMqttPort extends MqttPort {
     this.published.push({ topic, payload, retain: options.retain ?? false, qos: options.qos ?? 0 });
   }
 
-  messages(topic: string) {
-    this.subscribed.push(topic);
-    return this.incoming.pipe(filter((message) => message.topic === topic));
+  messages(topicFilter: string) {
+    this.subscribed.push(topicFilter);
+    return this.incoming.pipe(filter((message) => topicMatches(topicFilter, message.topic)));
   }
 
-  deliver(topic: string, payload: string): void {
-    this.incoming.next({ topic, payload: Buffer.from(payload) });
+  deliver(topic: string, payload: string, retained = false): void {
+    this.incoming.next({ topic, payload: Buffer.from(payload), retained });
   }
 
   counters(): MqttCounters {

@@ -9,7 +9,7 @@ import { mqttHealthOf } from '../../src/mqtt/mqtt-health';
 import { Outbox } from '../../src/mqtt/outbox';
 import { cameraViewOf, PresenceBook, toPresenceMessage } from '../../src/mqtt/presence-book';
 import { ThumbnailJoin } from '../../src/mqtt/thumbnail-join';
-import { mqttTopics, nodeIdOf } from '../../src/mqtt/topics';
+import { mqttTopics, nodeIdOf, topicMatches } from '../../src/mqtt/topics';
 
 const change = (over: Partial<FaceChangePayload> = {}): FaceChangePayload => ({
   type: 'recognised',
@@ -110,6 +110,16 @@ describe('topics', () => {
     });
     expect(topics.person(12)).toBe('home/faces/people/12');
     expect(nodeIdOf('home/faces')).toBe('home_faces');
+  });
+
+  it('matches subscription filters with MQTT wildcards', () => {
+    expect(topicMatches('homeassistant/status', 'homeassistant/status')).toBe(true);
+    expect(topicMatches('homeassistant/status', 'homeassistant/status/x')).toBe(false);
+    expect(topicMatches('ha/+/node/+/config', 'ha/sensor/node/door_count/config')).toBe(true);
+    expect(topicMatches('ha/+/node/+/config', 'ha/sensor/other/door_count/config')).toBe(false);
+    expect(topicMatches('ha/+/node/+/config', 'ha/sensor/node/config')).toBe(false);
+    expect(topicMatches('face-stream/#', 'face-stream/cameras/door/count')).toBe(true);
+    expect(topicMatches('face-stream/#', 'other/x')).toBe(false);
   });
 });
 

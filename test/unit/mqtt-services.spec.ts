@@ -89,6 +89,8 @@ const faceChange = (over: Partial<FaceChangePayload> = {}): FaceChangePayload =>
 
 afterEach(() => jest.useRealTimers());
 
+const personConfigTopic = (id: number) => `homeassistant/binary_sensor/face-stream/person_${id}/config`;
+
 describe('Home Assistant discovery (fake broker port through DI)', () => {
   it('publishes every enrolled person and camera, retained, as soon as the broker connects: before any recognition', async () => {
     const { module, mqtt } = await build();
@@ -138,6 +140,23 @@ describe('Home Assistant discovery (fake broker port through DI)', () => {
     mqtt.deliver('homeassistant/status', 'online');
     await new Promise((r) => setImmediate(r));
     expect(mqtt.published.filter((m) => m.topic.includes('/binary_sensor/')).length).toBe(2);
+    await module.close();
+  });
+
+  it('empties retained configs of this server for people or cameras that no longer exist, and only those', async () => {
+    const { module, mqtt } = await build();
+    expect(mqtt.subscribed).toContain('homeassistant/+/face-stream/+/config');
+    mqtt.deliver('homeassistant/binary_sensor/face-stream/person_99/config', '{"name":"Gone"}', true);
+    mqtt.deliver('homeassistant/sensor/face-stream/attic_people_count/config', '{"name":"attic"}', true);
+    mqtt.deliver(personConfigTopic(1), '{"name":"Ada"}', true);
+    mqtt.deliver('homeassistant/sensor/face-stream/door_people_count/config', '{"name":"door"}', true);
+    mqtt.deliver('homeassistant/binary_sensor/other-server/person_99/config', '{"name":"Theirs"}', true);
+    // A live (not retained) message is this server's own echo: never a reason to remove anything.
+    mqtt.deliver('homeassistant/binary_sensor/face-stream/person_98/config', '{"name":"Echo"}', false);
+    expect(mqtt.published.map((m) => [m.topic, m.payload, m.retain])).toEqual([
+      ['homeassistant/binary_sensor/face-stream/person_99/config', '', true],
+      ['homeassistant/sensor/face-stream/attic_people_count/config', '', true],
+    ]);
     await module.close();
   });
 
