@@ -35,7 +35,8 @@ export class HealthController {
     description:
       '200 when the database answers, the camera is live (or a non-looping file has ended) and the vision worker runs; ' +
       '503 with the same body otherwise, including while the camera reconnects and while the server shuts down. ' +
-      'A dead worker cannot be restarted in-process: a supervisor should restart the process on a lasting 503.',
+      'A dead worker cannot be restarted in-process: a supervisor should restart the process on a lasting 503. ' +
+      'With MQTT on, `mqtt` is `degraded` while the broker is away: the status becomes `degraded`, still 200.',
   })
   @ApiOkResponse({ description: 'Everything is up', schema: { example: { status: 'ok', info: EXAMPLE_DETAILS, error: {}, details: EXAMPLE_DETAILS } } })
   @ApiServiceUnavailableResponse({

@@ -159,22 +159,23 @@ export class MqttClientAdapter extends MqttPort implements OnModuleInit, OnAppli
     if (this.closing) return;
     this.generation++;
     this.inFlight = 0;
-    if (this.everConnected && !this.outageLogged && this.state === 'connected') {
-      this.logger.warn('lost the broker: reconnecting (messages wait in a queue meanwhile)');
-      this.outageLogged = true;
-    }
+    this.logOutage(this.lastError ?? 'connection closed');
     this.setState(this.everConnected ? 'reconnecting' : 'connecting');
     this.scheduleReconnect();
   }
 
   private failed(err: Error): void {
     this.lastError = err.message;
+    this.logOutage(err.message);
+  }
+
+  /** Once per outage (an error and a close come for every failed attempt). */
+  private logOutage(reason: string): void {
     if (this.closing || this.outageLogged) return;
     this.outageLogged = true;
-    this.logger.warn(
-      `broker ${redactUrl(this.options.url)} unreachable (${err.message}): retrying with backoff up to ${this.options.reconnectMaxMs} ms; ` +
-        'the server runs on without MQTT meanwhile (logged once per outage)',
-    );
+    const retry = `retrying with backoff up to ${this.options.reconnectMaxMs} ms; messages wait in a bounded queue (logged once per outage)`;
+    if (this.everConnected) this.logger.warn(`lost the broker (${reason}): ${retry}`);
+    else this.logger.warn(`broker ${redactUrl(this.options.url)} unreachable (${reason}): the server runs on without MQTT, ${retry}`);
   }
 
   private scheduleReconnect(): void {

@@ -91,6 +91,8 @@ export class MqttStateService implements OnModuleInit, OnApplicationBootstrap, O
   }
 
   private setView(camera: string, view: CameraView): void {
+    // A frame still in flight when its camera was removed must not bring its retained topics back.
+    if (!this.cameras.list().some(({ definition }) => definition.name === camera)) return;
     const json = JSON.stringify(view);
     const entry = this.views.get(camera);
     if (entry?.published === json) return;

@@ -231,7 +231,7 @@ describe('MQTT and Home Assistant discovery with a real broker and the real serv
   });
 });
 
-describe('MQTT broker absent at start', () => {
+describe('MQTT at start and stop: broker absent, clean shutdown, bad settings', () => {
   it('starts and serves, reports MQTT degraded without failing /health, and logs the outage once', async () => {
     const port = await freePort();
     const server = await startServer({ MQTT_URL: `mqtt://127.0.0.1:${port}`, MQTT_RECONNECT_INITIAL_MS: '100', MQTT_RECONNECT_MAX_MS: '400' });
@@ -247,6 +247,21 @@ describe('MQTT broker absent at start', () => {
       expect(server.output().match(/unreachable/g)).toHaveLength(1);
     } finally {
       await server.dispose();
+    }
+  });
+
+  it('publishes offline (retained) on a clean shutdown', async () => {
+    const broker = await startBroker();
+    const watcher = await RecordingSubscriber.connect(broker.url, [`${P}/available`]);
+    try {
+      const server = await startServer({ MQTT_URL: broker.url });
+      await watcher.waitFor('online', () => watcher.last(`${P}/available`) === 'online');
+      expect(await server.stop()).toBe(0);
+      await watcher.waitFor('offline', () => watcher.last(`${P}/available`) === 'offline', 10_000);
+      await server.dispose();
+    } finally {
+      await watcher.close();
+      await broker.dispose();
     }
   });
 

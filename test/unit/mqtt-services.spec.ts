@@ -219,11 +219,15 @@ describe('retained state (fake broker port through DI)', () => {
   });
 
   it('clears a removed camera\'s and a deleted person\'s retained topics, and relays camera states', async () => {
-    const { module, mqtt, events } = await build();
+    const { module, mqtt, events, library } = await build();
     events.emit('camera.state', { camera: 'door', state: 'reconnecting', previous: 'live' });
     expect(mqtt.last('face-stream/cameras/door/state')).toBe('reconnecting');
+    library.cameras = library.cameras.filter(({ definition }) => definition.name !== 'door');
     events.emit('camera.changed', { camera: 'door', change: 'removed' });
     for (const topic of ['people', 'count', 'state', 'last-recognised', 'snapshot']) expect(mqtt.last(`face-stream/cameras/door/${topic}`)).toBe('');
+    // A frame still in flight from the removed camera does not bring its topics back.
+    events.emit('frame.recognized', frame('door', [recognizedFace(1, 1, 'Ada')]));
+    expect(mqtt.last('face-stream/cameras/door/people')).toBe('');
     events.emit('person.changed', { personId: 2, name: 'Grace', change: 'removed' });
     expect(mqtt.last('face-stream/people/2')).toBe('');
     // Seen again after deletion (a frame in flight): nothing published for them.
