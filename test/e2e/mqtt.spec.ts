@@ -75,6 +75,7 @@ describe('MQTT and Home Assistant discovery with a real broker and the real serv
       MQTT_RECONNECT_INITIAL_MS: '200',
       MQTT_RECONNECT_MAX_MS: '1000',
       RATE_LIMIT_WRITE_MAX: '1000',
+      MQTT_SNAPSHOTS: 'true',
     });
     const people = (await getJson(`${server.url}/people`)).body as Array<{ id: number; name: string }>;
     ids = Object.fromEntries(people.map((p) => [p.name, p.id]));
@@ -132,6 +133,9 @@ describe('MQTT and Home Assistant discovery with a real broker and the real serv
       const reply = await fetch(`${server.url}${url}`);
       expect([url, reply.status, reply.headers.get('content-type')]).toEqual([url, 200, 'image/jpeg']);
     }
+    // MQTT_SNAPSHOTS: the event faces' JPEGs, retained on the camera's snapshot topic.
+    const snapshot = subscriber.messages.filter((m) => m.topic === `${P}/cameras/main/snapshot`).at(-1);
+    expect(snapshot?.payload.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     // Home Assistant's event entity: recognised and unknown only, each with its event_type.
     const haTypes = subscriber.texts(`${P}/cameras/main/events`).map((t) => JSON.parse(t).event_type);
     expect(new Set(haTypes)).toEqual(new Set(['recognised', 'unknown']));
