@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { firstValueFrom, filter, take, toArray } from 'rxjs';
@@ -116,6 +117,29 @@ describe('MqttClientAdapter on a real mosquitto', () => {
     (client as unknown as { client: { stream: { destroy(): void } } }).client.stream.destroy();
     await subscriber.waitFor('offline then online again', () => subscriber.texts(AVAILABLE).join(',').endsWith('online,offline,online') || undefined);
     expect(client.counters().reconnects).toBe(1);
+  });
+
+  it('connects over mqtts with the CA it is given, and refuses an unverified broker unless told not to', async () => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const broker = await startBroker({ tls: true });
+    cleanup.push(() => broker.dispose());
+    expect(broker.url).toMatch(/^mqtts:/);
+    const trusting = adapter(broker.url, { tls: { ca: readFileSync(broker.certFile), rejectUnauthorized: true } });
+    cleanup.push(() => trusting.onApplicationShutdown());
+    trusting.start();
+    await connected(trusting);
+
+    const strict = adapter(broker.url);
+    cleanup.push(() => strict.onApplicationShutdown());
+    strict.start();
+    await new Promise((r) => setTimeout(r, 800));
+    expect(strict.state).toBe('connecting');
+    expect(strict.counters().lastError).toMatch(/self[- ]signed/i);
+
+    const lax = adapter(broker.url, { tls: { rejectUnauthorized: false } });
+    cleanup.push(() => lax.onApplicationShutdown());
+    lax.start();
+    await connected(lax);
   });
 
   it('never lets a slow broker slow the caller: publish returns at once, in-flight and queue stay bounded, drops are counted', async () => {

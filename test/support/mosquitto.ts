@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,8 @@ const MOSQUITTO = '/usr/sbin/mosquitto';
 export interface RunningBroker {
   url: string;
   port: number;
+  /** With `tls`: the broker's self-signed certificate (the CA a client must trust). */
+  certFile: string;
   /** Everything mosquitto printed. */
   output(): string;
   /** Stops it (SIGTERM) and waits for the exit. */
@@ -22,14 +24,30 @@ export interface RunningBroker {
   dispose(): Promise<void>;
 }
 
-/** Starts mosquitto on `port` (default: a free one). */
-export async function startBroker(port?: number): Promise<RunningBroker> {
-  port ??= await freePort();
+export interface BrokerOptions {
+  /** Default: a free one. */
+  port?: number;
+  /** Serve mqtts with a self-signed certificate for 127.0.0.1, written to `<dir>/cert.pem` (also the CA to trust). */
+  tls?: boolean;
+}
+
+/** Starts mosquitto (a plain number is the port, for short). */
+export async function startBroker(options: BrokerOptions | number = {}): Promise<RunningBroker> {
+  const { port: wantedPort, tls = false } = typeof options === 'number' ? { port: options } : options;
+  const port = wantedPort ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'mosquitto-test-'));
-  // mosquitto drops to the `mosquitto` user when started as root: it must be able to read the folder.
+  // mosquitto drops to the `mosquitto` user when started as root: it must be able to read the folder and files.
   chmodSync(dir, 0o755);
+  const certFile = join(dir, 'cert.pem');
+  const lines = [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stdout', 'log_type error', 'log_type warning', 'log_type notice'];
+  if (tls) {
+    const keyFile = join(dir, 'key.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    chmodSync(keyFile, 0o644);
+    lines.push(`certfile ${certFile}`, `keyfile ${keyFile}`);
+  }
   const config = join(dir, 'mosquitto.conf');
-  writeFileSync(config, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stdout', 'log_type error', 'log_type warning', 'log_type notice', ''].join('\n'));
+  writeFileSync(config, lines.join('\n') + '\n');
   let output = '';
   let child: ChildProcess | undefined;
 
@@ -38,7 +56,7 @@ export async function startBroker(port?: number): Promise<RunningBroker> {
     child = process;
     process.stdout!.on('data', (chunk) => (output += chunk));
     process.stderr!.on('data', (chunk) => (output += chunk));
-    await waitForPort(port!, 10_000, () => process.exitCode !== null, () => output);
+    await waitForPort(port, 10_000, () => process.exitCode !== null, () => output);
   };
   const stop = async () => {
     const process = child;
@@ -50,8 +68,9 @@ export async function startBroker(port?: number): Promise<RunningBroker> {
   };
   await start();
   return {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     port,
+    certFile,
     output: () => output,
     stop,
     restart: start,
