@@ -1,4 +1,7 @@
 import { Test } from '@nestjs/testing';
+import { Registry } from 'prom-client';
+import { MetricsService } from '../../src/metrics/metrics.service';
+import { MqttMetrics } from '../../src/mqtt/mqtt-metrics';
 import { CameraRegistry } from '../../src/cameras/camera-registry.service';
 import { MqttSettings, mqttSettingsFrom } from '../../src/config/mqtt-config';
 import type { FaceChangePayload } from '../../src/events/app-events';
@@ -275,5 +278,28 @@ describe('face events (fake broker port through DI)', () => {
     expect(snapshots.read).toHaveBeenCalledWith(expect.objectContaining({ unknownFaceId: 4 }), null);
     expect(mqtt.published.find((m) => m.topic === 'face-stream/cameras/door/snapshot')).toMatchObject({ payload: Buffer.from('JPEG'), retain: true });
     await module.close();
+  });
+});
+
+describe('MQTT metrics', () => {
+  it('reads the client\'s counters when scraped, and registers nothing with MQTT off', async () => {
+    const registry = new Registry();
+    const mqtt = new FakeMqttPort();
+    mqtt.counters = () => ({ reconnects: 3, published: 120, dropped: 7, queued: 5 });
+    new MqttMetrics({ registry } as unknown as MetricsService, mqtt).onModuleInit();
+    mqtt.setState('connected');
+    const text = await registry.metrics();
+    for (const line of [
+      'facestream_mqtt_connected 1',
+      'facestream_mqtt_reconnects_total 3',
+      'facestream_mqtt_messages_published_total 120',
+      'facestream_mqtt_messages_dropped_total 7',
+      'facestream_mqtt_queued_messages 5',
+    ]) expect(text.split('\n')).toContain(line);
+    mqtt.setState('reconnecting');
+    expect((await registry.metrics()).split('\n')).toContain('facestream_mqtt_connected 0');
+    const off = new Registry();
+    new MqttMetrics({ registry: off } as unknown as MetricsService, null).onModuleInit();
+    expect(await off.metrics()).toBe('\n');
   });
 });
