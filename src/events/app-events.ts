@@ -42,7 +42,7 @@ export interface FaceChangePayload {
 }
 
 /**
- * Everything that happens, in one typed map: every channel (Socket.IO, recorders, later MQTT)
+ * Everything that happens, in one typed map: every channel (Socket.IO, recorders, MQTT)
  * subscribes here instead of being called by whoever noticed. Payloads always name the camera
  * where one is involved.
  */
