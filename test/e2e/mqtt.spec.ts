@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordingSubscriber, RunningBroker, startBroker } from '../support/mosquitto';
-import { TESTDATA } from '../support/paths';
+import { PROJECT_ROOT, TESTDATA } from '../support/paths';
 import { freePort, RunningServer, startServer, withAdminKey } from '../support/server-process';
 
 jest.setTimeout(300_000);
@@ -270,6 +272,18 @@ describe('MQTT at start and stop: broker absent, clean shutdown, bad settings', 
   });
 
   it('refuses a bad MQTT setting at start with a message naming it', async () => {
-    await expect(startServer({ MQTT_URL: 'http://broker', MQTT_TOPIC_PREFIX: 'a/#' }, 30_000)).rejects.toThrow(/MQTT_URL[\s\S]*MQTT_TOPIC_PREFIX/);
+    const data = mkdtempSync(join(tmpdir(), 'mqtt-bad-settings-'));
+    try {
+      const run = spawnSync(process.execPath, [join(PROJECT_ROOT, 'dist', 'main.js')], {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: data, FACES_DIR: data, MQTT_URL: 'http://broker', MQTT_TOPIC_PREFIX: 'a/#' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/Invalid configuration:[\s\S]*MQTT_URL[\s\S]*MQTT_TOPIC_PREFIX/);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 });
