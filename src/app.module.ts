@@ -11,6 +11,7 @@ import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LiveModule } from './live/live.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { MqttModule } from './mqtt/mqtt.module';
 import { PeopleModule } from './people/people.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { RecognizeModule } from './recognize/recognize.module';
@@ -39,6 +40,7 @@ import { WebModule } from './web/web.module';
     WebModule,
     HealthModule,
     MetricsModule,
+    MqttModule,
   ],
 })
 export class AppModule {}

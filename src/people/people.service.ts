@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config';
+import { EventBus } from '../events/event-bus';
 import type { Box } from '../recognition/face.types';
 import { GalleryService } from '../recognition/gallery.service';
 import type { PhotoFace } from '../recognition/inference/inference.protocol';
@@ -44,6 +45,8 @@ export class PeopleService {
     private readonly gallery: GalleryService,
     private readonly uploads: UploadedPhotoAnalyzer,
     config: ConfigService<AppConfig, true>,
+    /** Absent in the command-line tools, where nobody listens. */
+    @Optional() private readonly events?: EventBus,
   ) {
     this.minFacePx = config.get('ENROLL_MIN_FACE_PX', { infer: true });
   }
@@ -71,6 +74,7 @@ export class PeopleService {
     const photo = await this.prepareEnrollment(image, choice);
     const { person } = await this.storeAndCommit(photo, (sample) => this.people.createPerson(name, sample));
     this.logger.log(`enrolled ${person.name} (#${person.id})`);
+    this.events?.emit('person.changed', { personId: person.id, name: person.name, change: 'added' });
     return this.findOne(person.id);
   }
 
@@ -82,12 +86,14 @@ export class PeopleService {
     return this.findOne(personId);
   }
 
-  rename(id: number, name: string): Promise<Person> {
-    return this.writes.run(async () => {
-      const person = (await this.people.rename(id, name).catch(rethrowAsHttp)) ?? notFound(id);
-      this.gallery.setPerson(person.id, person.name);
-      return person;
+  async rename(id: number, name: string): Promise<Person> {
+    const person = await this.writes.run(async () => {
+      const renamed = (await this.people.rename(id, name).catch(rethrowAsHttp)) ?? notFound(id);
+      this.gallery.setPerson(renamed.id, renamed.name);
+      return renamed;
     });
+    this.events?.emit('person.changed', { personId: person.id, name: person.name, change: 'renamed' });
+    return person;
   }
 
   async remove(id: number): Promise<void> {
@@ -96,6 +102,7 @@ export class PeopleService {
       this.gallery.removePerson(id);
       return deleted;
     });
+    this.events?.emit('person.changed', { personId: id, name: person.name, change: 'removed' });
     await Promise.all(person.samples.map((sample) => this.deleteFiles(sample)));
   }
 
