@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { MjpegClient } from './mjpeg-client';
 import { childPids, cpuSecondsOfTree, rssMb } from './proc-stats';
 import { summarise, Summary } from './stats';
+import { SERVER_MALLOC_ENV } from '../common/malloc-env';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -122,7 +123,7 @@ async function startServer(env: Record<string, string>): Promise<{ url: string; 
   let output = '';
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
     cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: join(dataDir, 'data'), CAMERA_LOOP: 'true', CAMERA_PACE: 'true', ...env },
+    env: { ...SERVER_MALLOC_ENV, ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: join(dataDir, 'data'), CAMERA_LOOP: 'true', CAMERA_PACE: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk) => (output += chunk));

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-type Collect = (options: { type: 'minor' | 'major'; execution?: 'sync' | 'async' }) => void;
+type Collect = (options: { type: 'minor' | 'major' }) => void;
 
 let collector: Collect | undefined;
 function collect(): Collect {
@@ -19,18 +19,18 @@ function collect(): Collect {
  * camera). A young-generation collection every `everyMs` (well under a millisecond with this
  * thread's small heap) lets them go: peak RSS back to 408–425 MB. Frames held longer than two
  * of those (queued while the thread is busy with other cameras) are promoted, and only a full
- * collection frees them: one, incremental, every `majorEvery` young ones (without it, four
- * cameras on an overloaded machine grew the server past 1.8 GB in 20 s).
+ * collection frees them: one every `majorEvery` young ones (without any, four cameras on an
+ * overloaded machine grew the server past 1.8 GB in 20 s).
  */
-export function collectSharedFramesEvery(everyMs: number, majorEvery = 10): void {
+export function collectSharedFramesEvery(everyMs: number, majorEvery = 25): void {
   const gc = collect();
   let ticks = 0;
-  setInterval(() => gc(++ticks % majorEvery === 0 ? { type: 'major', execution: 'async' } : { type: 'minor' }), everyMs).unref();
+  setInterval(() => gc({ type: ++ticks % majorEvery === 0 ? 'major' : 'minor' }), everyMs).unref();
 }
 
 /** Frame bytes allocated between young-generation collections, and between full ones. */
 const MINOR_EVERY_BYTES = 64 * 1024 * 1024;
-const MAJOR_EVERY_BYTES = 512 * 1024 * 1024;
+const MAJOR_EVERY_BYTES = 1024 * 1024 * 1024;
 let sinceMinor = 0;
 let sinceMajor = 0;
 
@@ -40,8 +40,9 @@ let sinceMajor = 0;
  * isolate that created it (measured: 2.7 MB frames at 100/s with nothing else allocating reach
  * 1.7 GB of RSS; plain ArrayBuffers stay under 100 MB). So collections are paced by the frame
  * bytes allocated instead: a young-generation one every 64 MB (most frames are done with
- * within a second), and an incremental full one every 512 MB for frames kept long enough to
- * be promoted (the faces in view, queued frames).
+ * within a second), and a full one every 1 GB for frames kept long enough to be promoted (the
+ * faces in view, queued frames). Full ones are synchronous: V8's incremental mode, asked for
+ * this often, cost 0.2 cores on one camera; a synchronous one is a pause of a few ms.
  */
 export function allocateSharedFrame(bytes: number): Uint8Array {
   sinceMinor += bytes;
@@ -49,7 +50,7 @@ export function allocateSharedFrame(bytes: number): Uint8Array {
   if (sinceMajor >= MAJOR_EVERY_BYTES) {
     sinceMajor = 0;
     sinceMinor = 0;
-    collect()({ type: 'major', execution: 'async' });
+    collect()({ type: 'major' });
   } else if (sinceMinor >= MINOR_EVERY_BYTES) {
     sinceMinor = 0;
     collect()({ type: 'minor' });

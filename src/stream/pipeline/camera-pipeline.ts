@@ -202,7 +202,7 @@ export class CameraPipeline {
           filter((frame) => {
             if (this.watched) return true;
             this.stats.framesUnwatched++;
-            frame.release();
+            this.done(frame);
             return false;
           }),
           map((frame) => {
@@ -213,13 +213,13 @@ export class CameraPipeline {
             (frame) =>
               this.renderStage.annotate(frame, this.isChosen(frame)).finally(() => {
                 this.renderStage.backlog--;
-                frame.release();
+                this.done(frame);
               }),
             this.settings.maxRenderQueue,
             (dropped) => {
               this.stats.outputDropped++;
               this.renderStage.backlog--;
-              dropped.release();
+              this.done(dropped);
             },
           ),
         )
@@ -233,6 +233,16 @@ export class CameraPipeline {
           complete: () => this.outputSubject.complete(),
         }),
     );
+  }
+
+  /**
+   * The drawing branch is done with a frame. One that recognition never saw is read by nobody
+   * else (drawing copies the pixels into its own Mat), so its buffer is reused at once; a
+   * recognised one may still be cropped by recorders, and is left to the garbage collector.
+   */
+  private done(frame: Frame): void {
+    frame.release();
+    if (!this.isChosen(frame)) frame.recycle?.();
   }
 
   private publish(frame: AnnotatedFrame): void {
