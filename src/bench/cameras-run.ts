@@ -23,7 +23,6 @@ import type { RecognitionEvent } from '../stream/stream.types';
 import type { RecognizedFace } from '../recognition/recognition.service';
 import type { CameraRunResult } from './cameras-report';
 import { MjpegClient } from './mjpeg-client';
-import { SERVER_MALLOC_ENV } from '../common/malloc-env';
 import { childPids, cpuSecondsOfTree, rssMb } from './proc-stats';
 import type { FramePrediction } from './scoring';
 
@@ -71,7 +70,6 @@ export async function runCamerasServer(options: CamerasServerOptions): Promise<C
   const dataDir = mkdtempSync(join(tmpdir(), 'face-stream-cameras-'));
   const child = fork(join(__dirname, 'cameras-run.js'), [], {
     env: {
-      ...SERVER_MALLOC_ENV,
       ...process.env,
       CAMERAS: JSON.stringify(options.cameras.map((c) => ({ name: c.name, source: c.source, enabled: true, loop: false, pace: true }))),
       DATA_DIR: dataDir,

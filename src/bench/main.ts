@@ -13,7 +13,6 @@ import { benchGalleryMatch, type GalleryBench } from './gallery-bench';
 import type { Summary } from './stats';
 import { Appearance, GroundTruth, PredictedFace, scorePredictions, Score, timeToName } from './scoring';
 import { BucketRate, makeSmallFacesClip, sizeBucketRates } from './small-faces-clip';
-import { SERVER_MALLOC_ENV } from '../common/malloc-env';
 
 const HELP = `Usage: npm run bench -- [options]
        npm run bench -- viewers|soak --help   (many MJPEG viewers; a long run with memory sampling)
@@ -54,7 +53,6 @@ function runMode(mode: 'fast' | 'paced', options: Record<string, string>): Promi
   const dataDir = mkdtempSync(join(tmpdir(), 'face-stream-bench-'));
   const child = fork(join(__dirname, 'bench-run.js'), [], {
     env: {
-      ...SERVER_MALLOC_ENV,
       ...process.env,
       BENCH_MODE: mode,
       CAMERA_SOURCE: options.video,

@@ -29,7 +29,7 @@ export function collectSharedFramesEvery(everyMs: number, majorEvery = 25): void
 }
 
 /** Frame bytes allocated between young-generation collections, and between full ones. */
-const MINOR_EVERY_BYTES = 64 * 1024 * 1024;
+const MINOR_EVERY_BYTES = 32 * 1024 * 1024;
 const MAJOR_EVERY_BYTES = 1024 * 1024 * 1024;
 let sinceMinor = 0;
 let sinceMajor = 0;
@@ -39,7 +39,7 @@ let sinceMajor = 0;
  * does not count SharedArrayBuffer memory towards its collection heuristics, even in the
  * isolate that created it (measured: 2.7 MB frames at 100/s with nothing else allocating reach
  * 1.7 GB of RSS; plain ArrayBuffers stay under 100 MB). So collections are paced by the frame
- * bytes allocated instead: a young-generation one every 64 MB (most frames are done with
+ * bytes allocated instead: a young-generation one every 32 MB (most frames are done with
  * within a second), and a full one every 1 GB for frames kept long enough to be promoted (the
  * faces in view, queued frames). Full ones are synchronous: V8's incremental mode, asked for
  * this often, cost 0.2 cores on one camera; a synchronous one is a pause of a few ms.
