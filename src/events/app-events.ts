@@ -30,6 +30,12 @@ export interface AppEvents {
   'camera.changed': { camera: string; change: 'added' | 'changed' | 'removed' };
   /** A sighting started, got a better view, or ended. */
   'sighting.changed': SightingEventPayload;
+  /**
+   * A person was enrolled, changed (renamed, a face added or removed) or removed. On 'removed'
+   * every stored trace is gone already (rows committed, files being deleted): channels that keep
+   * their own copy (retained MQTT state, caches) clear theirs.
+   */
+  'person.changed': { personId: number; name: string; change: 'added' | 'changed' | 'removed' };
   /** The unknown-faces inbox changed. */
   'unknown-face.changed': { id: number; change: 'added' | 'grouped' | 'removed'; camera?: string };
 }
