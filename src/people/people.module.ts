@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CLOCK } from '../common/clock';
 import { EventsModule } from '../events/events.module';
 import { RecognitionModule } from '../recognition/recognition.module';
 import { Sighting } from '../sightings/sighting.entity';
 import { SightingTraces } from '../sightings/sighting-traces';
 import { FaceSample } from './entities/face-sample.entity';
 import { Person } from './entities/person.entity';
+import { PersonExportService } from './export/person-export.service';
 import { PeopleStartupService } from './people-startup.service';
 import { PeopleController } from './people.controller';
 import { PeopleRepository } from './people.repository';
@@ -29,6 +31,8 @@ import { PhotoUploadModule } from './upload/photo-upload.module';
     PeopleService,
     PhotoStore,
     PeopleStartupService,
+    PersonExportService,
+    { provide: CLOCK, useValue: Date.now },
   ],
   exports: [PeopleService],
 })

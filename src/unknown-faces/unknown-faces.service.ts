@@ -80,6 +80,8 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     this.subscriptions.push(
       // Track ids are unique across cameras, so one watch serves every camera.
       this.events.on('frame.observed').subscribe((observation) => this.observe(observation)),
+      // Entries removed elsewhere (expired by the retention job) are no longer grouped with.
+      this.events.on('unknown-face.changed').subscribe(({ id, change }) => change === 'removed' && this.groups.delete(id)),
       // Someone was enrolled (from the inbox, a photo or the live view): entries that are now them are resolved.
       this.gallery.changes$.pipe(debounceTime(300)).subscribe(() => {
         this.writes.run(() => this.resolveEnrolled()).catch((err) => this.logger.warn(`resolving the inbox failed: ${err}`));

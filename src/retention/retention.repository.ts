@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { AuditEntry } from '../audit/audit-entry.entity';
+import { DatabaseWriteLock } from '../database/database-write-lock';
+import { Sighting } from '../sightings/sighting.entity';
+import { UnknownFace } from '../unknown-faces/unknown-face.entity';
+import type { RetentionKind } from './retention-rules';
+import { ExpiringRecords } from './retention.ports';
+
+/** At most this many ids in one DELETE … IN (…) (SQLite's bound-parameter limit is 999 on old builds). */
+const CHUNK = 500;
+
+interface Target {
+  entity: EntityTarget<ObjectLiteral>;
+  /** The condition on alias `r` that makes a row expired before :cutoff. */
+  where: string;
+}
+
+const TARGETS: Record<RetentionKind, Target> = {
+  // Ended sightings only: one still open is being written.
+  sightings: { entity: Sighting, where: 'r.lastSeen < :cutoff AND r.ongoing = 0' },
+  unknown_faces: { entity: UnknownFace, where: 'r.lastSeen < :cutoff' },
+  audit: { entity: AuditEntry, where: 'r.at < :cutoff' },
+};
+
+/** Deletes expired rows (their face crops are in the rows), one transaction per kind, under the DatabaseWriteLock. */
+@Injectable()
+export class RetentionRepository extends ExpiringRecords {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly lock: DatabaseWriteLock,
+  ) {
+    super();
+  }
+
+  deleteExpired(kind: RetentionKind, cutoff: number): Promise<number[]> {
+    const { entity, where } = TARGETS[kind];
+    return this.lock.run(() =>
+      this.dataSource.transaction(async (tx: EntityManager) => {
+        const rows: Array<{ id: number }> = await tx.createQueryBuilder(entity, 'r').select('r.id', 'id').where(where, { cutoff }).getRawMany();
+        const ids = rows.map((row) => row.id);
+        for (let i = 0; i < ids.length; i += CHUNK) await tx.delete(entity, ids.slice(i, i + CHUNK));
+        return ids;
+      }),
+    );
+  }
+}
