@@ -170,6 +170,12 @@ describe('privacy: unknownInbox, export, erasure, audit log, retention (real ser
     expect(body.items.every((item: { role: string; ip: string }) => item.role === 'admin' && /127\.0\.0\.1/.test(item.ip))).toBe(true);
     expect(body.items[1].path).toBe(`/people/${serena.id}`);
     expect(Date.now() - Date.parse(body.items[0].at)).toBeLessThan(60_000);
+    // Documented, with the key, although reads are open on this server.
+    const doc = (await get(server, '/docs/openapi.json', {})).body;
+    expect(doc.paths['/audit'].get.security).toEqual([{ 'admin-key': [] }]);
+    expect(doc.paths['/people/{id}/export'].get.security).toEqual([{ 'admin-key': [] }]);
+    expect(doc.paths['/people/{id}'].get.security).toBeUndefined();
+    expect(Object.keys(doc.paths['/audit'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '401']));
   });
 
   it('deletes expired sightings, inbox entries and audit entries at start, and counts them', async () => {
