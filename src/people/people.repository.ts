@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DatabaseWriteLock } from '../database/database-write-lock';
+import { forgetCommitted } from '../database/secure-delete';
 import type { Box } from '../recognition/face.types';
 import { FaceSample } from './entities/face-sample.entity';
 import { Person } from './entities/person.entity';
@@ -130,13 +131,18 @@ export class PeopleRepository {
    * person row, or nothing. Returns what was deleted (for its files), or null.
    */
   deletePerson(id: number): Promise<ErasedPerson | null> {
-    return this.transaction(async (tx) => {
-      const person = await tx.findOne(Person, { where: { id }, relations: { samples: true } });
-      if (!person) return null;
-      await tx.delete(FaceSample, { personId: id });
-      const sightings = await this.traces.eraseIn(tx, id);
-      await tx.delete(Person, { id });
-      return { person, sightings };
+    return this.lock.run(async () => {
+      const erased = await this.dataSource.transaction(async (tx) => {
+        const person = await tx.findOne(Person, { where: { id }, relations: { samples: true } });
+        if (!person) return null;
+        await tx.delete(FaceSample, { personId: id });
+        const sightings = await this.traces.eraseIn(tx, id);
+        await tx.delete(Person, { id });
+        return { person, sightings };
+      });
+      // Committed: no copy of the erased pages stays in the write-ahead log either.
+      if (erased) await forgetCommitted(this.dataSource);
+      return erased;
     });
   }
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { DatabaseWriteLock } from '../database/database-write-lock';
+import { forgetCommitted } from '../database/secure-delete';
 import { Sighting } from '../sightings/sighting.entity';
 import { UnknownFace } from '../unknown-faces/unknown-face.entity';
 import type { RetentionKind } from './retention-rules';
@@ -24,7 +25,10 @@ const TARGETS: Record<RetentionKind, Target> = {
   audit: { entity: AuditEntry, where: 'r.at < :cutoff' },
 };
 
-/** Deletes expired rows (their face crops are in the rows), one transaction per kind, under the DatabaseWriteLock. */
+/**
+ * Deletes expired rows (their face crops are in the rows), one transaction per kind, under the
+ * DatabaseWriteLock; then the write-ahead log is folded back (see SecureDelete).
+ */
 @Injectable()
 export class RetentionRepository extends ExpiringRecords {
   constructor(
@@ -36,13 +40,15 @@ export class RetentionRepository extends ExpiringRecords {
 
   deleteExpired(kind: RetentionKind, cutoff: number): Promise<number[]> {
     const { entity, where } = TARGETS[kind];
-    return this.lock.run(() =>
-      this.dataSource.transaction(async (tx: EntityManager) => {
+    return this.lock.run(async () => {
+      const ids = await this.dataSource.transaction(async (tx: EntityManager) => {
         const rows: Array<{ id: number }> = await tx.createQueryBuilder(entity, 'r').select('r.id', 'id').where(where, { cutoff }).getRawMany();
-        const ids = rows.map((row) => row.id);
-        for (let i = 0; i < ids.length; i += CHUNK) await tx.delete(entity, ids.slice(i, i + CHUNK));
-        return ids;
-      }),
-    );
+        const expired = rows.map((row) => row.id);
+        for (let i = 0; i < expired.length; i += CHUNK) await tx.delete(entity, expired.slice(i, i + CHUNK));
+        return expired;
+      });
+      if (ids.length > 0) await forgetCommitted(this.dataSource);
+      return ids;
+    });
   }
 }

@@ -26,6 +26,11 @@ function openDb(dataDir: string) {
   return { all, run, close };
 }
 
+/** The bytes of the database file and its write-ahead log. */
+function dbFiles(dataDir: string): Buffer[] {
+  return ['face-stream.sqlite', 'face-stream.sqlite-wal'].map((file) => join(dataDir, file)).filter(existsSync).map((file) => readFileSync(file));
+}
+
 async function enroll(server: RunningServer, name: string): Promise<{ id: number; faces: Array<{ id: number }> }> {
   const form = new FormData();
   form.append('name', name);
@@ -130,13 +135,42 @@ describe('privacy: unknownInbox, export, erasure, audit log, retention (real ser
     expect(doc.sightings.some((s: { cropJpegBase64: string | null }) => s.cropJpegBase64 !== null)).toBe(true);
   });
 
+  it('erases in one transaction: a failure on the last statement leaves every row, file and the gallery as they were', async () => {
+    const count = async (sql: string) => (await db.all(sql, [serena.id])).length;
+    const before = [await count('SELECT id FROM face_samples WHERE personId = ?'), await count('SELECT id FROM sightings WHERE personId = ?')];
+    expect(before.every((n) => n > 0)).toBe(true);
+    const [sample] = await db.all('SELECT photoFile FROM face_samples WHERE personId = ?', [serena.id]);
+    // The person row goes last in the transaction: by then the samples and sightings are deleted, and must come back.
+    await db.run(`CREATE TRIGGER keep_person BEFORE DELETE ON people BEGIN SELECT RAISE(ABORT, 'injected fault'); END;`);
+    try {
+      expect((await fetch(`${server.url}/people/${serena.id}`, { method: 'DELETE', headers: withAdminKey() })).status).toBe(500);
+    } finally {
+      await db.run('DROP TRIGGER keep_person');
+    }
+    expect(await count('SELECT id FROM people WHERE id = ?')).toBe(1);
+    expect(await count('SELECT id FROM face_samples WHERE personId = ?')).toBe(before[0]);
+    expect(await count('SELECT id FROM sightings WHERE personId = ?')).toBeGreaterThanOrEqual(before[1]);
+    expect(existsSync(join(server.dataDir, 'photos', sample.photoFile))).toBe(true);
+    expect((await watch(server.url, 11_000)).names).toContain('Serena_Williams');
+  });
+
   it('erases every trace of a person: rows, files, and the live stream', async () => {
     const [sample] = await db.all('SELECT photoFile, thumbnailFile FROM face_samples WHERE personId = ?', [serena.id]);
     const files = [join(server.dataDir, 'photos', sample.photoFile), join(server.dataDir, 'thumbnails', sample.thumbnailFile)];
     expect(files.every((file) => existsSync(file))).toBe(true);
     expect((await db.all('SELECT id FROM sightings WHERE personId = ?', [serena.id])).length).toBeGreaterThan(0);
 
+    // Pieces of what is erased, to look for in the database files afterwards.
+    const [crop] = await db.all('SELECT thumbnail FROM sightings WHERE personId = ? AND thumbnail IS NOT NULL LIMIT 1', [serena.id]);
+    const [vector] = await db.all('SELECT embedding FROM face_samples WHERE personId = ?', [serena.id]);
+    // (From the end of the JPEG: its start is headers and tables every crop shares.)
+    const pieces: Buffer[] = [crop.thumbnail.subarray(crop.thumbnail.length - 80, crop.thumbnail.length - 16), vector.embedding.subarray(0, 64)];
+    expect(pieces.map((piece) => [dbFiles(server.dataDir).some((bytes) => bytes.includes(piece))])).toEqual([[true], [true]]);
+
     expect((await fetch(`${server.url}/people/${serena.id}`, { method: 'DELETE', headers: withAdminKey() })).status).toBe(204);
+    // Not left in free pages of the file (secure_delete) nor in the write-ahead log (truncated after the erasure).
+    const stored = dbFiles(server.dataDir);
+    expect(pieces.map((piece) => stored.some((bytes) => bytes.includes(piece)))).toEqual([false, false]);
 
     expect(await db.all('SELECT id FROM people WHERE id = ?', [serena.id])).toEqual([]);
     expect(await db.all('SELECT id FROM face_samples WHERE personId = ?', [serena.id])).toEqual([]);
@@ -162,6 +196,7 @@ describe('privacy: unknownInbox, export, erasure, audit log, retention (real ser
     expect(actions).toEqual([
       'GET /people/:id/export 404',
       'DELETE /people/:id 204',
+      'DELETE /people/:id 500',
       'GET /people/:id/export 200',
       'PATCH /cameras/:name 200',
       'POST /people 201',
