@@ -131,3 +131,27 @@ describe('RetentionService', () => {
     await t.module.close();
   });
 });
+
+describe('IntervalScheduler', () => {
+  it('runs a job every interval without keeping the process alive, until stopped or destroyed', async () => {
+    const { IntervalScheduler } = await import('../../src/retention/scheduler');
+    jest.useFakeTimers();
+    try {
+      const scheduler = new IntervalScheduler();
+      let a = 0;
+      let b = 0;
+      const stopA = scheduler.every(1000, () => a++);
+      scheduler.every(1000, () => b++);
+      jest.advanceTimersByTime(3500);
+      expect([a, b]).toEqual([3, 3]);
+      stopA();
+      jest.advanceTimersByTime(1000);
+      expect([a, b]).toEqual([3, 4]);
+      scheduler.onModuleDestroy();
+      jest.advanceTimersByTime(5000);
+      expect([a, b]).toEqual([3, 4]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
