@@ -12,6 +12,7 @@ import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LiveModule } from './live/live.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { MqttModule } from './mqtt/mqtt.module';
 import { PeopleModule } from './people/people.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { RecognizeModule } from './recognize/recognize.module';
@@ -43,6 +44,7 @@ import { WebModule } from './web/web.module';
     MetricsModule,
     AuditModule,
     RetentionModule,
+    MqttModule,
   ],
 })
 export class AppModule {}

@@ -1,8 +1,10 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { CameraRegistry } from '../cameras/camera-registry.service';
 import { ShutdownState } from '../lifecycle/shutdown-state';
+import { mqttHealthOf } from '../mqtt/mqtt-health';
+import { MqttPort } from '../mqtt/mqtt.port';
 import { RecognitionService } from '../recognition/recognition.service';
 import { isCameraHealthy } from './health-rules';
 
@@ -23,6 +25,8 @@ export class HealthController {
     private readonly cameras: CameraRegistry,
     private readonly recognition: RecognitionService,
     private readonly shutdown: ShutdownState,
+    /** Null when MQTT is off (then not reported). */
+    @Optional() @Inject(MqttPort) private readonly mqtt: MqttPort | null = null,
   ) {}
 
   @Get()
@@ -31,7 +35,8 @@ export class HealthController {
     description:
       '200 when the database answers, the camera is live (or a non-looping file has ended) and the vision worker runs; ' +
       '503 with the same body otherwise, including while the camera reconnects and while the server shuts down. ' +
-      'A dead worker cannot be restarted in-process: a supervisor should restart the process on a lasting 503.',
+      'A dead worker cannot be restarted in-process: a supervisor should restart the process on a lasting 503. ' +
+      'With MQTT on, `mqtt` is `degraded` while the broker is away: the status becomes `degraded`, still 200.',
   })
   @ApiOkResponse({ description: 'Everything is up', schema: { example: { status: 'ok', info: EXAMPLE_DETAILS, error: {}, details: EXAMPLE_DETAILS } } })
   @ApiServiceUnavailableResponse({
@@ -69,6 +74,14 @@ export class HealthController {
         const server = this.indicators.check('server');
         return this.shutdown.shuttingDown ? server.down({ shuttingDown: true }) : server.up({ shuttingDown: false });
       },
+      // MQTT is an extra channel: a lost broker shows as `degraded` (still 200), never as down.
+      ...(this.mqtt ? [() => this.mqttIndicator(this.mqtt!)] : []),
     ]);
+  }
+
+  private mqttIndicator(mqtt: MqttPort) {
+    const { status, data } = mqttHealthOf(mqtt.state, mqtt.counters());
+    const indicator = this.indicators.check('mqtt');
+    return status === 'up' ? indicator.up(data) : indicator.degraded(data);
   }
 }

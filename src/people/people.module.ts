@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CLOCK } from '../common/clock';
-import { EventsModule } from '../events/events.module';
 import { RecognitionModule } from '../recognition/recognition.module';
 import { Sighting } from '../sightings/sighting.entity';
 import { SightingTraces } from '../sightings/sighting-traces';
@@ -20,7 +19,6 @@ import { PhotoUploadModule } from './upload/photo-upload.module';
   imports: [
     // Sightings are a person's traces too: erased with them, exported with them (PersonTraces).
     TypeOrmModule.forFeature([Person, FaceSample, Sighting]),
-    EventsModule,
     RecognitionModule,
     PhotoUploadModule,
   ],

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config';
 import { EventBus } from '../events/event-bus';
@@ -44,8 +44,9 @@ export class PeopleService {
     private readonly recognition: RecognitionService,
     private readonly gallery: GalleryService,
     private readonly uploads: UploadedPhotoAnalyzer,
-    private readonly events: EventBus,
     config: ConfigService<AppConfig, true>,
+    /** Absent in the command-line tools, where nobody listens. */
+    @Optional() private readonly events?: EventBus,
   ) {
     this.minFacePx = config.get('ENROLL_MIN_FACE_PX', { infer: true });
   }
@@ -73,16 +74,15 @@ export class PeopleService {
     const photo = await this.prepareEnrollment(image, choice);
     const { person } = await this.storeAndCommit(photo, (sample) => this.people.createPerson(name, sample));
     this.logger.log(`enrolled ${person.name} (#${person.id})`);
-    this.events.emit('person.changed', { personId: person.id, name: person.name, change: 'added' });
+    this.events?.emit('person.changed', { personId: person.id, name: person.name, change: 'added' });
     return this.findOne(person.id);
   }
 
   async addFace(personId: number, image: Uint8Array | undefined, choice: FaceSelection = {}): Promise<Person> {
     await this.findOne(personId);
     const photo = await this.prepareEnrollment(image, choice);
-    const { person } = await this.storeAndCommit(photo, async (sample) => (await this.people.addSample(personId, sample)) ?? notFound(personId));
+    await this.storeAndCommit(photo, async (sample) => (await this.people.addSample(personId, sample)) ?? notFound(personId));
     this.logger.log(`added a face to person #${personId}`);
-    this.events.emit('person.changed', { personId, name: person.name, change: 'changed' });
     return this.findOne(personId);
   }
 
@@ -92,7 +92,7 @@ export class PeopleService {
       this.gallery.setPerson(renamed.id, renamed.name);
       return renamed;
     });
-    this.events.emit('person.changed', { personId: id, name: person.name, change: 'changed' });
+    this.events?.emit('person.changed', { personId: person.id, name: person.name, change: 'renamed' });
     return person;
   }
 
@@ -107,7 +107,7 @@ export class PeopleService {
       this.gallery.removePerson(id);
       return erased;
     });
-    this.events.emit('person.changed', { personId: id, name: person.name, change: 'removed' });
+    this.events?.emit('person.changed', { personId: id, name: person.name, change: 'removed' });
     await Promise.all(person.samples.map((sample) => this.deleteFiles(sample)));
     this.logger.log(`erased person #${id}: ${person.samples.length} face(s), ${sightings} sighting(s)`);
   }
@@ -118,7 +118,6 @@ export class PeopleService {
       this.gallery.removeSample(sampleId);
       return deleted;
     });
-    this.events.emit('person.changed', { personId, name: this.gallery.nameOf(personId) ?? '', change: 'changed' });
     await this.deleteFiles(sample);
   }
 

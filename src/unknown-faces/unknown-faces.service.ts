@@ -15,7 +15,7 @@ import { PeopleService } from '../people/people.service';
 import { SerialQueue } from '../common/serial-queue';
 import type { BgrImage } from '../recognition/face.types';
 import { GalleryService } from '../recognition/gallery.service';
-import { RecognitionService } from '../recognition/recognition.service';
+import { RecognitionService, type RecognizedFace } from '../recognition/recognition.service';
 import { Page, pageWindow, PageRequest, toPage } from '../sightings/paging';
 import { EventBus } from '../events/event-bus';
 import type { FrameObservation } from '../stream/stream.types';
@@ -174,12 +174,34 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     );
     for (const candidate of candidates) {
       this.writes
-        .run(() => this.keep(observation.camera, observation.image, observation.recognizedAt, candidate))
+        .run(async () => {
+          const id = await this.keep(observation.camera, observation.image, observation.recognizedAt, candidate);
+          const face = observation.faces.find((f) => f.trackId === candidate.trackId);
+          if (face) this.announceUnknown(observation.camera, observation.recognizedAt, face, id);
+        })
         .catch((err) => this.logger.warn(`keeping an unknown face failed: ${err instanceof Error ? err.message : err}`));
     }
   }
 
-  private async keep(camera: string, image: BgrImage, at: number, candidate: UnknownCandidate): Promise<void> {
+  /** The face that stayed Unknown, as a face change (after it was kept, so its inbox entry exists). */
+  private announceUnknown(camera: string, at: number, face: RecognizedFace, unknownFaceId: number): void {
+    const { x, y, width, height } = face.box;
+    this.events.emit('face.changed', {
+      type: 'unknown',
+      camera,
+      trackId: face.trackId,
+      personId: null,
+      name: face.name,
+      confidence: Math.round(face.confidence * 10) / 10,
+      similarity: Math.round(face.similarity * 1000) / 1000,
+      box: { x: Math.round(x), y: Math.round(y), width: Math.round(width), height: Math.round(height) },
+      at: new Date(at).toISOString(),
+      unknownFaceId,
+    });
+  }
+
+  /** Keeps the face in the inbox; returns the entry it joined or started. */
+  private async keep(camera: string, image: BgrImage, at: number, candidate: UnknownCandidate): Promise<number> {
     const crop = await this.cropper.crop(image, candidate.box);
     const faceHeight = Math.round(candidate.box.height);
     const near = nearestGroup(candidate.embedding, this.groups.values(), this.groupSimilarity);
@@ -199,7 +221,7 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
         group.centroid = centroid;
         group.count++;
         this.events.emit('unknown-face.changed', { id: group.id, change: 'grouped', camera });
-        return;
+        return group.id;
       }
       this.groups.delete(group.id); // gone meanwhile: start a new entry
     }
@@ -216,6 +238,7 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     });
     this.groups.set(id, { id, centroid: candidate.embedding, count: 1 });
     this.events.emit('unknown-face.changed', { id, change: 'added', camera });
+    return id;
   }
 }
 

@@ -1,3 +1,5 @@
+import { allocateSharedFrame } from '../../common/collect-shared-frames';
+
 /**
  * Cuts a stream of headerless raw frames (fixed size) into frames, with one copy per frame:
  * chunks are copied straight into the frame's own shared buffer as they arrive, so the vision
@@ -19,7 +21,7 @@ export class RawFrameAssembler {
     let offset = 0;
     while (offset < chunk.length) {
       if (!this.current) {
-        this.current = new Uint8Array(new SharedArrayBuffer(this.frameBytes));
+        this.current = allocateSharedFrame(this.frameBytes);
         this.filled = 0;
         this.startedAt = performance.now();
       }
