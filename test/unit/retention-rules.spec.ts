@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { cutoffsAt, DAY_MS, expiryCutoff, isExpired } from '../../src/retention/retention-rules';
 import { RetentionConfig, validateRetentionConfig } from '../../src/retention/retention.config';
 
@@ -9,6 +10,16 @@ describe('retention rules', () => {
     expect(isExpired(NOW - 30 * DAY_MS, 30, NOW)).toBe(false);
     expect(isExpired(NOW - 29 * DAY_MS, 30, NOW)).toBe(false);
     expect(isExpired(NOW - 7 * DAY_MS - 1, 7, NOW)).toBe(true);
+  });
+
+  it('expires exactly the records older than `days` at any time, and an expired record stays expired later', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4e12 }), fc.integer({ min: 0, max: 1e11 }), fc.integer({ min: 1, max: 3650 }), fc.nat(1e10), (now, age, days, later) => {
+        const expired = isExpired(now - age, days, now);
+        expect(expired).toBe(age > days * DAY_MS);
+        if (expired) expect(isExpired(now - age, days, now + later)).toBe(true);
+      }),
+    );
   });
 
   it('keeps everything forever at 0 days', () => {
