@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CamerasModule } from './cameras/cameras.module';
 import { EventsModule } from './events/events.module';
@@ -15,6 +16,7 @@ import { MqttModule } from './mqtt/mqtt.module';
 import { PeopleModule } from './people/people.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { RecognizeModule } from './recognize/recognize.module';
+import { RetentionModule } from './retention/retention.module';
 import { SightingsModule } from './sightings/sightings.module';
 import { StreamModule } from './stream/stream.module';
 import { UnknownFacesModule } from './unknown-faces/unknown-faces.module';
@@ -40,6 +42,8 @@ import { WebModule } from './web/web.module';
     WebModule,
     HealthModule,
     MetricsModule,
+    AuditModule,
+    RetentionModule,
     MqttModule,
   ],
 })

@@ -9,6 +9,8 @@ export const API_KEY_SCHEME = 'admin-key';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Reads that PROTECT_READS puts behind the key: the people library and the stream (and the console's pages of people). */
 const PROTECTABLE_READS = ['/people', '/stream', '/cameras', '/sightings', '/unknown-faces', '/recognize'];
+/** Reads only an admin may make, whatever PROTECT_READS says: the audit log, everything stored about a person. */
+const ADMIN_READS = [/^\/audit(\/|$)/, /^\/people\/[^/]+\/export\/?$/];
 /** POST routes that only read: a photo is sent to be looked up and nothing is stored, so they need what reads need. */
 const READ_ONLY_POSTS = new Set(['/recognize', '/sightings/search']);
 
@@ -34,7 +36,9 @@ export function requiresApiKey(method: string, requestPath: string, protectReads
   const readsOnly = SAFE_METHODS.has(verb) || (verb === 'POST' && READ_ONLY_POSTS.has(path));
   if (!readsOnly) return true;
   // A CORS preflight carries no credentials by design.
-  if (!protectReads || verb === 'OPTIONS') return false;
+  if (verb === 'OPTIONS') return false;
+  if (ADMIN_READS.some((pattern) => pattern.test(path))) return true;
+  if (!protectReads) return false;
   return PROTECTABLE_READS.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 }
 

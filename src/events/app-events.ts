@@ -59,7 +59,11 @@ export interface AppEvents {
   'sighting.changed': SightingEventPayload;
   /** A tracked face was named, renamed or left, or stayed Unknown (see FaceChangePayload). */
   'face.changed': FaceChangePayload;
-  /** Someone was enrolled (a new person), renamed, or deleted. */
+  /**
+   * Someone was enrolled (a new person), renamed, or deleted. On 'removed' every stored trace is
+   * gone already (rows committed in one transaction, files being deleted): channels that keep their
+   * own copy (retained MQTT state, caches) clear theirs.
+   */
   'person.changed': { personId: number; name: string; change: 'added' | 'renamed' | 'removed' };
   /** The unknown-faces inbox changed. */
   'unknown-face.changed': { id: number; change: 'added' | 'grouped' | 'removed'; camera?: string };

@@ -96,14 +96,20 @@ export class PeopleService {
     return person;
   }
 
+  /**
+   * Erases every trace of a person: samples, sightings (with their crops) and the person in one
+   * transaction, then the live gallery, then the photo and thumbnail files. A file that cannot be
+   * deleted is logged (the rows are gone either way); 'person.changed' tells the other channels.
+   */
   async remove(id: number): Promise<void> {
-    const person = await this.writes.run(async () => {
-      const deleted = (await this.people.deletePerson(id)) ?? notFound(id);
+    const { person, sightings } = await this.writes.run(async () => {
+      const erased = (await this.people.deletePerson(id)) ?? notFound(id);
       this.gallery.removePerson(id);
-      return deleted;
+      return erased;
     });
     this.events?.emit('person.changed', { personId: id, name: person.name, change: 'removed' });
     await Promise.all(person.samples.map((sample) => this.deleteFiles(sample)));
+    this.logger.log(`erased person #${id}: ${person.samples.length} face(s), ${sightings} sighting(s)`);
   }
 
   async removeFace(personId: number, sampleId: number): Promise<void> {

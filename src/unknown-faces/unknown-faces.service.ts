@@ -22,6 +22,7 @@ import type { FrameObservation } from '../stream/stream.types';
 import { addToCentroid, FaceGroup, nearestGroup, similarGroups } from './grouping';
 import { UnknownFaceDto } from './unknown-faces.dto';
 import { UnknownFacesRepository } from './unknown-faces.repository';
+import { UNKNOWN_INBOX_POLICY, UnknownInboxPolicy } from './unknown-inbox-policy';
 import { UnknownCandidate, UnknownWatch } from './unknown-watch';
 
 export const UNKNOWN_FACES_OPTIONS = Symbol('UNKNOWN_FACES_OPTIONS');
@@ -62,6 +63,7 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     private readonly cropper: FaceCropper,
     private readonly people: PeopleService,
     @Inject(UNKNOWN_FACES_OPTIONS) private readonly options: UnknownFacesOptions,
+    @Inject(UNKNOWN_INBOX_POLICY) private readonly inbox: UnknownInboxPolicy,
   ) {
     this.watch = new UnknownWatch({ afterMs: options.afterMs, minFacePx: options.minFacePx, forgetAfterMs: 10_000 });
   }
@@ -78,6 +80,8 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     this.subscriptions.push(
       // Track ids are unique across cameras, so one watch serves every camera.
       this.events.on('frame.observed').subscribe((observation) => this.observe(observation)),
+      // Entries removed elsewhere (expired by the retention job) are no longer grouped with.
+      this.events.on('unknown-face.changed').subscribe(({ id, change }) => change === 'removed' && this.groups.delete(id)),
       // Someone was enrolled (from the inbox, a photo or the live view): entries that are now them are resolved.
       this.gallery.changes$.pipe(debounceTime(300)).subscribe(() => {
         this.writes.run(() => this.resolveEnrolled()).catch((err) => this.logger.warn(`resolving the inbox failed: ${err}`));
@@ -157,6 +161,8 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
   }
 
   private observe(observation: FrameObservation): void {
+    // A camera with `unknownInbox: false`: its strangers are neither watched nor kept.
+    if (!this.inbox.keepsStrangersFrom(observation.camera)) return;
     const candidates = this.watch.observe(
       observation.recognizedAt,
       observation.faces.map((face, i) => ({

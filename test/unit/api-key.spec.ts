@@ -41,6 +41,14 @@ describe('requiresApiKey', () => {
     for (const path of ['/', '/health', '/metrics', '/docs', '/peoplex', '/streams']) expect(requiresApiKey('GET', path, true)).toBe(false);
     expect(requiresApiKey('OPTIONS', '/people', true)).toBe(false);
   });
+  it('always requires the key for the admin-only reads (the audit log, a person\'s export), and only them', () => {
+    for (const path of ['/audit', '/audit/', '/AUDIT', '/people/3/export', '/People/3/Export', '/people/x/export/']) {
+      expect(requiresApiKey('GET', path, false)).toBe(true);
+      expect(requiresApiKey('HEAD', path, false)).toBe(true);
+    }
+    for (const path of ['/auditx', '/people/3', '/people/3/exports', '/people/3/faces/4/export/x']) expect(requiresApiKey('GET', path, false)).toBe(false);
+    expect(requiresApiKey('OPTIONS', '/audit', false)).toBe(false);
+  });
   it('judges a path in any case as the route Express serves for it', () => {
     for (const path of ['/PEOPLE', '/People/3', '/SIGHTINGS', '/Stream/snapshot.jpg']) expect(requiresApiKey('GET', path, true)).toBe(true);
     expect(requiresApiKey('POST', '/RECOGNIZE', false)).toBe(false);
