@@ -1,6 +1,7 @@
 import type { Box, DetectedFace } from '../recognition/face.types';
 import { associate } from './association';
 import { iou } from './geometry';
+import { IdentityChangeSign, identityChangeSign, RecognisedView } from './identity-change';
 import { IdentityDecision, IdentityStatus, IdentityVote, Recognition } from './identity-vote';
 import { BoxMotion } from './motion';
 import { resolveTrackerOptions, TrackerConfig, TrackerOptions } from './options';
@@ -16,10 +17,16 @@ export interface TrackInput extends DetectedFace {
   poorQuality?: boolean;
 }
 
+/** What the frame as a whole says (found by detection, in the engine's thread). */
+export interface FrameContext {
+  /** The picture cut away from the previous recognised frame: no track's name survives without a fresh look. */
+  sceneCut?: boolean;
+}
+
 /** Why a detection is (or is not) worth embedding on this frame. */
 export type EmbedReason =
   | 'new' // no track yet: who is this?
-  | 'jump' // the box is far from where its track was predicted: maybe another face took the track
+  | IdentityChangeSign // maybe another face took the track (identity-change.ts): doubt the name, look again now
   | 'overlap' // the box overlaps another face (now, or within swapGuardFrames): identities could swap
   | 'uncertain' // the track has no settled name yet
   | 'stale' // settled, but its last recognition is refreshFrames old
@@ -70,13 +77,16 @@ interface Track {
   lastRecognizedAt: number;
   /** Keep re-checking identity until this frame, after an overlap: the faces may have swapped boxes while one hid the other. */
   guardUntil: number;
+  /** The view of the last recognition that voted, to notice another face in its place. */
+  lastRecognised?: RecognisedView;
 }
 
 /** Association of one frame's detections, shared by planEmbeddings (read-only) and update. */
 interface FrameMatch {
   track: Track | null;
-  jumped: boolean;
   overlapping: boolean;
+  /** Why the face may be someone else than the track's (null: no sign of it). */
+  change: IdentityChangeSign | null;
 }
 
 /**
@@ -127,10 +137,10 @@ export class FaceTracker {
    * Which detections of `frameIndex` need an embedding. Read-only: call it between detection and
    * embedding, then pass the same detections (with the recognitions obtained) to update().
    */
-  planEmbeddings(frameIndex: number, detections: readonly TrackInput[]): EmbeddingDecision[] {
-    const matches = this.match(frameIndex, detections);
+  planEmbeddings(frameIndex: number, detections: readonly TrackInput[], frame: FrameContext = {}): EmbeddingDecision[] {
+    const matches = this.match(frameIndex, detections, frame);
     return detections.map((detection, i) => {
-      const { track, jumped, overlapping } = matches[i];
+      const { track, change, overlapping } = matches[i];
       const trackId = track?.id ?? null;
       const decide = (reason: EmbedReason): EmbeddingDecision => ({
         embed: reason !== 'reuse' && reason !== 'poor-quality',
@@ -139,7 +149,7 @@ export class FaceTracker {
       });
       if (detection.poorQuality) return decide('poor-quality');
       if (!track) return decide('new');
-      if (jumped) return decide('jump');
+      if (change) return decide(change);
       if (overlapping) return decide('overlap');
       if (frameIndex <= track.guardUntil) return decide('overlap');
       if (!track.identity.current.stable) return decide('uncertain');
@@ -148,20 +158,26 @@ export class FaceTracker {
     });
   }
 
-  /** Folds one processed frame in (detections may be empty: every track then misses). */
-  update(frameIndex: number, detections: readonly TrackInput[]): TrackerUpdate {
+  /**
+   * Folds one processed frame in (detections may be empty: every track then misses). Pass the
+   * same `frame` context as to planEmbeddings.
+   */
+  update(frameIndex: number, detections: readonly TrackInput[], frame: FrameContext = {}): TrackerUpdate {
     if (frameIndex < this.lastUpdate) this.reset(); // the clock went back: a new source, old tracks mean nothing
     this.tracks = this.tracks.filter((t) => this.alive(t, frameIndex));
-    const matches = this.match(frameIndex, detections);
+    const matches = this.match(frameIndex, detections, frame);
+    // After a cut no name is taken on trust, not even a coasting track's.
+    if (frame.sceneCut) for (const track of this.tracks) track.identity.doubt();
     const seen = new Set<Track>();
     const trackIds = detections.map((detection, i) => {
-      const { jumped, overlapping } = matches[i];
+      const { change, overlapping } = matches[i];
       let track = matches[i].track;
       if (track) {
-        track.motion.correct(detection.box, frameIndex, jumped);
+        track.motion.correct(detection.box, frameIndex, change === 'jump');
         track.lastSeen = frameIndex;
         track.hits++;
-        // A jump needs no guard: the embedding it triggers now unsettles the track if the face is someone else.
+        // The embedding asked for now settles it: the name stays if the face is still theirs, goes at once if not.
+        if (change) track.identity.doubt();
         if (overlapping) track.guardUntil = frameIndex + this.options.swapGuardFrames;
       } else {
         track = this.createTrack(detection.box, frameIndex);
@@ -172,6 +188,7 @@ export class FaceTracker {
       if (detection.recognition && !detection.poorQuality) {
         track.identity.add(detection.recognition, frameIndex);
         track.lastRecognizedAt = frameIndex;
+        track.lastRecognised = { appearance: detection.appearance, height: detection.box.height };
       }
       return track.id;
     });
@@ -237,19 +254,30 @@ export class FaceTracker {
     };
   }
 
-  private match(frameIndex: number, detections: readonly TrackInput[]): FrameMatch[] {
+  private match(frameIndex: number, detections: readonly TrackInput[], frame: FrameContext): FrameMatch[] {
     const o = this.options;
     // A frame before the last update means a new source (update will reset): nothing to continue.
     const live = frameIndex < this.lastUpdate ? [] : this.tracks.filter((t) => this.alive(t, frameIndex));
     const predicted = live.map((t) => t.motion.predict(frameIndex));
     const boxes = detections.map((d) => d.box);
     const { pairs } = associate(predicted, boxes, o);
-    const result: FrameMatch[] = detections.map(() => ({ track: null, jumped: false, overlapping: false }));
+    const result: FrameMatch[] = detections.map(() => ({ track: null, overlapping: false, change: null }));
     for (const p of pairs) {
       const touchesAnother =
         boxes.some((b, d) => d !== p.detection && iou(b, boxes[p.detection]) >= o.overlapIou) ||
         predicted.some((b, t) => t !== p.track && iou(b, boxes[p.detection]) >= o.overlapIou);
-      result[p.detection] = { track: live[p.track], jumped: p.byDistance || p.iou < o.jumpIou, overlapping: touchesAnother };
+      const track = live[p.track];
+      const change = identityChangeSign(
+        {
+          sceneCut: frame.sceneCut ?? false,
+          jumped: p.byDistance || p.iou < o.jumpIou,
+          reappeared: track.lastSeen < this.lastUpdate,
+          lastRecognised: track.lastRecognised,
+          detection: detections[p.detection],
+        },
+        o,
+      );
+      result[p.detection] = { track, overlapping: touchesAnother, change };
     }
     return result;
   }

@@ -1,0 +1,49 @@
+import type { DetectedFace } from '../recognition/face.types';
+import { appearanceDistance } from '../vision/frame-change';
+import type { TrackerOptions } from './options';
+
+/**
+ * Why the face a track follows may be someone else now. Boxes overlapping is what keeps a
+ * track alive, and it is also exactly what happens when one person takes another's place, so
+ * each of these makes the tracker doubt the name and embed the face on this very frame:
+ * - scene-cut: the whole picture changed (another camera or scene, a PTZ jump);
+ * - jump: the box is far from where the track was predicted;
+ * - appearance: the box looks different from the view last recognised (another face, same place);
+ * - resized: the box is much taller or shorter than then;
+ * - reappeared: the track had been lost (occlusion): whoever comes back need not be who left.
+ */
+export type IdentityChangeSign = 'scene-cut' | 'jump' | 'appearance' | 'resized' | 'reappeared';
+
+/** The track's last recognised view, to compare new detections with. */
+export interface RecognisedView {
+  appearance?: readonly number[];
+  height: number;
+}
+
+export interface ChangeEvidence {
+  sceneCut: boolean;
+  /** The association paired them by distance or with little overlap. */
+  jumped: boolean;
+  /** The track was not detected on the previous processed frame. */
+  reappeared: boolean;
+  /** Absent until the track was recognised once. */
+  lastRecognised?: RecognisedView;
+  detection: DetectedFace;
+}
+
+export type ChangeOptions = Pick<TrackerOptions, 'appearanceChange' | 'sizeChange'>;
+
+/** The first sign, if any, that the detection may show another face than its track's. */
+export function identityChangeSign(e: ChangeEvidence, o: ChangeOptions): IdentityChangeSign | null {
+  if (e.sceneCut) return 'scene-cut';
+  if (e.jumped) return 'jump';
+  if (e.reappeared) return 'reappeared';
+  const seen = e.lastRecognised;
+  if (!seen) return null;
+  const ratio = e.detection.box.height / Math.max(1, seen.height);
+  if (ratio >= o.sizeChange || ratio <= 1 / o.sizeChange) return 'resized';
+  if (seen.appearance && e.detection.appearance && appearanceDistance(seen.appearance, e.detection.appearance) >= o.appearanceChange) {
+    return 'appearance';
+  }
+  return null;
+}
