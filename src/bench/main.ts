@@ -102,7 +102,7 @@ function printRun(run: Report['runs'][number]): void {
   console.log(`\n== ${run.mode} run: ${run.wallSeconds.toFixed(1)} s wall`);
   console.log(`frames in ${run.framesIn}, out ${run.framesOut}, skipped at capture ${run.framesSkippedAtCapture}, recognised ${run.framesRecognised} (dropped while busy ${run.recognitionDropped})`);
   console.log(`output fps ${run.fps.toFixed(1)}; frames drawn after their own recognition ${run.framesWithOwnRecognition}`);
-  console.log(`faces detected ${run.facesDetected}, embedded ${run.facesEmbedded} (the tracker reuses settled identities)`);
+  console.log(`faces detected ${run.facesDetected}, embedded ${run.facesEmbedded} (the tracker reuses settled identities); scene cuts seen ${run.sceneCuts}`);
   console.log(`between recognitions, tracked faces found again ${run.tracksConfirmed}, not found (not drawn) ${run.tracksHidden}, unchecked (drawing behind) ${run.tracksUnchecked}`);
   console.log('stage                 median ms   p95 ms');
   for (const [stage, s] of Object.entries(run.stagesMs)) console.log(`${stage.padEnd(21)} ${ms(s.median).padStart(9)} ${ms(s.p95).padStart(8)}`);
@@ -112,7 +112,8 @@ function printRun(run: Report['runs'][number]): void {
   if (run.accuracy) {
     for (const [label, s] of Object.entries(run.accuracy)) {
       console.log(
-        `accuracy (${label}): ${s.correct}/${s.truthFaces} named right = ${pct(s.accuracy)}; wrong ${s.wrongName}, missed ${s.missed}, ` +
+        `accuracy (${label}): ${s.correct}/${s.truthFaces} named right = ${pct(s.accuracy)}; wrong ${s.wrongName} ` +
+          `(frames with someone else's name: ${s.wrongNameFrames}), missed ${s.missed}, ` +
           `false boxes ${s.falsePositives}, empty frames with boxes ${s.emptyFramesWithBoxes}`,
       );
     }
@@ -122,6 +123,7 @@ function printRun(run: Report['runs'][number]): void {
     const delays = run.appearances.map((a) => (a.framesToName === null ? 'never' : String(a.framesToName)));
     const named = run.appearances.flatMap((a) => (a.framesToName === null ? [] : [a.framesToName]));
     console.log(`frames until a face coming into view is named right: ${delays.join(', ')} (max ${named.length ? Math.max(...named) : '-'})`);
+    console.log(`wrong-name frames per appearance: ${run.appearances.map((a) => `${a.identity} ${a.wrongNameFrames}`).join(', ')}`);
   }
   if (run.sizeBuckets) {
     for (const [label, rates] of Object.entries(run.sizeBuckets)) {
