@@ -1,4 +1,5 @@
 import type { Box, DetectedFace } from '../recognition/face.types';
+import { UNKNOWN } from '../recognition/matching/matcher';
 import { associate } from './association';
 import { iou } from './geometry';
 import { IdentityChangeSign, identityChangeSign, RecognisedView } from './identity-change';
@@ -215,7 +216,9 @@ export class FaceTracker {
    * found again, each at the box where its face was found; the others are left out: a box where
    * no face is (a face that left abruptly) is worse than a missing one. Pairing is by overlap
    * with the predicted box only, never by distance, so a newcomer nearby cannot take a departed
-   * face's name. Read-only: recognition may already have moved the tracks past this frame.
+   * face's name. A face found there that looks unlike the one last recognised (another face
+   * stepped in since) is drawn without the name and its numbers, until recognition says who
+   * it is. Read-only: recognition may already have moved the tracks past this frame.
    */
   confirm(views: readonly TrackView[], found: readonly DetectedFace[]): TrackView[] {
     const { pairs } = associate(
@@ -223,10 +226,13 @@ export class FaceTracker {
       found.map((f) => f.box),
       { ...this.options, maxCentreDistance: -1 }, // no distance fallback
     );
-    const foundFor = new Map(pairs.map((p) => [p.track, found[p.detection].box]));
+    const foundFor = new Map(pairs.map((p) => [p.track, found[p.detection]]));
     return views.flatMap((v, i) => {
-      const box = foundFor.get(i);
-      return box ? [{ ...v, box }] : [];
+      const face = foundFor.get(i);
+      if (!face) return [];
+      const lastRecognised = this.tracks.find((t) => t.id === v.trackId)?.lastRecognised;
+      const change = identityChangeSign({ sceneCut: false, jumped: false, reappeared: false, lastRecognised, detection: face }, this.options);
+      return [change ? { ...v, box: face.box, ...WITHHELD } : { ...v, box: face.box }];
     });
   }
 
@@ -282,6 +288,9 @@ export class FaceTracker {
     return result;
   }
 }
+
+/** What a view shows while the face in it may be someone else: no name, and no number from the earlier face. */
+const WITHHELD = { name: UNKNOWN, personId: null, confidence: 0, similarity: 0, status: 'pending' } as const satisfies Partial<TrackView>;
 
 function view(t: Track, frameIndex: number, lost: boolean): TrackView {
   const id: IdentityDecision = t.identity.current;

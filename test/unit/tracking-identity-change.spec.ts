@@ -100,6 +100,19 @@ describe('a name belongs to a face: the tracker', () => {
   });
 });
 
+describe('between recognitions (the quick check that a tracked face is still there)', () => {
+  it('draws a face found in a named track’s place that looks like another face without the name or its numbers', () => {
+    const tracker = new FaceTracker({ matchThreshold: THRESHOLD });
+    run(settledAda(3), tracker);
+    const views = tracker.boxesAt(5);
+    const found = (appearance: number[]) => [{ box: BOX, landmarks: landmarksOf(BOX), score: 0.9, appearance }];
+    expect(tracker.confirm(views, found(LOOK_ADA))).toEqual([expect.objectContaining({ name: 'Ada', similarity: ADA.similarity })]);
+    expect(tracker.confirm(views, found(LOOK_GRACE))).toEqual([
+      expect.objectContaining({ trackId: views[0].trackId, name: 'Unknown', personId: null, similarity: 0, confidence: 0 }),
+    ]);
+  });
+});
+
 describe('identityChangeSign', () => {
   const detection = (box: Box, appearance = LOOK_ADA) => ({ box, landmarks: landmarksOf(box), score: 0.9, appearance });
   const evidence = { sceneCut: false, jumped: false, reappeared: false, lastRecognised: { appearance: LOOK_ADA, height: 120 } };

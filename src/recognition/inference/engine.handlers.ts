@@ -80,6 +80,8 @@ async function detectAround(image: BgrImage, boxes: Box[], minScore?: number): P
   if (!e.detectAround) throw new WorkerCallError(`engine ${options.engine} cannot detect around boxes`, 'DETECT_AROUND_UNSUPPORTED');
   const started = performance.now();
   const faces = await e.detectAround(image, boxes, minScore ?? options.minScore);
+  // So the tracker can tell a face found in a track's place from the face it last recognised there.
+  for (const face of faces) face.appearance = appearanceSignature(image, face.box);
   return { faces, detectMs: performance.now() - started };
 }
 
