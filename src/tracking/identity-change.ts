@@ -42,8 +42,11 @@ export function identityChangeSign(e: ChangeEvidence, o: ChangeOptions): Identit
   if (!seen) return null;
   const ratio = e.detection.box.height / Math.max(1, seen.height);
   if (ratio >= o.sizeChange || ratio <= 1 / o.sizeChange) return 'resized';
-  if (seen.appearance && e.detection.appearance && appearanceDistance(seen.appearance, e.detection.appearance) >= o.appearanceChange) {
-    return 'appearance';
-  }
+  if (lookedDifferent(seen.appearance, e.detection.appearance, o.appearanceChange)) return 'appearance';
   return null;
+}
+
+/** Both signatures known and at least `threshold` apart. */
+export function lookedDifferent(before: readonly number[] | undefined, now: readonly number[] | undefined, threshold: number): boolean {
+  return before !== undefined && now !== undefined && appearanceDistance(before, now) >= threshold;
 }

@@ -57,6 +57,11 @@ export interface TrackerOptions {
   appearanceChange: number;
   /** A box this many times taller or shorter than at the last embedding may hold another face. */
   sizeChange: number;
+  /**
+   * Between recognitions (confirm), the appearance change that withholds a name: higher, as the
+   * quick check finds faces in a downscaled mosaic and its boxes sit less exactly on the face.
+   */
+  quickCheckAppearanceChange: number;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: Omit<TrackerOptions, 'matchThreshold'> = {
@@ -81,6 +86,7 @@ export const DEFAULT_TRACKER_OPTIONS: Omit<TrackerOptions, 'matchThreshold'> = {
   // Demo recording, same face two recognised frames apart: ≤ 0.033; LFW photos of different people: 99 % ≥ 0.045.
   appearanceChange: 0.045,
   sizeChange: 1.4,
+  quickCheckAppearanceChange: 0.1,
 };
 
 /** What the caller must give (the threshold has no engine-independent default) and may override. */
@@ -104,7 +110,7 @@ export function resolveTrackerOptions(config: TrackerConfig): TrackerOptions {
   if (!(o.motionAlpha > 0 && o.motionAlpha <= 1)) fail('motionAlpha must be within (0, 1]');
   if (!(o.maxSizeRatio >= 1)) fail('maxSizeRatio must be ≥ 1');
   if (!(o.sizeChange >= 1)) fail('sizeChange must be ≥ 1');
-  if (!(o.appearanceChange > 0)) fail('appearanceChange must be > 0');
+  if (!(o.appearanceChange > 0 && o.quickCheckAppearanceChange > 0)) fail('appearance changes must be > 0');
   if (o.keepAt > o.nameAt) fail('keepAt must not exceed nameAt');
   if (o.minIou <= 0) fail('minIou must be > 0 (boxes that do not touch are paired by distance)');
   return o;

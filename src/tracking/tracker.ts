@@ -2,7 +2,7 @@ import type { Box, DetectedFace } from '../recognition/face.types';
 import { UNKNOWN } from '../recognition/matching/matcher';
 import { associate } from './association';
 import { iou } from './geometry';
-import { IdentityChangeSign, identityChangeSign, RecognisedView } from './identity-change';
+import { IdentityChangeSign, identityChangeSign, lookedDifferent, RecognisedView } from './identity-change';
 import { IdentityDecision, IdentityStatus, IdentityVote, Recognition } from './identity-vote';
 import { BoxMotion } from './motion';
 import { resolveTrackerOptions, TrackerConfig, TrackerOptions } from './options';
@@ -230,9 +230,9 @@ export class FaceTracker {
     return views.flatMap((v, i) => {
       const face = foundFor.get(i);
       if (!face) return [];
-      const lastRecognised = this.tracks.find((t) => t.id === v.trackId)?.lastRecognised;
-      const change = identityChangeSign({ sceneCut: false, jumped: false, reappeared: false, lastRecognised, detection: face }, this.options);
-      return [change ? { ...v, box: face.box, ...WITHHELD } : { ...v, box: face.box }];
+      const seen = this.tracks.find((t) => t.id === v.trackId)?.lastRecognised;
+      const lookedElse = lookedDifferent(seen?.appearance, face.appearance, this.options.quickCheckAppearanceChange);
+      return [lookedElse ? { ...v, box: face.box, ...WITHHELD } : { ...v, box: face.box }];
     });
   }
 

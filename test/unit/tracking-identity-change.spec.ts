@@ -12,7 +12,7 @@ const STRANGER: Recognition = { personId: null, name: 'Unknown', similarity: 0.1
 const BOX: Box = { x: 200, y: 150, width: 120, height: 120 };
 /** Appearance signatures of two different faces (48 numbers each, as frame-change.ts makes them). */
 const LOOK_ADA = Array.from({ length: 48 }, (_, i) => 120 + ((i * 37) % 60));
-const LOOK_GRACE = Array.from({ length: 48 }, (_, i) => 90 + ((i * 53) % 110));
+const LOOK_GRACE = Array.from({ length: 48 }, (_, i) => 60 + ((i * 53) % 170));
 
 interface Step {
   box?: Box;
