@@ -29,9 +29,15 @@ export interface ChangeEvidence {
   /** Absent until the track was recognised once. */
   lastRecognised?: RecognisedView;
   detection: DetectedFace;
+  /**
+   * The view is too poor to embed (small, turned): nothing can confirm the name, so only a clear
+   * sign counts. A head turning or a face shrinking into the distance changes the box's look and
+   * size too, and must not blank a known face's name.
+   */
+  poorView?: boolean;
 }
 
-export type ChangeOptions = Pick<TrackerOptions, 'appearanceChange' | 'sizeChange'>;
+export type ChangeOptions = Pick<TrackerOptions, 'appearanceChange' | 'sizeChange' | 'quickCheckAppearanceChange'>;
 
 /** The first sign, if any, that the detection may show another face than its track's. */
 export function identityChangeSign(e: ChangeEvidence, o: ChangeOptions): IdentityChangeSign | null {
@@ -41,8 +47,9 @@ export function identityChangeSign(e: ChangeEvidence, o: ChangeOptions): Identit
   const seen = e.lastRecognised;
   if (!seen) return null;
   const ratio = e.detection.box.height / Math.max(1, seen.height);
-  if (ratio >= o.sizeChange || ratio <= 1 / o.sizeChange) return 'resized';
-  if (lookedDifferent(seen.appearance, e.detection.appearance, o.appearanceChange)) return 'appearance';
+  if (!e.poorView && (ratio >= o.sizeChange || ratio <= 1 / o.sizeChange)) return 'resized';
+  const threshold = e.poorView ? o.quickCheckAppearanceChange : o.appearanceChange;
+  if (lookedDifferent(seen.appearance, e.detection.appearance, threshold)) return 'appearance';
   return null;
 }
 

@@ -58,8 +58,9 @@ export interface TrackerOptions {
   /** A box this many times taller or shorter than at the last embedding may hold another face. */
   sizeChange: number;
   /**
-   * Between recognitions (confirm), the appearance change that withholds a name: higher, as the
-   * quick check finds faces in a downscaled mosaic and its boxes sit less exactly on the face.
+   * The appearance change that withholds a name where no embedding can settle it: between
+   * recognitions (the quick check finds faces in a downscaled mosaic, its boxes sit less exactly),
+   * and on views too poor to embed (a turned head looks different too). Higher, for a clear change only.
    */
   quickCheckAppearanceChange: number;
 }

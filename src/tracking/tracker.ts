@@ -223,6 +223,7 @@ export class FaceTracker {
           reappeared: track.lastSeen < this.lastUpdate,
           lastRecognised: track.lastRecognised,
           detection: detections[p.detection],
+          poorView: detections[p.detection].poorQuality,
         },
         o,
       );

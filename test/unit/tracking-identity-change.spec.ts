@@ -75,6 +75,17 @@ describe('a name belongs to a face: the tracker', () => {
     expect(out[4]).toMatchObject({ reason: 'appearance', name: 'Unknown', similarity: STRANGER.similarity });
   });
 
+  it('does not blank a known face for a turned or shrinking view it cannot embed, unless the look is clearly another', () => {
+    const smaller: Box = { x: 217.5, y: 167.5, width: 85, height: 85 }; // 1.41x smaller, overlapping enough not to count as a jump
+    const slightlyOff = LOOK_ADA.map((v, i) => v + (i % 2 ? 18 : -18)); // a turned head: 0.07 away, enough to re-embed a good view
+    const out = run([...settledAda(4), { is: STRANGER, poor: true, box: smaller }, { is: STRANGER, poor: true, look: slightlyOff }, { is: STRANGER, poor: true, look: LOOK_GRACE }]);
+    expect(out.slice(4).map((o) => [o.reason, o.name])).toEqual([
+      ['poor-quality', 'Ada'],
+      ['poor-quality', 'Ada'],
+      ['poor-quality', 'Unknown'],
+    ]);
+  });
+
   it('re-embeds at once when the box changes size a lot', () => {
     const bigger: Box = { x: 176, y: 126, width: 168, height: 168 }; // 1.4x, still overlapping enough not to count as a jump
     const out = run([...settledAda(4), { is: GRACE, box: bigger }]);
