@@ -7,7 +7,8 @@
  * - face-swap: the same scene, the face alone is replaced at the same place;
  * - walk-in: A walks across, and from one frame to the next someone else walks on in A's stride.
  *
- *   node dist/bench/identity-cut-clips.js OUT_DIR  (writes the three clips, their ground truth and an enroll folder)
+ *   npm run bench -- --make-cut-clips OUT_DIR  (the three clips, their ground truth and OUT_DIR/enroll)
+ *   npm run bench -- --video OUT_DIR/cut_to_stranger.mp4 --faces OUT_DIR/enroll --ground-truth OUT_DIR/cut_to_stranger.ground_truth.json
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -136,12 +137,8 @@ export function oldNameAfterChange(
   return { frames, recognisedFrames: frames.filter((f) => f % every === 0) };
 }
 
-async function cli(argv: string[]): Promise<void> {
-  const outDir = argv[0];
-  if (!outDir) {
-    console.error('Usage: node dist/bench/identity-cut-clips.js OUT_DIR');
-    process.exit(2);
-  }
+/** Writes the three clips, their ground truth and DIR/enroll (A and B's photo 1); prints the paths. */
+export async function writeCutClips(outDir: string): Promise<void> {
   const testdata = resolve(__dirname, '..', '..', '..', 'shared', 'testdata');
   const { clips, enroll } = standardCutClips(join(testdata, 'people'));
   const facesDir = join(resolve(outDir), 'enroll');
@@ -152,6 +149,14 @@ async function cli(argv: string[]): Promise<void> {
     console.log(`${made.video}\n${made.truth}`);
   }
   console.log(facesDir);
+}
+
+async function cli(argv: string[]): Promise<void> {
+  if (!argv[0]) {
+    console.error('Usage: node dist/bench/identity-cut-clips.js OUT_DIR');
+    process.exit(2);
+  }
+  await writeCutClips(argv[0]);
 }
 
 if (require.main === module) {

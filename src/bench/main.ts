@@ -28,7 +28,10 @@ const HELP = `Usage: npm run bench -- [options]
   --gallery N           also time matching one face against N enrolled people (default 100000, 0 = skip)
   --json                print the results as JSON
   --make-small-faces-clip DIR  write the small-faces test clip (the labelled recording shrunk to half
-                        and padded to 1280x720, faces ~32-77 px) and its ground truth into DIR, then exit`;
+                        and padded to 1280x720, faces ~32-77 px) and its ground truth into DIR, then exit
+  --make-cut-clips DIR  write the three clips where a face takes another's place (cut to a stranger, cut
+                        to another enrolled person, a stranger walking in), their ground truth and the
+                        photos to enroll (DIR/enroll) into DIR, then exit; run each with --faces DIR/enroll`;
 
 interface Report {
   machine: { cores: number; loadAvg1m: number; node: string };
@@ -146,6 +149,7 @@ async function main(): Promise<void> {
       gallery: { type: 'string', default: '100000' },
       json: { type: 'boolean', default: false },
       'make-small-faces-clip': { type: 'string' },
+      'make-cut-clips': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -155,6 +159,7 @@ async function main(): Promise<void> {
     const made = await makeSmallFacesClip(join(testdata, 'synth_720p.mp4'), join(testdata, 'synth_720p.ground_truth.json'), resolve(values['make-small-faces-clip']));
     return console.log(`${made.video}\n${made.truth}`);
   }
+  if (values['make-cut-clips']) return (await import('./identity-cut-clips')).writeCutClips(resolve(values['make-cut-clips']));
   const options = { video: resolve(values.video!), faces: resolve(values.faces!), engine: values.engine!, every: values.every! };
   const modes: Array<'fast' | 'paced'> = values.mode === 'both' ? ['fast', 'paced'] : [values.mode as 'fast' | 'paced'];
   const truth = values['ground-truth'] ? (JSON.parse(readFileSync(values['ground-truth'], 'utf8')) as GroundTruth) : undefined;
