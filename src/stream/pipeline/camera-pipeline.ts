@@ -34,6 +34,7 @@ export function emptyStreamStats(): StreamStats {
     facesEmbedded: 0,
     recognitionsFailed: 0,
     recognitionDropped: 0,
+    sceneCuts: 0,
     outputDropped: 0,
     framesEncoded: 0,
     framesUnwatched: 0,
