@@ -2,13 +2,12 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { Observable, Subject } from 'rxjs';
 import { resolveEntryPoint } from '../common/entry-point';
 import type { CameraSource } from './camera-source';
 import { CaptureCommand, CaptureReport, CaptureSettings, FRAME_PIPE_FD } from './capture.protocol';
-import { CaptureWatchdog } from './capture-watchdog';
 import type { CaptureEvent, CaptureSessionOptions, SourceSession } from './capture-events';
 import { FrameParser, WireFrame } from './frame-wire';
+import { ProcessSession } from './process-session';
 
 /** FFmpeg's own log lines: "[mjpeg @ 0x55d0c8] bits 62 is invalid". */
 const FFMPEG_LOG_LINE = /^\[[\w .:-]+ @ (0x)?[0-9a-f]+\]/i;
@@ -19,22 +18,17 @@ const CAPTURE_MODULE = resolve(__dirname, 'capture.process');
  * The boundary around one opened source: a capture process and its frame pipe. One session
  * per connection attempt; the camera service starts a new one to reconnect.
  */
-export class CaptureSession implements SourceSession {
-  private readonly eventsSubject = new Subject<CaptureEvent>();
-  readonly events$: Observable<CaptureEvent> = this.eventsSubject.asObservable();
-  private readonly child: ChildProcess;
+export class CaptureSession extends ProcessSession implements SourceSession {
+  protected readonly child: ChildProcess;
   /** Unpaced files are credited when the pipeline releases a frame; others on arrival. */
   private readonly creditOnRelease: boolean;
-  private finished = false;
-  private outcome?: CaptureEvent;
   private readonly exited: Promise<void>;
-  private readonly watchdog: CaptureWatchdog;
-  private readonly watchdogTimer: NodeJS.Timeout;
   private readonly maxInFlight: number;
   /** Frames handed to the pipeline and not released yet (matters when credited on release). */
   private outstanding = 0;
 
   constructor(source: CameraSource, options: CaptureSessionOptions) {
+    super(options);
     this.creditOnRelease = source.kind === 'file' && !options.paced;
     this.maxInFlight = options.maxInFlight ?? 2;
     const settings: CaptureSettings = { source, loop: options.loop, paced: options.paced, maxInFlight: this.maxInFlight };
@@ -48,10 +42,6 @@ export class CaptureSession implements SourceSession {
       env: { ...process.env, OPENCV_FFMPEG_CAPTURE_OPTIONS: process.env.OPENCV_FFMPEG_CAPTURE_OPTIONS ?? `rw_timeout;${readTimeoutMs * 2000}` },
     });
     this.exited = new Promise((done) => this.child.once('exit', () => done()));
-
-    this.watchdog = new CaptureWatchdog({ openTimeoutMs: options.openTimeoutMs ?? 15_000, readTimeoutMs }, performance.now());
-    this.watchdogTimer = setInterval(() => this.checkWatchdog(), Math.max(20, Math.min(250, readTimeoutMs / 4)));
-    this.watchdogTimer.unref();
 
     // FFmpeg logs decoding problems (corrupt data) on stderr: count them; pass anything else on.
     createInterface({ input: this.child.stderr! }).on('line', (line) => {
@@ -68,8 +58,7 @@ export class CaptureSession implements SourceSession {
       try {
         parser.push(chunk);
       } catch (err) {
-        this.outcome = { type: 'failed', reason: (err as Error).message };
-        this.child.kill('SIGKILL');
+        this.kill({ type: 'failed', reason: (err as Error).message });
       }
     });
     framePipe.on('error', () => undefined); // the exit below reports the failure
@@ -82,8 +71,7 @@ export class CaptureSession implements SourceSession {
   }
 
   async stop(): Promise<void> {
-    this.finished = true;
-    clearInterval(this.watchdogTimer);
+    this.stopEvents();
     if (this.child.exitCode === null && this.child.signalCode === null) {
       this.send({ type: 'stop' });
       // It may be stuck inside a blocking open or read: give it a moment, then kill it.
@@ -141,23 +129,5 @@ export class CaptureSession implements SourceSession {
 
   private send(command: CaptureCommand): void {
     if (this.child.connected) this.child.send(command, () => undefined);
-  }
-
-  private checkWatchdog(): void {
-    if (this.finished || this.outcome) return;
-    const reason = this.watchdog.check(performance.now());
-    if (!reason) return;
-    // Blocked inside FFmpeg, it may not even read a stop command: kill it; 'close' reports this.
-    this.outcome = { type: 'failed', reason, timedOut: true };
-    this.child.kill('SIGKILL');
-  }
-
-  private finish(event: CaptureEvent): void {
-    if (this.finished) return;
-    this.finished = true;
-    clearInterval(this.watchdogTimer);
-    this.eventsSubject.next(event);
-    this.eventsSubject.complete();
-    if (this.child.exitCode === null) this.child.kill('SIGKILL');
   }
 }

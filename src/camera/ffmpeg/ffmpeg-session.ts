@@ -1,9 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { Observable, Subject } from 'rxjs';
 import type { CameraSource } from '../camera-source';
-import type { CaptureEvent, CaptureSessionOptions, SourceSession } from '../capture-events';
-import { CaptureWatchdog } from '../capture-watchdog';
+import type { CaptureSessionOptions, SourceSession } from '../capture-events';
+import { ProcessSession } from '../process-session';
 import { classifyLogLine, failureReason, ffmpegArguments, OpenedStream, parseDuration, parseOutputStream } from './ffmpeg-command';
 import { FrameBufferPool } from './frame-buffer-pool';
 import { RawFrameAssembler } from './raw-frame-assembler';
@@ -18,14 +17,10 @@ const MAX_EARLY_BYTES = 256 * 1024 * 1024;
  * Flow control is the pipe itself: for a file read as fast as possible the reader stops
  * reading while the pipeline holds `maxInFlight` frames, and FFmpeg blocks on the full pipe.
  */
-export class FfmpegSession implements SourceSession {
-  private readonly eventsSubject = new Subject<CaptureEvent>();
-  readonly events$: Observable<CaptureEvent> = this.eventsSubject.asObservable();
-  private readonly child: ChildProcess;
+export class FfmpegSession extends ProcessSession implements SourceSession {
+  protected readonly child: ChildProcess;
   private readonly flowControlled: boolean;
   private readonly maxInFlight: number;
-  private readonly watchdog: CaptureWatchdog;
-  private readonly watchdogTimer: NodeJS.Timeout;
   private readonly exited: Promise<void>;
   private assembler?: RawFrameAssembler;
   private early: Buffer[] = [];
@@ -37,8 +32,6 @@ export class FfmpegSession implements SourceSession {
   private corrupt = 0;
   private outstanding = 0;
   private firstError?: string;
-  private outcome?: CaptureEvent;
-  private finished = false;
   private stopping = false;
 
   constructor(
@@ -46,15 +39,11 @@ export class FfmpegSession implements SourceSession {
     private readonly options: CaptureSessionOptions,
     ffmpegPath = 'ffmpeg',
   ) {
+    super(options);
     this.flowControlled = source.kind === 'file' && !options.paced;
     this.maxInFlight = options.maxInFlight ?? 2;
     this.child = spawn(ffmpegPath, ffmpegArguments(source, options), { stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = new Promise((done) => this.child.once('exit', () => done()));
-
-    const readTimeoutMs = options.readTimeoutMs ?? 5000;
-    this.watchdog = new CaptureWatchdog({ openTimeoutMs: options.openTimeoutMs ?? 15_000, readTimeoutMs }, performance.now());
-    this.watchdogTimer = setInterval(() => this.checkWatchdog(), Math.max(20, Math.min(250, readTimeoutMs / 4)));
-    this.watchdogTimer.unref();
 
     createInterface({ input: this.child.stderr! }).on('line', (line) => this.onLogLine(line));
     this.child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -66,8 +55,7 @@ export class FfmpegSession implements SourceSession {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.finished = true;
-    clearInterval(this.watchdogTimer);
+    this.stopEvents();
     if (this.child.exitCode === null && this.child.signalCode === null) {
       // FFmpeg holds nothing worth flushing (raw frames to a reader that is leaving).
       this.child.kill('SIGKILL');
@@ -165,26 +153,5 @@ export class FfmpegSession implements SourceSession {
     if (this.stopping) return;
     if (code === 0 && this.assembler) return this.finish({ type: 'ended' });
     this.finish({ type: 'failed', reason: failureReason(this.firstError, String(signal ?? code)) });
-  }
-
-  private checkWatchdog(): void {
-    if (this.finished || this.outcome) return;
-    const reason = this.watchdog.check(performance.now());
-    if (reason) this.kill({ type: 'failed', reason, timedOut: true });
-  }
-
-  /** Ends the session with `outcome` once the process is gone ('close' reports it). */
-  private kill(outcome: CaptureEvent): void {
-    this.outcome = outcome;
-    this.child.kill('SIGKILL');
-  }
-
-  private finish(event: CaptureEvent): void {
-    if (this.finished) return;
-    this.finished = true;
-    clearInterval(this.watchdogTimer);
-    this.eventsSubject.next(event);
-    this.eventsSubject.complete();
-    if (this.child.exitCode === null) this.child.kill('SIGKILL');
   }
 }
