@@ -70,18 +70,18 @@ export function identify(input: CredentialInput, store: CredentialStore, nowSeco
   return { ok: true, caller: { role: 'anonymous', via: 'none' } };
 }
 
-/** The key sent: undefined when none, null when it is not one string (the header given twice). */
+/** The key sent: undefined when none (an empty header is none), null when it is not one string (the header given twice). */
 function presentedKey(input: CredentialInput): string | null | undefined {
   const header = input.headers[API_KEY_HEADER];
-  if (header !== undefined) return typeof header === 'string' ? header : null;
+  if (header !== undefined && header !== '') return typeof header === 'string' ? header : null;
   const authorization = input.headers.authorization;
-  if (authorization !== undefined) {
+  if (authorization !== undefined && authorization !== '') {
     if (typeof authorization !== 'string') return null;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     return match ? match[1] : null;
   }
   const fromAuth = input.auth?.key;
-  if (fromAuth !== undefined) return typeof fromAuth === 'string' ? fromAuth : null;
+  if (fromAuth !== undefined && fromAuth !== '') return typeof fromAuth === 'string' ? fromAuth : null;
   return undefined;
 }
 

@@ -39,9 +39,11 @@ export function documentAccess(document: OpenAPIObject, options: AccessOptions):
       }
       const requirement = requirementFor(method, openApiPathToExpress(path));
       if (requirement === 'public') continue;
-      const who = requirement === 'write' ? 'admin' : requirement === 'metrics' ? 'METRICS_TOKEN, viewer or admin' : 'viewer or admin';
-      const open = requirement === 'read' && options.publicReads;
-      operation.description = `${operation.description ? `${operation.description}\n\n` : ''}**Access:** ${who}${open ? ' (open to anyone on this server: PUBLIC_READS)' : ''}.`;
+      const open = options.publicReads && (requirement === 'read' || (requirement === 'metrics' && !options.metricsToken));
+      const who = open ? 'anyone (PUBLIC_READS)' : requirement === 'write' ? 'admin' : requirement === 'metrics' ? 'METRICS_TOKEN, viewer or admin' : 'viewer or admin';
+      operation.description = `${operation.description ? `${operation.description}\n\n` : ''}**Access:** ${who}.`;
+      // What this server really asks for: with PUBLIC_READS, reads need nothing.
+      if (open) continue;
       operation.security = [{ [API_KEY_SCHEME]: [] }, { [SESSION_SCHEME]: [] }];
       operation.responses['401'] ??= { description: 'No credentials, or a wrong key, session or link', content: errorContent(401, 'a viewer or admin API key (x-api-key) or a session is required: sign in at /login', 'Unauthorized') };
       if (requirement === 'write') {
