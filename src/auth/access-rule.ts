@@ -57,7 +57,7 @@ export function decide(requirement: Requirement, caller: Caller, options: Access
   const { role } = caller;
   if (role === 'admin') return { allow: true };
   if (requirement === 'write') {
-    if (role === 'anonymous') return unauthorized('the admin key (x-api-key) or an admin session is required to change data');
+    if (role === 'anonymous') return unauthorized('an admin API key (x-api-key) or an admin session is required to change data');
     return forbidden(`the ${roleName(caller)} can only read: changes need the admin key`);
   }
   if (requirement === 'metrics') {
