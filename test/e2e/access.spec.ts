@@ -208,7 +208,12 @@ describe('one access rule for every route and Socket.IO, secure by default', () 
     expect(text).not.toMatch(/grace|hopper/i);
     const health = await fetch(`${server.url}/health`);
     expect([200, 503]).toContain(health.status);
-    expect(await health.text()).not.toMatch(/grace|hopper/i);
+    const anonymous = await health.text();
+    expect(anonymous).not.toMatch(/grace|hopper/i);
+    // Without credentials, not even the cameras' names; with a key, each camera's state.
+    expect(JSON.parse(anonymous).details.camera).toEqual({ status: expect.any(String), state: expect.any(String) });
+    const detailed = await (await fetch(`${server.url}/health`, { headers: { 'x-api-key': viewerKey } })).json();
+    expect(detailed.details.camera.cameras.main).toMatchObject({ state: expect.any(String) });
   });
 
   describe('Socket.IO', () => {
