@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Unauthor
 import type { Request, Response } from 'express';
 import { requirementFor } from './access-rule';
 import { AccessService } from './access.service';
-import { clearedSessionCookie } from './cookies';
+import { cameOverHttps, clearedSessionCookie } from './cookies';
 import type { RequestWithAuth } from './request-auth';
 
 /** 401 for a request without valid credentials: a browser opening a page is sent to /login instead (SignInRedirectFilter). */
@@ -34,7 +34,7 @@ export class AccessGuard implements CanActivate {
       headers: request.headers,
       query: request.query as Record<string, unknown>,
     });
-    if (outcome.clearCookie) response.append('Set-Cookie', clearedSessionCookie(request.secure));
+    if (outcome.clearCookie) response.append('Set-Cookie', clearedSessionCookie(cameOverHttps(request.secure, request.headers['x-forwarded-proto'])));
     if (outcome.caller) request.auth = { role: outcome.caller.role, via: outcome.caller.via, ...(outcome.allow && outcome.expires ? { expires: outcome.expires } : {}) };
     if (outcome.allow) return true;
     if (outcome.status === 403) throw new ForbiddenException(outcome.message);

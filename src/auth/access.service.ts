@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config';
 import { AccessOptions, Caller, decide, Requirement, Role } from './access-rule';
 import { apiKeyMatches } from './api-key';
-import { CredentialInput, CredentialStore, identify, isForeignOrigin } from './credentials';
+import { CredentialInput, CredentialStore, identify, isForeignOrigin, requestHosts } from './credentials';
 import { corsOriginOption } from './http-security';
 import { keyFingerprint, signSession, signStreamLink, verifySession } from './signed-tokens';
 
@@ -67,7 +67,7 @@ export class AccessService {
     }
     const { caller } = identified;
     // A session cookie rides along with any request the browser makes: one from another site's page is refused.
-    if (caller.via === 'session' && request.requirement !== 'public' && isForeignOrigin(request.headers.origin, request.headers.host, this.corsOrigins)) {
+    if (caller.via === 'session' && request.requirement !== 'public' && isForeignOrigin(request.headers.origin, requestHosts(request.headers), this.corsOrigins)) {
       return { allow: false, status: 403, message: 'a request from another site cannot use this site\'s session', caller, clearCookie: false };
     }
     const decision = decide(request.requirement, caller, this.options);

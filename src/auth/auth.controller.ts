@@ -3,7 +3,7 @@ import { ApiBody, ApiConsumes, ApiExcludeEndpoint, ApiNoContentResponse, ApiOkRe
 import type { Request, Response } from 'express';
 import { AccessService } from './access.service';
 import { LoginDto, SessionDto } from './auth.dto';
-import { clearedSessionCookie, sessionCookie, sessionCookieFrom } from './cookies';
+import { cameOverHttps, clearedSessionCookie, sessionCookie, sessionCookieFrom } from './cookies';
 import { loginPage } from './login-page';
 import { safeNextPath } from './next-path';
 import { authOf } from './request-auth';
@@ -47,7 +47,7 @@ export class AuthController {
       return;
     }
     const session = this.access.startSession(role);
-    response.append('Set-Cookie', sessionCookie(session.token, { maxAgeSeconds: this.access.sessionTtlSeconds, secure: request.secure }));
+    response.append('Set-Cookie', sessionCookie(session.token, { maxAgeSeconds: this.access.sessionTtlSeconds, secure: https(request) }));
     if (fromForm) {
       response.redirect(HttpStatus.SEE_OTHER, next);
       return;
@@ -62,7 +62,7 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'Signed out' })
   logout(@Req() request: Request, @Res() response: Response): void {
     this.access.endSession(sessionCookieFrom(request.headers.cookie));
-    response.append('Set-Cookie', clearedSessionCookie(request.secure));
+    response.append('Set-Cookie', clearedSessionCookie(https(request)));
     if (request.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded' || !request.headers['content-type']) {
       if (request.accepts(['json', 'html']) === 'html') {
         response.redirect(HttpStatus.SEE_OTHER, '/login?reason=signed-out');
@@ -79,4 +79,8 @@ export class AuthController {
     const { role, via, expires } = authOf(request);
     return { role, via, publicReads: this.access.options.publicReads, ...(expires ? { expiresAt: new Date(expires * 1000).toISOString() } : {}) };
   }
+}
+
+function https(request: Request): boolean {
+  return cameOverHttps(request.secure, request.headers['x-forwarded-proto']);
 }

@@ -44,3 +44,8 @@ export function sessionCookie(token: string, options: CookieOptions): string {
 export function clearedSessionCookie(secure: boolean): string {
   return sessionCookie('', { maxAgeSeconds: 0, secure });
 }
+
+/** Whether the browser reached us over HTTPS: directly, or through a proxy that says so (X-Forwarded-Proto). */
+export function cameOverHttps(secure: boolean, forwardedProto: unknown): boolean {
+  return secure || (typeof forwardedProto === 'string' && forwardedProto.split(',')[0].trim().toLowerCase() === 'https');
+}

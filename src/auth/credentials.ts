@@ -110,17 +110,26 @@ function sameDigest(digest: Buffer, key: string): boolean {
 }
 
 /**
- * Whether a request's Origin is another site's: not this host and not one of CORS_ORIGINS.
+ * Whether a request's Origin is another site's: not this host (the Host header, or X-Forwarded-Host
+ * behind a proxy: a page cannot set either on a cross-site request) and not one of CORS_ORIGINS.
  * Requests without an Origin (not from a browser page, or a same-origin navigation) are not foreign.
  */
-export function isForeignOrigin(origin: unknown, host: unknown, allowed: boolean | string[]): boolean {
+export function isForeignOrigin(origin: unknown, hosts: unknown[], allowed: boolean | string[]): boolean {
   if (origin === undefined) return false;
   if (typeof origin !== 'string' || origin === 'null') return true;
   if (allowed === true) return false;
   if (Array.isArray(allowed) && allowed.includes(origin)) return false;
+  let originHost: string;
   try {
-    return typeof host !== 'string' || new URL(origin).host.toLowerCase() !== host.toLowerCase();
+    originHost = new URL(origin).host.toLowerCase();
   } catch {
     return true;
   }
+  const ours = hosts.flatMap((host) => (typeof host === 'string' ? host.split(',').map((h) => h.trim().toLowerCase()) : []));
+  return !ours.includes(originHost);
+}
+
+/** The hosts a request was addressed to: Host, and X-Forwarded-Host (a reverse proxy's). */
+export function requestHosts(headers: Record<string, string | string[] | undefined>): unknown[] {
+  return [headers.host, headers['x-forwarded-host']];
 }

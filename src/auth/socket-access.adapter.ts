@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server, ServerOptions, Socket } from 'socket.io';
 import { SOCKET_REQUIREMENT } from './access-rule';
 import { AccessService } from './access.service';
-import { isForeignOrigin } from './credentials';
+import { isForeignOrigin, requestHosts } from './credentials';
 
 type ExtendedError = Error & { data?: unknown };
 
@@ -40,7 +40,7 @@ export class SocketAccessAdapter extends IoAdapter {
       // The gateways' own CORS settings are replaced: CORS_ORIGINS decides, as for HTTP.
       cors: origins === false ? undefined : { origin: origins, credentials: true },
       allowRequest: (request: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void) => {
-        const foreign = isForeignOrigin(request.headers.origin, request.headers.host, origins);
+        const foreign = isForeignOrigin(request.headers.origin, requestHosts(request.headers), origins);
         callback(foreign ? 'this origin is not allowed' : null, !foreign);
       },
     });

@@ -1,4 +1,4 @@
-import { clearedSessionCookie, SESSION_COOKIE, sessionCookie, sessionCookieFrom } from '../../src/auth/cookies';
+import { cameOverHttps, clearedSessionCookie, SESSION_COOKIE, sessionCookie, sessionCookieFrom } from '../../src/auth/cookies';
 import { CredentialStore, identify, isForeignOrigin } from '../../src/auth/credentials';
 import { loginPathFor, safeNextPath } from '../../src/auth/next-path';
 import { keyFingerprint, signSession, signStreamLink, verifySession, verifyStreamLink } from '../../src/auth/signed-tokens';
@@ -103,14 +103,26 @@ describe('safeNextPath', () => {
 });
 
 describe('isForeignOrigin', () => {
+  const host = ['h:3000', undefined];
   it('accepts no Origin, this host and CORS_ORIGINS; refuses others and "null"', () => {
-    expect(isForeignOrigin(undefined, 'h:3000', false)).toBe(false);
-    expect(isForeignOrigin('http://h:3000', 'h:3000', false)).toBe(false);
-    expect(isForeignOrigin('http://h:3001', 'h:3000', false)).toBe(true);
-    expect(isForeignOrigin('https://evil.example', 'h:3000', false)).toBe(true);
-    expect(isForeignOrigin('null', 'h:3000', false)).toBe(true);
-    expect(isForeignOrigin('not a url', 'h:3000', false)).toBe(true);
-    expect(isForeignOrigin('https://console.example', 'h:3000', ['https://console.example'])).toBe(false);
-    expect(isForeignOrigin('https://evil.example', 'h:3000', true)).toBe(false);
+    expect(isForeignOrigin(undefined, host, false)).toBe(false);
+    expect(isForeignOrigin('http://h:3000', host, false)).toBe(false);
+    expect(isForeignOrigin('http://H:3000', host, false)).toBe(false);
+    expect(isForeignOrigin('http://h:3001', host, false)).toBe(true);
+    expect(isForeignOrigin('https://evil.example', host, false)).toBe(true);
+    expect(isForeignOrigin('null', host, false)).toBe(true);
+    expect(isForeignOrigin('not a url', host, false)).toBe(true);
+    expect(isForeignOrigin('https://console.example', host, ['https://console.example'])).toBe(false);
+    expect(isForeignOrigin('https://evil.example', host, true)).toBe(false);
+  });
+  it('accepts the public host a reverse proxy forwarded (X-Forwarded-Host)', () => {
+    expect(isForeignOrigin('https://cams.example', ['127.0.0.1:3000', 'cams.example'], false)).toBe(false);
+    expect(isForeignOrigin('https://evil.example', ['127.0.0.1:3000', 'cams.example, other.example'], false)).toBe(true);
+  });
+  it('says whether the browser came over HTTPS (Secure cookies)', () => {
+    expect(cameOverHttps(false, undefined)).toBe(false);
+    expect(cameOverHttps(true, undefined)).toBe(true);
+    expect(cameOverHttps(false, 'https, http')).toBe(true);
+    expect(cameOverHttps(false, 'http')).toBe(false);
   });
 });
