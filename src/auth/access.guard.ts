@@ -36,7 +36,11 @@ export class AccessGuard implements CanActivate {
     });
     if (outcome.clearCookie) response.append('Set-Cookie', clearedSessionCookie(cameOverHttps(request.secure, request.headers['x-forwarded-proto'])));
     if (outcome.caller) request.auth = { role: outcome.caller.role, via: outcome.caller.via, ...(outcome.allow && outcome.expires ? { expires: outcome.expires } : {}) };
-    if (outcome.allow) return true;
+    if (outcome.allow) {
+      // A signed link is made for embedding on other sites (helmet's default allows same-origin only).
+      if (outcome.caller.role === 'link') response.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+      return true;
+    }
     if (outcome.status === 403) throw new ForbiddenException(outcome.message);
     throw new SignInRequiredException(outcome.message, /expired/.test(outcome.message) ? 'expired' : undefined);
   }

@@ -77,4 +77,18 @@ describe('console login', () => {
     await waitUntil('the role', async () => (await page.textContent('#account-role')) === 'Admin', 10_000);
     expect(await page.isVisible('#enroll-form')).toBe(true);
   });
+
+  it('gives an admin a signed link to the camera’s stream that works in a browser without a session', async () => {
+    await streamShown(page);
+    await page.click('#embed-link');
+    await waitUntil('the link', () => page.isVisible('#embed-url'), 10_000);
+    const link = await page.inputValue('#embed-url');
+    expect(link).toMatch(new RegExp(`^${server.url}/cameras/main/stream\\?token=[\\w-]{43}&expires=\\d+$`));
+    const stranger = await browser.newContext();
+    const embedded = await stranger.newPage();
+    await embedded.setContent(`<img id="cam" src="${link}">`);
+    await waitUntil('the embedded stream', () => embedded.locator('#cam').evaluate((img: HTMLImageElement) => img.naturalWidth > 1), 30_000, 200);
+    expect(await stranger.cookies()).toEqual([]);
+    await stranger.close();
+  });
 });

@@ -190,8 +190,27 @@ async function showAccount(): Promise<void> {
   byId('login-link').hidden = signedIn;
 }
 
+/** An admin's signed link to the shown camera's stream, for embedding it where no key can be sent. */
+function setUpEmbedLink(): void {
+  const output = byId<HTMLInputElement>('embed-url');
+  byId('embed-link').addEventListener('click', async () => {
+    const name = live.current;
+    if (!name) return;
+    try {
+      const link = await api<{ url: string; expiresAt: string }>('POST', `/cameras/${encodeURIComponent(name)}/stream-url`, {});
+      output.value = new URL(link.url, location.origin).href;
+      output.hidden = false;
+      output.select();
+      toast(`Anyone with this link can watch ${name} until ${new Date(link.expiresAt).toLocaleString()}.`);
+    } catch (err) {
+      toast(errorText(err), 'error');
+    }
+  });
+}
+
 function start(): void {
   void showAccount();
+  setUpEmbedLink();
   byId<HTMLFormElement>('pick-form').addEventListener('submit', (event) => void enrollPicked(event));
   byId('pick-cancel').addEventListener('click', () => (byId('pick-panel').hidden = true));
   window.addEventListener('hashchange', () => {
