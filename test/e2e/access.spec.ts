@@ -246,3 +246,26 @@ describe('one access rule for every route and Socket.IO, secure by default', () 
     });
   });
 });
+
+describe('PUBLIC_READS=true (a kiosk on a trusted LAN)', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer({ PUBLIC_READS: 'true', CORS_ORIGINS: '' });
+  });
+  afterAll(() => server?.dispose());
+
+  it('says so at start, opens reads, /metrics and Socket.IO to anyone, and still guards changes and other sites', async () => {
+    expect(server.output()).toMatch(/PUBLIC_READS=true: anyone who can reach this server sees/);
+    for (const path of ['/people', '/live/faces', '/metrics', '/cameras/main/snapshot.jpg']) expect([200, 503]).toContain((await statusOf(`${server.url}${path}`, {})).status);
+    expect((await statusOf(`${server.url}/people/1`, { method: 'DELETE' })).status).toBe(401);
+    expect((await statusOf(`${server.url}/people/1`, { method: 'DELETE', headers: { 'x-api-key': server.viewerKey } })).status).toBe(403);
+    const connect = (headers?: Record<string, string>) =>
+      new Promise<string>((resolve) => {
+        const socket = io(server.url, { transports: ['websocket'], reconnection: false, extraHeaders: headers });
+        socket.on('connect', () => (socket.close(), resolve('connected')));
+        socket.on('connect_error', () => (socket.close(), resolve('refused')));
+      });
+    expect(await connect()).toBe('connected');
+    expect(await connect({ origin: FOREIGN_ORIGIN })).toBe('refused');
+  });
+});
