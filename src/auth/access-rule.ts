@@ -7,8 +7,8 @@
 /** The two roles a key or session carries. */
 export type Role = 'admin' | 'viewer';
 
-/** What a request needs. */
-export type Requirement = 'public' | 'read' | 'write' | 'metrics';
+/** What a request needs: `admin` is a route marked @AdminOnly() (an admin's read, such as the audit log). */
+export type Requirement = 'public' | 'read' | 'write' | 'admin' | 'metrics';
 
 /** Who is calling, once credentials are checked. */
 export type Caller =
@@ -59,6 +59,10 @@ export function decide(requirement: Requirement, caller: Caller, options: Access
   if (requirement === 'write') {
     if (role === 'anonymous') return unauthorized('an admin API key (x-api-key) or an admin session is required to change data');
     return forbidden(`the ${roleName(caller)} can only read: changes need the admin key`);
+  }
+  if (requirement === 'admin') {
+    if (role === 'anonymous') return unauthorized('an admin API key (x-api-key) or an admin session is required');
+    return forbidden(`this is for admins only, not the ${roleName(caller)}`);
   }
   if (requirement === 'metrics') {
     if (role === 'viewer' || role === 'metrics') return { allow: true };

@@ -1,6 +1,8 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { requirementFor } from './access-rule';
+import { ADMIN_ONLY } from './admin-only.decorator';
 import { AccessService } from './access.service';
 import { cameOverHttps, clearedSessionCookie } from './cookies';
 import type { RequestWithAuth } from './request-auth';
@@ -22,14 +24,18 @@ export class SignInRequiredException extends UnauthorizedException {
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
-  constructor(private readonly access: AccessService) {}
+  constructor(
+    private readonly access: AccessService,
+    private readonly reflector: Reflector,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<Request & RequestWithAuth>();
     const response = context.switchToHttp().getResponse<Response>();
+    const adminOnly = this.reflector.getAllAndOverride<boolean | undefined>(ADMIN_ONLY, [context.getHandler(), context.getClass()]);
     const outcome = this.access.check({
-      requirement: requirementFor(request.method, request.path),
+      requirement: adminOnly ? 'admin' : requirementFor(request.method, request.path),
       path: request.path,
       headers: request.headers,
       query: request.query as Record<string, unknown>,

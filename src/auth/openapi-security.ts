@@ -1,5 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { AccessOptions, requirementFor } from './access-rule';
+import { REQUIRED_ROLE_EXTENSION } from './admin-only.decorator';
 import { API_KEY_HEADER, API_KEY_SCHEME, SESSION_SCHEME } from './api-key';
 import { SESSION_COOKIE } from './cookies';
 import { isRateLimited } from './rate-limit.guard';
@@ -37,17 +38,18 @@ export function documentAccess(document: OpenAPIObject, options: AccessOptions):
           description: 'Too many requests from this client (RATE_LIMIT_MAX, and RATE_LIMIT_WRITE_MAX for changes, per RATE_LIMIT_WINDOW_S)',
         };
       }
-      const requirement = requirementFor(method, openApiPathToExpress(path));
+      const adminOnly = (operation as unknown as Record<string, unknown>)[REQUIRED_ROLE_EXTENSION] === 'admin';
+      const requirement = adminOnly ? 'admin' : requirementFor(method, openApiPathToExpress(path));
       if (requirement === 'public') continue;
       const open = options.publicReads && (requirement === 'read' || (requirement === 'metrics' && !options.metricsToken));
-      const who = open ? 'anyone (PUBLIC_READS)' : requirement === 'write' ? 'admin' : requirement === 'metrics' ? 'METRICS_TOKEN, viewer or admin' : 'viewer or admin';
+      const who = open ? 'anyone (PUBLIC_READS)' : requirement === 'write' || requirement === 'admin' ? 'admin' : requirement === 'metrics' ? 'METRICS_TOKEN, viewer or admin' : 'viewer or admin';
       operation.description = `${operation.description ? `${operation.description}\n\n` : ''}**Access:** ${who}.`;
       // What this server really asks for: with PUBLIC_READS, reads need nothing.
       if (open) continue;
       operation.security = [{ [API_KEY_SCHEME]: [] }, { [SESSION_SCHEME]: [] }];
       operation.responses['401'] ??= { description: 'No credentials, or a wrong key, session or link', content: errorContent(401, 'a viewer or admin API key (x-api-key) or a session is required: sign in at /login', 'Unauthorized') };
-      if (requirement === 'write') {
-        operation.responses['403'] ??= { description: 'A viewer cannot change data', content: errorContent(403, 'the viewer role can only read: changes need the admin key', 'Forbidden') };
+      if (requirement === 'write' || requirement === 'admin') {
+        operation.responses['403'] ??= { description: 'A viewer cannot do this', content: errorContent(403, 'the viewer role can only read: changes need the admin key', 'Forbidden') };
       }
     }
   }

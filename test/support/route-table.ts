@@ -24,10 +24,15 @@ const PUBLIC_ROUTES = new Set(['GET /health', 'GET /login', 'POST /auth/login', 
 /** POSTs that only look a photo up. */
 const READ_ONLY_POSTS = new Set(['POST /recognize', 'POST /sightings/search']);
 
+/** Reads for admins only (@AdminOnly): known ones, plus whatever the OpenAPI document marks `x-required-role: admin`. */
+const ADMIN_READS = new Set(['GET /audit']);
+
 export type Need = 'public' | 'read' | 'write';
 
-export function needOf(route: Route): Need {
+/** What a route needs; `adminOnly` are the routes the OpenAPI document marks for admins. */
+export function needOf(route: Route, adminOnly: ReadonlySet<string> = new Set()): Need {
   const key = `${route.method} ${route.path}`;
+  if (ADMIN_READS.has(key) || adminOnly.has(key)) return 'write';
   if (PUBLIC_ROUTES.has(key)) return 'public';
   if (route.method === 'GET' || route.method === 'HEAD' || READ_ONLY_POSTS.has(key)) return 'read';
   return 'write';

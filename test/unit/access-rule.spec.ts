@@ -56,6 +56,12 @@ describe('decide', () => {
     expect(decide('write', nobody, PUBLIC)).toMatchObject({ status: 401 });
     expect(decide('metrics', nobody, { publicReads: true, metricsToken: true })).toMatchObject({ status: 401 });
   });
+  it('keeps an @AdminOnly route (a read) for admins: a viewer gets 403, nobody 401, even with PUBLIC_READS', () => {
+    expect(decide('admin', admin, SECURE)).toEqual({ allow: true });
+    expect(decide('admin', viewer, PUBLIC)).toMatchObject({ allow: false, status: 403 });
+    expect(decide('admin', nobody, PUBLIC)).toMatchObject({ allow: false, status: 401 });
+    expect(decide('admin', link, SECURE)).toMatchObject({ status: 403 });
+  });
   it('lets a stream link read (its camera only: see identify) and the metrics token scrape, nothing more', () => {
     expect(decide('read', link, SECURE)).toEqual({ allow: true });
     expect(decide('write', link, SECURE)).toMatchObject({ status: 403 });
