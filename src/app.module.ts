@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { StreamLinksModule } from './auth/stream-links.module';
 import { CamerasModule } from './cameras/cameras.module';
@@ -12,9 +13,11 @@ import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LiveModule } from './live/live.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { MqttModule } from './mqtt/mqtt.module';
 import { PeopleModule } from './people/people.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { RecognizeModule } from './recognize/recognize.module';
+import { RetentionModule } from './retention/retention.module';
 import { SightingsModule } from './sightings/sightings.module';
 import { StreamModule } from './stream/stream.module';
 import { UnknownFacesModule } from './unknown-faces/unknown-faces.module';
@@ -41,6 +44,9 @@ import { WebModule } from './web/web.module';
     StreamLinksModule,
     HealthModule,
     MetricsModule,
+    AuditModule,
+    RetentionModule,
+    MqttModule,
   ],
 })
 export class AppModule {}

@@ -18,6 +18,8 @@ export interface RunResult {
   framesSkippedAtCapture: number;
   framesRecognised: number;
   recognitionDropped: number;
+  /** Recognised frames taken for a scene cut (every track's name re-checked). */
+  sceneCuts: number;
   /** Output frames drawn after the recognition of that very frame. */
   framesWithOwnRecognition: number;
   facesDetected: number;
@@ -120,6 +122,7 @@ async function main(): Promise<void> {
     framesSkippedAtCapture: status.framesSkipped,
     framesRecognised: stream.stats.recognitionsRun,
     recognitionDropped: stream.stats.recognitionDropped,
+    sceneCuts: stream.stats.sceneCuts,
     framesWithOwnRecognition: own,
     facesDetected: stream.stats.facesDetected,
     facesEmbedded: stream.stats.facesEmbedded,

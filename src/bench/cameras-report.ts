@@ -44,6 +44,9 @@ export interface CameraRow {
   truthFaces?: number;
   accuracy?: number;
   wrongNames?: number;
+  /** Frames on which some face carried someone else's name (must stay 0), and per appearance. */
+  wrongNameFrames?: number;
+  wrongNameFramesPerAppearance?: number[];
   latencyP50Ms: number;
   latencyP95Ms: number;
   facesDetected: number;
@@ -96,13 +99,16 @@ export function cameraRow(run: CameraRunResult, truth?: GroundTruth, options: { 
   const frames = scoredOver === 'all frames' ? truth.frames.map((f) => f.frame).filter((f) => f <= lastFrame) : [...predicted.keys()];
   const score = scorePredictions(truth, predicted, frames);
   const reached = { ...truth, frames: truth.frames.filter((f) => f.frame <= lastFrame) };
+  const appearances = timeToName(reached, predicted);
   return {
     ...row,
     namedRight: score.correct,
     truthFaces: score.truthFaces,
     accuracy: score.accuracy,
     wrongNames: score.wrongName,
-    timeToNameFrames: timeToName(reached, predicted).map((a) => a.framesToName),
+    wrongNameFrames: score.wrongNameFrames,
+    wrongNameFramesPerAppearance: appearances.map((a) => a.wrongNameFrames),
+    timeToNameFrames: appearances.map((a) => a.framesToName),
   };
 }
 
@@ -161,6 +167,7 @@ export function formatCamerasReport(report: CamerasReport): string {
   if (report.cameras.some((c) => c.truthFaces !== undefined)) lines.push(`(accuracy over ${report.scoredOver} of each camera)`);
   for (const c of report.cameras.filter((c) => c.timeToNameFrames?.length)) {
     lines.push(`${c.name}: frames until a face coming into view is named right: ${c.timeToNameFrames!.map((f) => (f === null ? 'never' : String(f))).join(', ')}`);
+    lines.push(`${c.name}: wrong-name frames ${c.wrongNameFrames ?? '-'} (per appearance: ${c.wrongNameFramesPerAppearance?.join(', ') ?? '-'})`);
   }
   const t = report.total;
   lines.push('', `total: ${num(t.cores, 2)} cores (server, all threads and child processes), ${num(t.coresPerCamera, 2)} per camera, peak RSS ${num(t.peakRssMb, 0)} MB`);

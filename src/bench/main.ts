@@ -28,7 +28,10 @@ const HELP = `Usage: npm run bench -- [options]
   --gallery N           also time matching one face against N enrolled people (default 100000, 0 = skip)
   --json                print the results as JSON
   --make-small-faces-clip DIR  write the small-faces test clip (the labelled recording shrunk to half
-                        and padded to 1280x720, faces ~32-77 px) and its ground truth into DIR, then exit`;
+                        and padded to 1280x720, faces ~32-77 px) and its ground truth into DIR, then exit
+  --make-cut-clips DIR  write the three clips where a face takes another's place (cut to a stranger, cut
+                        to another enrolled person, a stranger walking in), their ground truth and the
+                        photos to enroll (DIR/enroll) into DIR, then exit; run each with --faces DIR/enroll`;
 
 interface Report {
   machine: { cores: number; loadAvg1m: number; node: string };
@@ -102,7 +105,7 @@ function printRun(run: Report['runs'][number]): void {
   console.log(`\n== ${run.mode} run: ${run.wallSeconds.toFixed(1)} s wall`);
   console.log(`frames in ${run.framesIn}, out ${run.framesOut}, skipped at capture ${run.framesSkippedAtCapture}, recognised ${run.framesRecognised} (dropped while busy ${run.recognitionDropped})`);
   console.log(`output fps ${run.fps.toFixed(1)}; frames drawn after their own recognition ${run.framesWithOwnRecognition}`);
-  console.log(`faces detected ${run.facesDetected}, embedded ${run.facesEmbedded} (the tracker reuses settled identities)`);
+  console.log(`faces detected ${run.facesDetected}, embedded ${run.facesEmbedded} (the tracker reuses settled identities); scene cuts seen ${run.sceneCuts}`);
   console.log(`between recognitions, tracked faces found again ${run.tracksConfirmed}, not found (not drawn) ${run.tracksHidden}, unchecked (drawing behind) ${run.tracksUnchecked}`);
   console.log('stage                 median ms   p95 ms');
   for (const [stage, s] of Object.entries(run.stagesMs)) console.log(`${stage.padEnd(21)} ${ms(s.median).padStart(9)} ${ms(s.p95).padStart(8)}`);
@@ -112,7 +115,8 @@ function printRun(run: Report['runs'][number]): void {
   if (run.accuracy) {
     for (const [label, s] of Object.entries(run.accuracy)) {
       console.log(
-        `accuracy (${label}): ${s.correct}/${s.truthFaces} named right = ${pct(s.accuracy)}; wrong ${s.wrongName}, missed ${s.missed}, ` +
+        `accuracy (${label}): ${s.correct}/${s.truthFaces} named right = ${pct(s.accuracy)}; wrong ${s.wrongName} ` +
+          `(frames with someone else's name: ${s.wrongNameFrames}), missed ${s.missed}, ` +
           `false boxes ${s.falsePositives}, empty frames with boxes ${s.emptyFramesWithBoxes}`,
       );
     }
@@ -122,6 +126,7 @@ function printRun(run: Report['runs'][number]): void {
     const delays = run.appearances.map((a) => (a.framesToName === null ? 'never' : String(a.framesToName)));
     const named = run.appearances.flatMap((a) => (a.framesToName === null ? [] : [a.framesToName]));
     console.log(`frames until a face coming into view is named right: ${delays.join(', ')} (max ${named.length ? Math.max(...named) : '-'})`);
+    console.log(`wrong-name frames per appearance: ${run.appearances.map((a) => `${a.identity} ${a.wrongNameFrames}`).join(', ')}`);
   }
   if (run.sizeBuckets) {
     for (const [label, rates] of Object.entries(run.sizeBuckets)) {
@@ -144,6 +149,7 @@ async function main(): Promise<void> {
       gallery: { type: 'string', default: '100000' },
       json: { type: 'boolean', default: false },
       'make-small-faces-clip': { type: 'string' },
+      'make-cut-clips': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -153,6 +159,7 @@ async function main(): Promise<void> {
     const made = await makeSmallFacesClip(join(testdata, 'synth_720p.mp4'), join(testdata, 'synth_720p.ground_truth.json'), resolve(values['make-small-faces-clip']));
     return console.log(`${made.video}\n${made.truth}`);
   }
+  if (values['make-cut-clips']) return (await import('./identity-cut-clips')).writeCutClips(resolve(values['make-cut-clips']));
   const options = { video: resolve(values.video!), faces: resolve(values.faces!), engine: values.engine!, every: values.every! };
   const modes: Array<'fast' | 'paced'> = values.mode === 'both' ? ['fast', 'paced'] : [values.mode as 'fast' | 'paced'];
   const truth = values['ground-truth'] ? (JSON.parse(readFileSync(values['ground-truth'], 'utf8')) as GroundTruth) : undefined;

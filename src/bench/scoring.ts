@@ -39,6 +39,8 @@ export interface Score {
   truthFaces: number;
   correct: number;
   wrongName: number;
+  /** Frames showing at least one face with someone else's name (a stranger named counts): the error that must stay 0. */
+  wrongNameFrames: number;
   missed: number;
   /** Predicted faces not on any true face (includes faces on empty frames). */
   falsePositives: number;
@@ -60,9 +62,19 @@ function centreInside(box: XYWH, tile: XYWH): boolean {
   return cx >= tile[0] && cx <= tile[0] + tile[2] && cy >= tile[1] && cy <= tile[1] + tile[3];
 }
 
+/** For each true face of a frame, the index of the predicted face taken for it (-1: none): the first unused one whose centre is in its tile. */
+function assignFaces(truthFaces: readonly TruthFace[], predicted: readonly PredictedFace[]): number[] {
+  const used = new Set<number>();
+  return truthFaces.map((face) => {
+    const index = predicted.findIndex((p, i) => !used.has(i) && centreInside(p.box, face.tile_box));
+    if (index >= 0) used.add(index);
+    return index;
+  });
+}
+
 /** Scores the given frames; frames missing from `predictions` count as showing nothing. */
 export function scorePredictions(truth: GroundTruth, predictions: Map<number, PredictedFace[]>, frames?: Iterable<number>): Score {
-  const score: Score = { frames: 0, truthFaces: 0, correct: 0, wrongName: 0, missed: 0, falsePositives: 0, emptyFramesWithBoxes: 0, accuracy: 0 };
+  const score: Score = { frames: 0, truthFaces: 0, correct: 0, wrongName: 0, wrongNameFrames: 0, missed: 0, falsePositives: 0, emptyFramesWithBoxes: 0, accuracy: 0 };
   const byFrame = new Map(truth.frames.map((f) => [f.frame, f]));
   const selected = frames ? [...frames] : truth.frames.map((f) => f.frame);
   for (const frameNumber of selected) {
@@ -70,20 +82,26 @@ export function scorePredictions(truth: GroundTruth, predictions: Map<number, Pr
     if (!truthFrame) continue;
     score.frames++;
     const predicted = predictions.get(frameNumber) ?? [];
-    const used = new Set<number>();
-    for (const face of truthFrame.faces) {
+    const assigned = assignFaces(truthFrame.faces, predicted);
+    let wrongHere = false;
+    truthFrame.faces.forEach((face, f) => {
       score.truthFaces++;
-      const index = predicted.findIndex((p, i) => !used.has(i) && centreInside(p.box, face.tile_box));
+      const index = assigned[f];
       if (index < 0) {
         score.missed++;
-        continue;
+        return;
       }
-      used.add(index);
       const expected = face.enrolled ? normaliseName(face.identity) : UNKNOWN;
-      if (normaliseName(predicted[index].name) === expected) score.correct++;
-      else score.wrongName++;
-    }
-    const extra = predicted.length - used.size;
+      const shown = normaliseName(predicted[index].name);
+      if (shown === expected) score.correct++;
+      else if (shown === UNKNOWN) score.wrongName++; // an enrolled face shown as Unknown: not named, but no one else's name
+      else {
+        score.wrongName++;
+        wrongHere = true;
+      }
+    });
+    if (wrongHere) score.wrongNameFrames++;
+    const extra = predicted.length - assigned.filter((i) => i >= 0).length;
     score.falsePositives += extra;
     if (truthFrame.faces.length === 0 && predicted.length > 0) score.emptyFramesWithBoxes++;
   }
@@ -98,6 +116,8 @@ export interface Appearance {
   lastFrame: number;
   /** Frames from the first one until the first showing the right name (0 = named on arrival); null: never named right. */
   framesToName: number | null;
+  /** Frames of this appearance on which the face carried someone else's name. */
+  wrongNameFrames: number;
 }
 
 /**
@@ -119,18 +139,22 @@ export function timeToName(truth: GroundTruth, predictions: Map<number, Predicte
         open.delete(identity);
       }
     }
-    for (const face of truthFrame.faces) {
+    const predicted = predictions.get(truthFrame.frame) ?? [];
+    const assigned = assignFaces(truthFrame.faces, predicted);
+    truthFrame.faces.forEach((face, f) => {
       let appearance = open.get(face.identity);
       if (!appearance) {
-        appearance = { identity: face.identity, firstFrame: truthFrame.frame, lastFrame: truthFrame.frame, framesToName: null };
+        appearance = { identity: face.identity, firstFrame: truthFrame.frame, lastFrame: truthFrame.frame, framesToName: null, wrongNameFrames: 0 };
         open.set(face.identity, appearance);
       }
       appearance.lastFrame = truthFrame.frame;
-      if (appearance.framesToName !== null) continue;
       const expected = face.enrolled ? normaliseName(face.identity) : UNKNOWN;
-      const shown = (predictions.get(truthFrame.frame) ?? []).some((p) => centreInside(p.box, face.tile_box) && normaliseName(p.name) === expected);
+      const taken = assigned[f] >= 0 ? normaliseName(predicted[assigned[f]].name) : UNKNOWN;
+      if (taken !== expected && taken !== UNKNOWN) appearance.wrongNameFrames++;
+      if (appearance.framesToName !== null) return;
+      const shown = predicted.some((p) => centreInside(p.box, face.tile_box) && normaliseName(p.name) === expected);
       if (shown) appearance.framesToName = truthFrame.frame - appearance.firstFrame;
-    }
+    });
   }
   return [...done, ...open.values()].sort((a, b) => a.firstFrame - b.firstFrame || a.identity.localeCompare(b.identity));
 }

@@ -75,6 +75,9 @@ export interface ViewersReport {
     /** Medians of the first and last minute's samples, and the least-squares trend: steadier than two single readings (GC makes RSS swing). */
     firstMinuteMedian: number;
     lastMinuteMedian: number;
+    /** The same over the first and the last third of a run of any length. */
+    firstThirdMedian: number;
+    lastThirdMedian: number;
     trendMbPerMinute: number;
   };
   captureRssMb: { start: number; end: number; trendMbPerMinute: number };
@@ -273,6 +276,8 @@ export async function runViewers(options: ViewersOptions): Promise<ViewersReport
         changePercent: ((rssEnd - rssStart) / rssStart) * 100,
         firstMinuteMedian: summarise(samples.filter((x) => x.atSeconds <= 60).map((x) => x.rssMb)).median,
         lastMinuteMedian: summarise(samples.filter((x) => x.atSeconds >= wall - 60).map((x) => x.rssMb)).median,
+        firstThirdMedian: summarise(samples.filter((x) => x.atSeconds <= wall / 3).map((x) => x.rssMb)).median,
+        lastThirdMedian: summarise(samples.filter((x) => x.atSeconds >= (2 * wall) / 3).map((x) => x.rssMb)).median,
         trendMbPerMinute: trend(samples, (x) => x.rssMb),
       },
       captureRssMb: { start: samples[0].captureRssMb, end: samples[samples.length - 1].captureRssMb, trendMbPerMinute: trend(samples, (x) => x.captureRssMb) },

@@ -161,6 +161,7 @@ export class CameraCapture {
             readMs: event.readMs,
             image: event.image,
             release: event.release,
+            recycle: event.recycle,
           });
           return;
         }

@@ -14,6 +14,8 @@ export type CaptureEvent =
       corrupt: number;
       image: Frame['image'];
       release: () => void;
+      /** Gives the pixels' buffer back for a later frame (see Frame.recycle). */
+      recycle?: () => void;
     }
   /** FFmpeg reported a decoding problem (one line of its log); the capture carries on. */
   | { type: 'decoder-warning'; message: string }

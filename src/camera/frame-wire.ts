@@ -1,3 +1,5 @@
+import { allocateSharedFrame } from '../common/collect-shared-frames';
+
 /**
  * How raw frames travel from the capture process to the server: a fixed 40-byte header,
  * then width x height x 3 bytes of packed BGR. Control messages use the IPC channel.
@@ -85,7 +87,7 @@ export class FrameParser {
       corrupt: h.readUInt32LE(36),
       // Shared memory: posting the frame to the vision thread (detection, the check of tracked
       // faces, drawing) then shares these pixels instead of cloning 2.7 MB per call.
-      data: Buffer.from(new SharedArrayBuffer(width * height * 3)),
+      data: Buffer.from(allocateSharedFrame(width * height * 3).buffer),
       filled: 0,
     };
   }

@@ -17,4 +17,10 @@ export interface Frame {
    * of dropped frames); for live and paced sources it does nothing.
    */
   release(): void;
+  /**
+   * Called instead of leaving the frame to the garbage collector when nobody will read its
+   * pixels again (a frame that was only drawn): its buffer holds the next frame. Sources
+   * without a buffer pool leave it out.
+   */
+  recycle?(): void;
 }

@@ -30,6 +30,8 @@ export interface CameraOverrides {
   loop?: boolean;
   /** CAMERA_PACE (files only). */
   pace?: boolean;
+  /** Keep this camera's strangers in the unknown-faces inbox (default true; false: no entries from it). */
+  unknownInbox?: boolean;
 }
 
 /** One configured camera, as given in CAMERAS / CAMERAS_FILE / POST /cameras and stored in the database. */
@@ -53,4 +55,5 @@ export const CAMERA_OVERRIDE_FIELDS = [
   'trackConfirmation',
   'loop',
   'pace',
+  'unknownInbox',
 ] as const satisfies readonly (keyof CameraOverrides)[];

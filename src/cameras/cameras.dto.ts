@@ -16,6 +16,7 @@ export class CameraOverridesDto implements CameraOverrides {
   @ApiPropertyOptional({ description: 'TRACK_CONFIRMATION' }) trackConfirmation?: boolean;
   @ApiPropertyOptional({ description: 'CAMERA_LOOP (files)' }) loop?: boolean;
   @ApiPropertyOptional({ description: 'CAMERA_PACE (files)' }) pace?: boolean;
+  @ApiPropertyOptional({ default: true, description: 'keep this camera\'s strangers in the unknown-faces inbox (false: none)' }) unknownInbox?: boolean;
 }
 
 export class CreateCameraDto extends CameraOverridesDto {

@@ -5,6 +5,7 @@ import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config';
 import { DatabaseWriteLock } from './database-write-lock';
+import { SecureDelete } from './secure-delete';
 
 /**
  * The SQLite database in DATA_DIR (WAL mode) (`face-stream.sqlite`), shared by the server and the CLI.
@@ -13,7 +14,7 @@ import { DatabaseWriteLock } from './database-write-lock';
  */
 @Global()
 @Module({
-  providers: [DatabaseWriteLock],
+  providers: [DatabaseWriteLock, SecureDelete],
   exports: [DatabaseWriteLock],
   imports: [
     TypeOrmModule.forRootAsync({

@@ -14,8 +14,35 @@ export interface SightingEventPayload {
   thumbnailUrl: string;
 }
 
+/** A change of one tracked face on a camera (not per frame): for channels that report changes, like MQTT. */
+export interface FaceChangePayload {
+  /**
+   * `recognised`: a tracked face got a name (as it appeared, or later); `renamed`: a named track's
+   * name changed (to another person or to Unknown); `left`: a named face left the view;
+   * `unknown`: a face stayed Unknown long enough to be kept in the unknown-faces inbox.
+   */
+  type: 'recognised' | 'renamed' | 'left' | 'unknown';
+  camera: string;
+  trackId: number;
+  personId: number | null;
+  /** The name shown, or "Unknown". */
+  name: string;
+  /** For `renamed`: who the track was before. */
+  previous?: { personId: number | null; name: string };
+  /** Percentage for the shown name, as on the stream. */
+  confidence: number;
+  /** Cosine similarity to the best enrolled match. */
+  similarity: number;
+  /** In frame pixels, rounded. */
+  box: { x: number; y: number; width: number; height: number };
+  /** When it happened (ISO 8601). */
+  at: string;
+  /** For `unknown`: the inbox entry the face was kept in. */
+  unknownFaceId?: number;
+}
+
 /**
- * Everything that happens, in one typed map: every channel (Socket.IO, recorders, later MQTT)
+ * Everything that happens, in one typed map: every channel (Socket.IO, recorders, MQTT)
  * subscribes here instead of being called by whoever noticed. Payloads always name the camera
  * where one is involved.
  */
@@ -30,6 +57,14 @@ export interface AppEvents {
   'camera.changed': { camera: string; change: 'added' | 'changed' | 'removed' };
   /** A sighting started, got a better view, or ended. */
   'sighting.changed': SightingEventPayload;
+  /** A tracked face was named, renamed or left, or stayed Unknown (see FaceChangePayload). */
+  'face.changed': FaceChangePayload;
+  /**
+   * Someone was enrolled (a new person), renamed, or deleted. On 'removed' every stored trace is
+   * gone already (rows committed in one transaction, files being deleted): channels that keep their
+   * own copy (retained MQTT state, caches) clear theirs.
+   */
+  'person.changed': { personId: number; name: string; change: 'added' | 'renamed' | 'removed' };
   /** The unknown-faces inbox changed. */
   'unknown-face.changed': { id: number; change: 'added' | 'grouped' | 'removed'; camera?: string };
 }

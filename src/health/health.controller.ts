@@ -1,9 +1,11 @@
-import { Controller, Get, Req } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { authOf } from '../auth/request-auth';
 import { CameraRegistry } from '../cameras/camera-registry.service';
 import { ShutdownState } from '../lifecycle/shutdown-state';
+import { mqttHealthOf } from '../mqtt/mqtt-health';
+import { MqttPort } from '../mqtt/mqtt.port';
 import { RecognitionService } from '../recognition/recognition.service';
 import { isCameraHealthy } from './health-rules';
 
@@ -24,6 +26,8 @@ export class HealthController {
     private readonly cameras: CameraRegistry,
     private readonly recognition: RecognitionService,
     private readonly shutdown: ShutdownState,
+    /** Null when MQTT is off (then not reported). */
+    @Optional() @Inject(MqttPort) private readonly mqtt: MqttPort | null = null,
   ) {}
 
   @Get()
@@ -33,6 +37,7 @@ export class HealthController {
       '200 when the database answers, the camera is live (or a non-looping file has ended) and the vision worker runs; ' +
       '503 with the same body otherwise, including while the camera reconnects and while the server shuts down. ' +
       'A dead worker cannot be restarted in-process: a supervisor should restart the process on a lasting 503. ' +
+      'With MQTT on, `mqtt` is `degraded` while the broker is away: the status becomes `degraded`, still 200. ' +
       'Public; the cameras\u2019 names and errors only for a caller with a key or session.',
   })
   @ApiOkResponse({ description: 'Everything is up', schema: { example: { status: 'ok', info: EXAMPLE_DETAILS, error: {}, details: EXAMPLE_DETAILS } } })
@@ -73,6 +78,14 @@ export class HealthController {
         const server = this.indicators.check('server');
         return this.shutdown.shuttingDown ? server.down({ shuttingDown: true }) : server.up({ shuttingDown: false });
       },
+      // MQTT is an extra channel: a lost broker shows as `degraded` (still 200), never as down.
+      ...(this.mqtt ? [() => this.mqttIndicator(this.mqtt!)] : []),
     ]);
+  }
+
+  private mqttIndicator(mqtt: MqttPort) {
+    const { status, data } = mqttHealthOf(mqtt.state, mqtt.counters());
+    const indicator = this.indicators.check('mqtt');
+    return status === 'up' ? indicator.up(data) : indicator.degraded(data);
   }
 }

@@ -5,12 +5,15 @@ import type { Person } from '../people/entities/person.entity';
 import type { BgrImage, Box } from '../recognition/face.types';
 import { CameraRegistry } from '../cameras/camera-registry.service';
 import { EventBus } from '../events/event-bus';
+import { FaceChangeBook } from './face-changes';
 import { FaceCropper } from './face-cropper';
 import { LiveGateway, LiveFacesPayload, toLiveFacesPayload } from './live.gateway';
 import { Presence, StatsSample, StatsWindow } from './presence';
 
 /** How long after its last detection a face can still be enrolled from the live view. */
 const ENROLLABLE_FOR_MS = 5000;
+/** A named track not seen for this long has left (bridges a missed detection or two). */
+const FACE_LEFT_AFTER_MS = 2000;
 
 interface LastView {
   image: BgrImage;
@@ -25,6 +28,8 @@ interface LastView {
 @Injectable()
 export class LiveFacesService implements OnModuleInit, OnModuleDestroy {
   private readonly presence = new Presence();
+  /** Named, renamed and left faces, announced on the event bus as 'face.changed'. */
+  private readonly faceChanges = new FaceChangeBook(FACE_LEFT_AFTER_MS);
   /** The last minute of figures, per camera. */
   private readonly stats = new Map<string, StatsWindow>();
   /** The newest frame each tracked face was detected on, to enroll it from (frames are shared, not copied). */
@@ -55,6 +60,7 @@ export class LiveFacesService implements OnModuleInit, OnModuleDestroy {
         const payload = toLiveFacesPayload(observation.camera, at, observation.image.width, observation.image.height, faces);
         this.current.set(observation.camera, payload);
         this.gateway.faces(payload);
+        for (const change of this.faceChanges.observe(observation.camera, at, observation.faces)) this.events.emit('face.changed', change);
       }),
       this.events.on('camera.changed').subscribe(({ camera, change }) => {
         if (change !== 'removed') return;
@@ -102,6 +108,8 @@ export class LiveFacesService implements OnModuleInit, OnModuleDestroy {
   /** One sample a second per camera; fps counts frames through its pipeline (drawn or not: drawing follows the viewers). */
   private tick(): void {
     const at = Date.now();
+    // Faces of a camera that stopped delivering frames leave too.
+    for (const change of this.faceChanges.expire(at)) this.events.emit('face.changed', change);
     for (const pipeline of this.cameras.pipelines()) {
       const sample = this.windowOf(pipeline.name).tick(at, pipeline.stats.framesIn);
       this.gateway.broadcast('stats', { camera: pipeline.name, samples: [sample] });

@@ -1,3 +1,4 @@
+import { AdminOnly } from '../auth/admin-only.decorator';
 import {
   Body,
   Controller,
@@ -9,11 +10,13 @@ import {
   ParseIntPipe,
   Patch,
   Post,
+  Res,
   StreamableFile,
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
+import type { Response } from 'express';
 import {
   ApiBody,
   ApiConsumes,
@@ -26,6 +29,8 @@ import {
 import { ApiError, ApiInvalidId, ApiPersonNotFound, ApiUploadErrors, JpegEndpoint } from './api-errors';
 import { AddFaceDto, AddFaceForm, CreatePersonDto, CreatePersonForm, RenamePersonDto } from './dto/person-input.dto';
 import { PersonDto } from './dto/person.dto';
+import { PersonExportDto } from './export/person-export';
+import { PersonExportService } from './export/person-export.service';
 import { PeopleService } from './people.service';
 
 /** The part of multer's file object we use (uploads are kept in memory). */
@@ -38,7 +43,10 @@ const NAME_TAKEN_EXAMPLE = 'a person named "Grace Hopper" already exists';
 @ApiTags('people')
 @Controller('people')
 export class PeopleController {
-  constructor(private readonly people: PeopleService) {}
+  constructor(
+    private readonly people: PeopleService,
+    private readonly exports: PersonExportService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List everyone enrolled, with their faces' })
@@ -54,6 +62,24 @@ export class PeopleController {
   @ApiPersonNotFound()
   async findOne(@Param('id', ParseIntPipe) id: number): Promise<PersonDto> {
     return PersonDto.from(await this.people.findOne(id));
+  }
+
+  @Get(':id/export')
+  @AdminOnly()
+  @ApiOperation({
+    summary: 'Everything stored about a person (admin)',
+    description:
+      'One JSON document (a download): the person, every enrolled photo and thumbnail (base64) with its metadata and embedding, ' +
+      'every sighting with its times, camera and face crop. Recorded in the audit log.',
+  })
+  @ApiOkResponse({ type: PersonExportDto, description: 'The export, as an attachment `person-{id}-export.json`' })
+  @ApiInvalidId()
+  @ApiPersonNotFound()
+  async export(@Param('id', ParseIntPipe) id: number, @Res({ passthrough: true }) response: Response): Promise<PersonExportDto> {
+    const document = await this.exports.export(id);
+    response.setHeader('Content-Disposition', `attachment; filename="person-${id}-export.json"`);
+    response.setHeader('Cache-Control', 'no-store');
+    return document;
   }
 
   @Post()
@@ -85,8 +111,13 @@ export class PeopleController {
 
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Delete a person, their faces and their stored photos' })
-  @ApiNoContentResponse({ description: 'Deleted; no longer recognised on the stream' })
+  @ApiOperation({
+    summary: 'Erase a person: every trace',
+    description:
+      'Their faces (embeddings, photos, thumbnails) and their sightings (with face crops) are deleted in one transaction, ' +
+      'then the files; the live stream stops naming them at once.',
+  })
+  @ApiNoContentResponse({ description: 'Erased; no longer recognised on the stream' })
   @ApiInvalidId()
   @ApiPersonNotFound()
   async remove(@Param('id', ParseIntPipe) id: number): Promise<void> {

@@ -1,23 +1,37 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CLOCK } from '../common/clock';
 import { RecognitionModule } from '../recognition/recognition.module';
+import { Sighting } from '../sightings/sighting.entity';
+import { SightingTraces } from '../sightings/sighting-traces';
 import { FaceSample } from './entities/face-sample.entity';
 import { Person } from './entities/person.entity';
+import { PersonExportService } from './export/person-export.service';
 import { PeopleStartupService } from './people-startup.service';
 import { PeopleController } from './people.controller';
 import { PeopleRepository } from './people.repository';
 import { PeopleService } from './people.service';
+import { PERSON_TRACES } from './person-traces';
 import { PhotoStore } from './storage/photo-store';
 import { PhotoUploadModule } from './upload/photo-upload.module';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Person, FaceSample]),
+    // Sightings are a person's traces too: erased with them, exported with them (PersonTraces).
+    TypeOrmModule.forFeature([Person, FaceSample, Sighting]),
     RecognitionModule,
     PhotoUploadModule,
   ],
   controllers: [PeopleController],
-  providers: [PeopleRepository, PeopleService, PhotoStore, PeopleStartupService],
+  providers: [
+    { provide: PERSON_TRACES, useClass: SightingTraces },
+    PeopleRepository,
+    PeopleService,
+    PhotoStore,
+    PeopleStartupService,
+    PersonExportService,
+    { provide: CLOCK, useValue: Date.now },
+  ],
   exports: [PeopleService],
 })
 export class PeopleModule {}

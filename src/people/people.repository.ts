@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DatabaseWriteLock } from '../database/database-write-lock';
+import { forgetCommitted } from '../database/secure-delete';
 import type { Box } from '../recognition/face.types';
 import { FaceSample } from './entities/face-sample.entity';
 import { Person } from './entities/person.entity';
 import { nameKeyOf } from './person-name';
+import { PERSON_TRACES, PersonTraces } from './person-traces';
 import type { SampleFiles } from './storage/photo-store';
 
 /** A sample just committed, with its person (name and id, samples not loaded). */
@@ -30,6 +32,14 @@ export class NameTakenError extends Error {
   }
 }
 
+/** A person just deleted, with what went with them. */
+export interface ErasedPerson {
+  /** With their samples (for the files to delete). */
+  person: Person;
+  /** Sightings deleted with them (their face crops are in the rows). */
+  sightings: number;
+}
+
 /** Refused: a person keeps at least one face sample. */
 export class LastSampleError extends Error {
   constructor() {
@@ -47,6 +57,7 @@ export class PeopleRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly lock: DatabaseWriteLock,
+    @Inject(PERSON_TRACES) private readonly traces: PersonTraces,
   ) {}
 
   findAll(): Promise<Person[]> {
@@ -115,14 +126,23 @@ export class PeopleRepository {
     });
   }
 
-  /** Deletes a person and their samples; returns what was deleted (for its files), or null. */
-  deletePerson(id: number): Promise<Person | null> {
-    return this.transaction(async (tx) => {
-      const person = await tx.findOne(Person, { where: { id }, relations: { samples: true } });
-      if (!person) return null;
-      await tx.delete(FaceSample, { personId: id });
-      await tx.delete(Person, { id });
-      return person;
+  /**
+   * Erases a person in one transaction: their samples, their sightings (with the crops) and the
+   * person row, or nothing. Returns what was deleted (for its files), or null.
+   */
+  deletePerson(id: number): Promise<ErasedPerson | null> {
+    return this.lock.run(async () => {
+      const erased = await this.dataSource.transaction(async (tx) => {
+        const person = await tx.findOne(Person, { where: { id }, relations: { samples: true } });
+        if (!person) return null;
+        await tx.delete(FaceSample, { personId: id });
+        const sightings = await this.traces.eraseIn(tx, id);
+        await tx.delete(Person, { id });
+        return { person, sightings };
+      });
+      // Committed: no copy of the erased pages stays in the write-ahead log either.
+      if (erased) await forgetCommitted(this.dataSource);
+      return erased;
     });
   }
 

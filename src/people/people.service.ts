@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config';
+import { EventBus } from '../events/event-bus';
 import type { Box } from '../recognition/face.types';
 import { GalleryService } from '../recognition/gallery.service';
 import type { PhotoFace } from '../recognition/inference/inference.protocol';
@@ -44,6 +45,8 @@ export class PeopleService {
     private readonly gallery: GalleryService,
     private readonly uploads: UploadedPhotoAnalyzer,
     config: ConfigService<AppConfig, true>,
+    /** Absent in the command-line tools, where nobody listens. */
+    @Optional() private readonly events?: EventBus,
   ) {
     this.minFacePx = config.get('ENROLL_MIN_FACE_PX', { infer: true });
   }
@@ -71,6 +74,7 @@ export class PeopleService {
     const photo = await this.prepareEnrollment(image, choice);
     const { person } = await this.storeAndCommit(photo, (sample) => this.people.createPerson(name, sample));
     this.logger.log(`enrolled ${person.name} (#${person.id})`);
+    this.events?.emit('person.changed', { personId: person.id, name: person.name, change: 'added' });
     return this.findOne(person.id);
   }
 
@@ -82,21 +86,30 @@ export class PeopleService {
     return this.findOne(personId);
   }
 
-  rename(id: number, name: string): Promise<Person> {
-    return this.writes.run(async () => {
-      const person = (await this.people.rename(id, name).catch(rethrowAsHttp)) ?? notFound(id);
-      this.gallery.setPerson(person.id, person.name);
-      return person;
+  async rename(id: number, name: string): Promise<Person> {
+    const person = await this.writes.run(async () => {
+      const renamed = (await this.people.rename(id, name).catch(rethrowAsHttp)) ?? notFound(id);
+      this.gallery.setPerson(renamed.id, renamed.name);
+      return renamed;
     });
+    this.events?.emit('person.changed', { personId: person.id, name: person.name, change: 'renamed' });
+    return person;
   }
 
+  /**
+   * Erases every trace of a person: samples, sightings (with their crops) and the person in one
+   * transaction, then the live gallery, then the photo and thumbnail files. A file that cannot be
+   * deleted is logged (the rows are gone either way); 'person.changed' tells the other channels.
+   */
   async remove(id: number): Promise<void> {
-    const person = await this.writes.run(async () => {
-      const deleted = (await this.people.deletePerson(id)) ?? notFound(id);
+    const { person, sightings } = await this.writes.run(async () => {
+      const erased = (await this.people.deletePerson(id)) ?? notFound(id);
       this.gallery.removePerson(id);
-      return deleted;
+      return erased;
     });
+    this.events?.emit('person.changed', { personId: id, name: person.name, change: 'removed' });
     await Promise.all(person.samples.map((sample) => this.deleteFiles(sample)));
+    this.logger.log(`erased person #${id}: ${person.samples.length} face(s), ${sightings} sighting(s)`);
   }
 
   async removeFace(personId: number, sampleId: number): Promise<void> {

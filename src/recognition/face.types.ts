@@ -19,6 +19,8 @@ export interface DetectedFace {
   box: Box;
   landmarks: Point[];
   score: number;
+  /** On stream frames: a tiny colour signature of the box (vision/frame-change.ts), for the tracker to notice another face. */
+  appearance?: number[];
 }
 
 /** A detected face with its L2-normalised embedding. */

@@ -31,6 +31,12 @@ export interface FrameFace extends DetectedFace {
   embedding: Float32Array | null;
 }
 
+/** What detection learnt about the frame as a whole, for the tracker. */
+export interface FrameContext {
+  /** The picture cut away from the camera's previous recognised frame (another scene, a camera jump). */
+  sceneCut: boolean;
+}
+
 /** How one camera's frames are recognised: its name keys every engine call, its settings override the server's. */
 export interface CameraRecognition {
   camera: string;
@@ -103,11 +109,12 @@ export class RecognitionService implements OnModuleInit {
   /**
    * Detects every face of the frame, then embeds and names only those `needsEmbedding` asks
    * for (a tracker already knows the others): detection is cheap, embedding is what costs.
+   * `needsEmbedding` also learns whether the frame is a scene cut (found during detection).
    */
   async recognizeFrame(
     camera: CameraRecognition,
     frame: Frame,
-    needsEmbedding: (faces: DetectedFace[]) => boolean[] = (faces) => faces.map(() => true),
+    needsEmbedding: (faces: DetectedFace[], context: FrameContext) => boolean[] = (faces) => faces.map(() => true),
     timings?: RecognitionTimings,
   ): Promise<FrameFace[]> {
     const started = performance.now();
@@ -115,7 +122,7 @@ export class RecognitionService implements OnModuleInit {
     const detection = await this.inference.detectFrame(key, frame.image, camera.detect);
     const { detectMs } = detection;
     const faces = camera.minFacePx > 0 ? detection.faces.filter((face) => face.box.height >= camera.minFacePx) : detection.faces;
-    const wanted = needsEmbedding(faces);
+    const wanted = needsEmbedding(faces, { sceneCut: detection.sceneCut ?? false });
     const chosen = faces.filter((_, i) => wanted[i]);
     const { embeddings, embedMs } = chosen.length ? await this.inference.embedFaces(key, chosen) : { embeddings: [], embedMs: 0 };
     const inferred = performance.now();

@@ -96,6 +96,15 @@ export class AppearanceBook {
     return ended;
   }
 
+  /** Drops a person's open appearance without ending it (the person was erased); whether there was one. */
+  forget(personId: number): boolean {
+    const appearance = this.open.get(personId);
+    if (!appearance) return false;
+    this.open.delete(personId);
+    this.dirty.delete(appearance);
+    return true;
+  }
+
   /** Ends every appearance (shutdown). */
   endAll(): Appearance[] {
     const all = [...this.open.values()];

@@ -7,7 +7,7 @@ export class Sighting {
   @PrimaryGeneratedColumn()
   id: number;
 
-  /** Not a foreign key: the history stays when the person is deleted. */
+  /** Not a foreign key (rows are written by another module): erased with the person in their deletion's transaction. */
   @Column('integer')
   personId: number;
 

@@ -48,7 +48,7 @@ export class SightingQueryDto extends PageQueryDto {
 export class SightingDto {
   @ApiProperty({ example: 12 })
   id: number;
-  @ApiProperty({ description: 'Kept after the person is deleted', example: 3 })
+  @ApiProperty({ description: 'The person seen (their sightings are erased with them)', example: 3 })
   personId: number;
   @ApiProperty({ description: 'The name when last seen', example: 'Serena_Williams' })
   personName: string;

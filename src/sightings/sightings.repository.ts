@@ -46,6 +46,11 @@ export class SightingsRepository {
     await this.lock.run(() => this.rows.update({ id }, { thumbnail, bestConfidence }));
   }
 
+  /** Deletes a person's sightings; how many. */
+  async deleteOfPerson(personId: number): Promise<number> {
+    return (await this.lock.run(() => this.rows.delete({ personId }))).affected ?? 0;
+  }
+
   /** Sightings a previous run left open (it stopped without ending them) are over. */
   async endAllOngoing(): Promise<void> {
     await this.lock.run(() => this.rows.update({ ongoing: true }, { ongoing: false }));

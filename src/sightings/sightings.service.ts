@@ -32,7 +32,9 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
   private readonly cameraOf = new WeakMap<Appearance, string>();
   /** Database writes and crops in order: an appearance's insert always precedes its updates. */
   private readonly writes = new SerialQueue();
-  private subscription?: Subscription;
+  private subscriptions: Subscription[] = [];
+  /** People erased while this runs: frames recognised before the erasure may still name them. */
+  private readonly erased = new Set<number>();
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -50,13 +52,16 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
 
   async onApplicationBootstrap(): Promise<void> {
     await this.repository.endAllOngoing();
-    this.subscription = this.events.on('frame.observed').subscribe((observation) => this.observe(observation));
+    this.subscriptions.push(
+      this.events.on('frame.observed').subscribe((observation) => this.observe(observation)),
+      this.events.on('person.changed').subscribe(({ personId, change }) => change === 'removed' && this.forget(personId)),
+    );
     this.timer = setInterval(() => this.flush(Date.now()), this.options.flushEveryMs);
     this.timer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.subscription?.unsubscribe();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
     clearInterval(this.timer);
     for (const book of this.books.values()) for (const appearance of book.endAll()) this.enqueueEnd(appearance);
     await this.writes.run(async () => undefined).catch(() => undefined);
@@ -75,12 +80,25 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
     return thumbnail;
   }
 
+  /**
+   * A person was erased (their rows are gone): their open appearances are dropped unannounced,
+   * and rows that writes queued before the erasure still insert are deleted after them.
+   */
+  private forget(personId: number): void {
+    this.erased.add(personId);
+    for (const book of this.books.values()) book.forget(personId);
+    this.enqueue(async () => {
+      const late = await this.repository.deleteOfPerson(personId);
+      if (late > 0) this.logger.log(`deleted ${late} sighting(s) of erased person #${personId} recorded during the erasure`);
+    });
+  }
+
   private observe(observation: FrameObservation): void {
     const at = observation.recognizedAt;
     const camera = observation.camera;
     const book = this.bookOf(camera);
     for (const appearance of book.expire(at)) this.enqueueEnd(appearance);
-    const named = observation.faces.filter((face) => face.personId !== null);
+    const named = observation.faces.filter((face) => face.personId !== null && !this.erased.has(face.personId));
     const glimpses: Glimpse[] = named.map((face) => ({
       personId: face.personId!,
       name: face.name,
@@ -94,6 +112,7 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
       appearance.thumbnailConfidence = appearance.bestConfidence;
       this.cameraOf.set(appearance, camera);
       this.enqueue(async () => {
+        if (this.erased.has(appearance.personId)) return;
         const crop = await this.cropper.crop(observation.image, box).catch((err) => {
           this.logger.warn(`no thumbnail for a sighting of ${appearance.name}: ${err}`);
           return null;
@@ -155,7 +174,7 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private announce(appearance: Appearance, ongoing: boolean): void {
-    if (appearance.rowId === undefined) return;
+    if (appearance.rowId === undefined || this.erased.has(appearance.personId)) return;
     this.events.emit('sighting.changed', {
       id: appearance.rowId,
       personId: appearance.personId,

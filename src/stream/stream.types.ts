@@ -54,6 +54,8 @@ export interface StreamStats {
   recognitionsFailed: number;
   /** Frames chosen for recognition but replaced by a newer one while inference was busy. */
   recognitionDropped: number;
+  /** Recognised frames that cut away from the previous one (scene change, camera jump): every track re-checked. */
+  sceneCuts: number;
   /** Frames not encoded because rendering fell too far behind (or failed). */
   outputDropped: number;
   /** Live frames drawn and JPEG-encoded: once per frame, whatever the number of viewers. */

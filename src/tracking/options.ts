@@ -51,6 +51,18 @@ export interface TrackerOptions {
   overlapIou: number;
   /** After an overlap the track keeps being embedded for this many frames (a swap hidden by the overlap shows once the faces part). */
   swapGuardFrames: number;
+
+  // --- another face in the track's place (identity-change.ts)
+  /** A box whose appearance signature moved this far (0..1) from the last embedded view may hold another face. */
+  appearanceChange: number;
+  /** A box this many times taller or shorter than at the last embedding may hold another face. */
+  sizeChange: number;
+  /**
+   * The appearance change that withholds a name where no embedding can settle it: between
+   * recognitions (the quick check finds faces in a downscaled mosaic, its boxes sit less exactly),
+   * and on views too poor to embed (a turned head looks different too). Higher, for a clear change only.
+   */
+  quickCheckAppearanceChange: number;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: Omit<TrackerOptions, 'matchThreshold'> = {
@@ -72,6 +84,10 @@ export const DEFAULT_TRACKER_OPTIONS: Omit<TrackerOptions, 'matchThreshold'> = {
   jumpIou: 0.5,
   overlapIou: 0.1,
   swapGuardFrames: 6,
+  // Demo recording, same face two recognised frames apart: ≤ 0.033; LFW photos of different people: 99 % ≥ 0.045.
+  appearanceChange: 0.045,
+  sizeChange: 1.4,
+  quickCheckAppearanceChange: 0.1,
 };
 
 /** What the caller must give (the threshold has no engine-independent default) and may override. */
@@ -94,6 +110,8 @@ export function resolveTrackerOptions(config: TrackerConfig): TrackerOptions {
   }
   if (!(o.motionAlpha > 0 && o.motionAlpha <= 1)) fail('motionAlpha must be within (0, 1]');
   if (!(o.maxSizeRatio >= 1)) fail('maxSizeRatio must be ≥ 1');
+  if (!(o.sizeChange >= 1)) fail('sizeChange must be ≥ 1');
+  if (!(o.appearanceChange > 0 && o.quickCheckAppearanceChange > 0)) fail('appearance changes must be > 0');
   if (o.keepAt > o.nameAt) fail('keepAt must not exceed nameAt');
   if (o.minIou <= 0) fail('minIou must be > 0 (boxes that do not touch are paired by distance)');
   return o;

@@ -1,63 +1,14 @@
 import type { Box, DetectedFace } from '../recognition/face.types';
+import { UNKNOWN } from '../recognition/matching/matcher';
 import { associate } from './association';
 import { iou } from './geometry';
-import { IdentityDecision, IdentityStatus, IdentityVote, Recognition } from './identity-vote';
+import { IdentityChangeSign, identityChangeSign, lookedDifferent, RecognisedView } from './identity-change';
+import { IdentityDecision, IdentityVote } from './identity-vote';
 import { BoxMotion } from './motion';
 import { resolveTrackerOptions, TrackerConfig, TrackerOptions } from './options';
+import type { EmbedReason, EmbeddingDecision, FrameContext, TrackerUpdate, TrackInput, TrackView } from './tracker.types';
 
-/** One detection of a processed frame, as the tracker takes it. */
-export interface TrackInput extends DetectedFace {
-  /** The matcher's result, for the detections that were embedded; absent for the others. */
-  recognition?: Recognition;
-  /**
-   * The caller judged this view too poor to name from (too small, blurred, turned away): it is
-   * tracked and drawn, but its recognition does not vote, and planEmbeddings does not ask for it.
-   */
-  poorQuality?: boolean;
-}
-
-/** Why a detection is (or is not) worth embedding on this frame. */
-export type EmbedReason =
-  | 'new' // no track yet: who is this?
-  | 'jump' // the box is far from where its track was predicted: maybe another face took the track
-  | 'overlap' // the box overlaps another face (now, or within swapGuardFrames): identities could swap
-  | 'uncertain' // the track has no settled name yet
-  | 'stale' // settled, but its last recognition is refreshFrames old
-  | 'reuse' // settled and fresh: keep the track's identity, skip the embedding
-  | 'poor-quality'; // the caller says this view cannot be named from anyway
-
-export interface EmbeddingDecision {
-  embed: boolean;
-  reason: EmbedReason;
-  /** The track this detection continues; null for a face that will start a new track. */
-  trackId: number | null;
-}
-
-/** A tracked face as it should be drawn on one frame. */
-export interface TrackView {
-  trackId: number;
-  /** Where the face is on this frame: smoothed on a detection frame, predicted in between. */
-  box: Box;
-  /** "Unknown" unless status is "named". */
-  name: string;
-  personId: number | null;
-  /** Percentage for the shown name (for Unknown: how sure the track is it is nobody enrolled). */
-  confidence: number;
-  similarity: number;
-  status: IdentityStatus;
-  /** The last processed frame did not find this face: the box is extrapolated (grace period). */
-  lost: boolean;
-  /** Last frame the face was detected on. */
-  lastSeen: number;
-}
-
-export interface TrackerUpdate {
-  frameIndex: number;
-  /** Track id given to each input detection, in input order. */
-  trackIds: number[];
-  /** Every visible track on this frame, including lost ones still in their grace period. */
-  tracks: TrackView[];
-}
+export type { EmbedReason, EmbeddingDecision, FrameContext, TrackerUpdate, TrackInput, TrackView } from './tracker.types';
 
 interface Track {
   id: number;
@@ -70,13 +21,16 @@ interface Track {
   lastRecognizedAt: number;
   /** Keep re-checking identity until this frame, after an overlap: the faces may have swapped boxes while one hid the other. */
   guardUntil: number;
+  /** The view of the last recognition that voted, to notice another face in its place. */
+  lastRecognised?: RecognisedView;
 }
 
 /** Association of one frame's detections, shared by planEmbeddings (read-only) and update. */
 interface FrameMatch {
   track: Track | null;
-  jumped: boolean;
   overlapping: boolean;
+  /** Why the face may be someone else than the track's (null: no sign of it). */
+  change: IdentityChangeSign | null;
 }
 
 /**
@@ -127,10 +81,10 @@ export class FaceTracker {
    * Which detections of `frameIndex` need an embedding. Read-only: call it between detection and
    * embedding, then pass the same detections (with the recognitions obtained) to update().
    */
-  planEmbeddings(frameIndex: number, detections: readonly TrackInput[]): EmbeddingDecision[] {
-    const matches = this.match(frameIndex, detections);
+  planEmbeddings(frameIndex: number, detections: readonly TrackInput[], frame: FrameContext = {}): EmbeddingDecision[] {
+    const matches = this.match(frameIndex, detections, frame);
     return detections.map((detection, i) => {
-      const { track, jumped, overlapping } = matches[i];
+      const { track, change, overlapping } = matches[i];
       const trackId = track?.id ?? null;
       const decide = (reason: EmbedReason): EmbeddingDecision => ({
         embed: reason !== 'reuse' && reason !== 'poor-quality',
@@ -139,7 +93,7 @@ export class FaceTracker {
       });
       if (detection.poorQuality) return decide('poor-quality');
       if (!track) return decide('new');
-      if (jumped) return decide('jump');
+      if (change) return decide(change);
       if (overlapping) return decide('overlap');
       if (frameIndex <= track.guardUntil) return decide('overlap');
       if (!track.identity.current.stable) return decide('uncertain');
@@ -148,20 +102,26 @@ export class FaceTracker {
     });
   }
 
-  /** Folds one processed frame in (detections may be empty: every track then misses). */
-  update(frameIndex: number, detections: readonly TrackInput[]): TrackerUpdate {
+  /**
+   * Folds one processed frame in (detections may be empty: every track then misses). Pass the
+   * same `frame` context as to planEmbeddings.
+   */
+  update(frameIndex: number, detections: readonly TrackInput[], frame: FrameContext = {}): TrackerUpdate {
     if (frameIndex < this.lastUpdate) this.reset(); // the clock went back: a new source, old tracks mean nothing
     this.tracks = this.tracks.filter((t) => this.alive(t, frameIndex));
-    const matches = this.match(frameIndex, detections);
+    const matches = this.match(frameIndex, detections, frame);
+    // After a cut no name is taken on trust, not even a coasting track's.
+    if (frame.sceneCut) for (const track of this.tracks) track.identity.doubt();
     const seen = new Set<Track>();
     const trackIds = detections.map((detection, i) => {
-      const { jumped, overlapping } = matches[i];
+      const { change, overlapping } = matches[i];
       let track = matches[i].track;
       if (track) {
-        track.motion.correct(detection.box, frameIndex, jumped);
+        track.motion.correct(detection.box, frameIndex, change === 'jump');
         track.lastSeen = frameIndex;
         track.hits++;
-        // A jump needs no guard: the embedding it triggers now unsettles the track if the face is someone else.
+        // The embedding asked for now settles it: the name stays if the face is still theirs, goes at once if not.
+        if (change) track.identity.doubt();
         if (overlapping) track.guardUntil = frameIndex + this.options.swapGuardFrames;
       } else {
         track = this.createTrack(detection.box, frameIndex);
@@ -172,6 +132,7 @@ export class FaceTracker {
       if (detection.recognition && !detection.poorQuality) {
         track.identity.add(detection.recognition, frameIndex);
         track.lastRecognizedAt = frameIndex;
+        track.lastRecognised = { appearance: detection.appearance, height: detection.box.height };
       }
       return track.id;
     });
@@ -198,7 +159,9 @@ export class FaceTracker {
    * found again, each at the box where its face was found; the others are left out: a box where
    * no face is (a face that left abruptly) is worse than a missing one. Pairing is by overlap
    * with the predicted box only, never by distance, so a newcomer nearby cannot take a departed
-   * face's name. Read-only: recognition may already have moved the tracks past this frame.
+   * face's name. A face found there that looks unlike the one last recognised (another face
+   * stepped in since) is drawn without the name and its numbers, until recognition says who
+   * it is. Read-only: recognition may already have moved the tracks past this frame.
    */
   confirm(views: readonly TrackView[], found: readonly DetectedFace[]): TrackView[] {
     const { pairs } = associate(
@@ -206,10 +169,13 @@ export class FaceTracker {
       found.map((f) => f.box),
       { ...this.options, maxCentreDistance: -1 }, // no distance fallback
     );
-    const foundFor = new Map(pairs.map((p) => [p.track, found[p.detection].box]));
+    const foundFor = new Map(pairs.map((p) => [p.track, found[p.detection]]));
     return views.flatMap((v, i) => {
-      const box = foundFor.get(i);
-      return box ? [{ ...v, box }] : [];
+      const face = foundFor.get(i);
+      if (!face) return [];
+      const seen = this.tracks.find((t) => t.id === v.trackId)?.lastRecognised;
+      const lookedElse = lookedDifferent(seen?.appearance, face.appearance, this.options.quickCheckAppearanceChange);
+      return [lookedElse ? { ...v, box: face.box, ...WITHHELD } : { ...v, box: face.box }];
     });
   }
 
@@ -237,23 +203,38 @@ export class FaceTracker {
     };
   }
 
-  private match(frameIndex: number, detections: readonly TrackInput[]): FrameMatch[] {
+  private match(frameIndex: number, detections: readonly TrackInput[], frame: FrameContext): FrameMatch[] {
     const o = this.options;
     // A frame before the last update means a new source (update will reset): nothing to continue.
     const live = frameIndex < this.lastUpdate ? [] : this.tracks.filter((t) => this.alive(t, frameIndex));
     const predicted = live.map((t) => t.motion.predict(frameIndex));
     const boxes = detections.map((d) => d.box);
     const { pairs } = associate(predicted, boxes, o);
-    const result: FrameMatch[] = detections.map(() => ({ track: null, jumped: false, overlapping: false }));
+    const result: FrameMatch[] = detections.map(() => ({ track: null, overlapping: false, change: null }));
     for (const p of pairs) {
       const touchesAnother =
         boxes.some((b, d) => d !== p.detection && iou(b, boxes[p.detection]) >= o.overlapIou) ||
         predicted.some((b, t) => t !== p.track && iou(b, boxes[p.detection]) >= o.overlapIou);
-      result[p.detection] = { track: live[p.track], jumped: p.byDistance || p.iou < o.jumpIou, overlapping: touchesAnother };
+      const track = live[p.track];
+      const change = identityChangeSign(
+        {
+          sceneCut: frame.sceneCut ?? false,
+          jumped: p.byDistance || p.iou < o.jumpIou,
+          reappeared: track.lastSeen < this.lastUpdate,
+          lastRecognised: track.lastRecognised,
+          detection: detections[p.detection],
+          poorView: detections[p.detection].poorQuality,
+        },
+        o,
+      );
+      result[p.detection] = { track, overlapping: touchesAnother, change };
     }
     return result;
   }
 }
+
+/** What a view shows while the face in it may be someone else: no name, and no number from the earlier face. */
+const WITHHELD = { name: UNKNOWN, personId: null, confidence: 0, similarity: 0, status: 'pending' } as const satisfies Partial<TrackView>;
 
 function view(t: Track, frameIndex: number, lost: boolean): TrackView {
   const id: IdentityDecision = t.identity.current;

@@ -15,13 +15,14 @@ import { PeopleService } from '../people/people.service';
 import { SerialQueue } from '../common/serial-queue';
 import type { BgrImage } from '../recognition/face.types';
 import { GalleryService } from '../recognition/gallery.service';
-import { RecognitionService } from '../recognition/recognition.service';
+import { RecognitionService, type RecognizedFace } from '../recognition/recognition.service';
 import { Page, pageWindow, PageRequest, toPage } from '../sightings/paging';
 import { EventBus } from '../events/event-bus';
 import type { FrameObservation } from '../stream/stream.types';
 import { addToCentroid, FaceGroup, nearestGroup, similarGroups } from './grouping';
 import { UnknownFaceDto } from './unknown-faces.dto';
 import { UnknownFacesRepository } from './unknown-faces.repository';
+import { UNKNOWN_INBOX_POLICY, UnknownInboxPolicy } from './unknown-inbox-policy';
 import { UnknownCandidate, UnknownWatch } from './unknown-watch';
 
 export const UNKNOWN_FACES_OPTIONS = Symbol('UNKNOWN_FACES_OPTIONS');
@@ -62,6 +63,7 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     private readonly cropper: FaceCropper,
     private readonly people: PeopleService,
     @Inject(UNKNOWN_FACES_OPTIONS) private readonly options: UnknownFacesOptions,
+    @Inject(UNKNOWN_INBOX_POLICY) private readonly inbox: UnknownInboxPolicy,
   ) {
     this.watch = new UnknownWatch({ afterMs: options.afterMs, minFacePx: options.minFacePx, forgetAfterMs: 10_000 });
   }
@@ -78,6 +80,8 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     this.subscriptions.push(
       // Track ids are unique across cameras, so one watch serves every camera.
       this.events.on('frame.observed').subscribe((observation) => this.observe(observation)),
+      // Entries removed elsewhere (expired by the retention job) are no longer grouped with.
+      this.events.on('unknown-face.changed').subscribe(({ id, change }) => change === 'removed' && this.groups.delete(id)),
       // Someone was enrolled (from the inbox, a photo or the live view): entries that are now them are resolved.
       this.gallery.changes$.pipe(debounceTime(300)).subscribe(() => {
         this.writes.run(() => this.resolveEnrolled()).catch((err) => this.logger.warn(`resolving the inbox failed: ${err}`));
@@ -157,6 +161,8 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
   }
 
   private observe(observation: FrameObservation): void {
+    // A camera with `unknownInbox: false`: its strangers are neither watched nor kept.
+    if (!this.inbox.keepsStrangersFrom(observation.camera)) return;
     const candidates = this.watch.observe(
       observation.recognizedAt,
       observation.faces.map((face, i) => ({
@@ -168,12 +174,34 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     );
     for (const candidate of candidates) {
       this.writes
-        .run(() => this.keep(observation.camera, observation.image, observation.recognizedAt, candidate))
+        .run(async () => {
+          const id = await this.keep(observation.camera, observation.image, observation.recognizedAt, candidate);
+          const face = observation.faces.find((f) => f.trackId === candidate.trackId);
+          if (face) this.announceUnknown(observation.camera, observation.recognizedAt, face, id);
+        })
         .catch((err) => this.logger.warn(`keeping an unknown face failed: ${err instanceof Error ? err.message : err}`));
     }
   }
 
-  private async keep(camera: string, image: BgrImage, at: number, candidate: UnknownCandidate): Promise<void> {
+  /** The face that stayed Unknown, as a face change (after it was kept, so its inbox entry exists). */
+  private announceUnknown(camera: string, at: number, face: RecognizedFace, unknownFaceId: number): void {
+    const { x, y, width, height } = face.box;
+    this.events.emit('face.changed', {
+      type: 'unknown',
+      camera,
+      trackId: face.trackId,
+      personId: null,
+      name: face.name,
+      confidence: Math.round(face.confidence * 10) / 10,
+      similarity: Math.round(face.similarity * 1000) / 1000,
+      box: { x: Math.round(x), y: Math.round(y), width: Math.round(width), height: Math.round(height) },
+      at: new Date(at).toISOString(),
+      unknownFaceId,
+    });
+  }
+
+  /** Keeps the face in the inbox; returns the entry it joined or started. */
+  private async keep(camera: string, image: BgrImage, at: number, candidate: UnknownCandidate): Promise<number> {
     const crop = await this.cropper.crop(image, candidate.box);
     const faceHeight = Math.round(candidate.box.height);
     const near = nearestGroup(candidate.embedding, this.groups.values(), this.groupSimilarity);
@@ -193,7 +221,7 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
         group.centroid = centroid;
         group.count++;
         this.events.emit('unknown-face.changed', { id: group.id, change: 'grouped', camera });
-        return;
+        return group.id;
       }
       this.groups.delete(group.id); // gone meanwhile: start a new entry
     }
@@ -210,6 +238,7 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     });
     this.groups.set(id, { id, centroid: candidate.embedding, count: 1 });
     this.events.emit('unknown-face.changed', { id, change: 'added', camera });
+    return id;
   }
 }
 

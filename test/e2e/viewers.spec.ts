@@ -1,4 +1,4 @@
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { runViewers, ViewersReport } from '../../src/bench/viewers';
 import { DEMO_VIDEO, PROJECT_ROOT } from '../support/paths';
@@ -10,6 +10,8 @@ jest.setTimeout(180_000);
  * video with recognition running, 50 MJPEG clients reading for 15 s over loopback and one that
  * stops reading after its first frame.
  */
+const itWhenQuiet = loadavg()[0] > cpus().length ? it.skip : it;
+
 describe('many and slow viewers', () => {
   let report: ViewersReport;
 
@@ -22,26 +24,24 @@ describe('many and slow viewers', () => {
       warmupSeconds: 5,
       video: DEMO_VIDEO,
       faces: resolve(PROJECT_ROOT, 'faces'),
-      sampleEverySeconds: 3,
+      sampleEverySeconds: 1,
     });
     const { samples: _samples, ...summary } = report;
     console.log(JSON.stringify(summary, null, 1));
   });
 
-  it('gives each of 50 viewers at least 90 % of the source frame rate', () => {
+  it('gives each of 50 viewers at least 90 % of the frames encoded (fan-out loses nothing)', () => {
     expect(report.clientErrors).toEqual([]);
-    // Fan-out loses nothing: every reading viewer gets at least 90 % of the frames encoded.
     const encodedFps = report.framesEncoded / report.seconds;
     expect(report.clientFpsMin).toBeGreaterThanOrEqual(0.9 * encodedFps);
-    // And the server keeps up with the source. This needs the CPU the server would have alone:
-    // when other processes already saturated the machine at the start (load average above the
-    // number of cores; other test runs on this shared machine), it is reported, not asserted.
-    const saturated = report.machine.loadAvg1mStart > cpus().length;
-    if (saturated) console.warn(`machine saturated by other processes (load ${report.machine.loadAvg1mStart}): source-rate check skipped; min viewer fps ${report.clientFpsMin.toFixed(1)}`);
-    else {
-      expect(report.clientFpsMin).toBeGreaterThanOrEqual(0.9 * report.sourceFps);
-      expect(report.clientsBelow90Percent).toBe(0);
-    }
+  });
+
+  // The server keeping up with the source needs the CPU it would have alone: on a machine other
+  // processes already saturated at the start (load average above the number of cores), this is a
+  // real skip, reported as such by the runner, never a pass.
+  itWhenQuiet('gives each of 50 viewers at least 90 % of the source frame rate', () => {
+    expect(report.clientFpsMin).toBeGreaterThanOrEqual(0.9 * report.sourceFps);
+    expect(report.clientsBelow90Percent).toBe(0);
   });
 
   it('encodes each frame once, whatever the number of viewers', () => {
@@ -62,8 +62,9 @@ describe('many and slow viewers', () => {
     expect(Math.abs(report.viewerFramesSent + report.viewerFramesDropped - offered)).toBeLessThanOrEqual(2 * (report.clients + report.pausedClients));
     // Skips are the paused viewer's: the readers' rate is asserted above, with it connected all along.
     expect(report.viewerFramesDropped).toBeLessThanOrEqual(report.framesEncoded + report.clients);
-    // Nothing queues in server memory for it (at most the frame being written).
-    expect(report.rssMb.end - report.rssMb.start).toBeLessThan(50);
+    // Nothing queues in server memory for it (at most the frame being written). Medians of the
+    // first and last third: single readings swing by tens of MB with garbage collection.
+    expect(report.rssMb.lastThirdMedian - report.rssMb.firstThirdMedian).toBeLessThan(50);
   });
 
   it('cleans up after the viewers leave: no viewer and no frame subscription left', () => {

@@ -11,6 +11,8 @@ import { DatabaseModule } from '../../src/database/database.module';
 import { FaceSample } from '../../src/people/entities/face-sample.entity';
 import { Person } from '../../src/people/entities/person.entity';
 import { PeopleRepository, type NewSample } from '../../src/people/people.repository';
+import { PERSON_TRACES } from '../../src/people/person-traces';
+import { SightingTraces } from '../../src/sightings/sighting-traces';
 import { Sighting } from '../../src/sightings/sighting.entity';
 import { SightingsRepository } from '../../src/sightings/sightings.repository';
 
@@ -32,7 +34,7 @@ describe('database writes of different modules (real SQLite file)', () => {
         DatabaseModule,
         TypeOrmModule.forFeature([Person, FaceSample, Sighting]),
       ],
-      providers: [PeopleRepository, SightingsRepository],
+      providers: [PeopleRepository, SightingsRepository, { provide: PERSON_TRACES, useClass: SightingTraces }],
     }).compile();
     context = await moduleRef.init();
     db = context.get(DataSource);

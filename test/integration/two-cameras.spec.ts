@@ -50,7 +50,7 @@ describe('two cameras in one process', () => {
       FACES_DIR: resolve(PROJECT_ROOT, 'faces'),
       LOG_FORMAT: 'text',
     });
-    app = await NestFactory.create(PipelineTestModule, { logger: ['error', 'warn'] });
+    app = await NestFactory.create(pipelineTestModule(), { logger: ['error', 'warn'] });
     app.get(EventBus).on('frame.recognized').subscribe((event) => events.push(event));
     await app.init();
     registry = app.get(CameraRegistry);
@@ -111,17 +111,21 @@ describe('two cameras in one process', () => {
  * The app's modules that a frame goes through, from capture to sightings (the health and metrics
  * modules are left out: @nestjs/terminus is ESM only, which jest cannot load).
  */
-@Module({
-  imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateConfig }),
-    LifecycleModule,
-    DatabaseModule,
-    EventsModule,
-    CamerasModule,
-    RecognitionModule,
-    PeopleModule,
-    LiveModule,
-    SightingsModule,
-  ],
-})
-class PipelineTestModule {}
+/** Built after the test set its environment: ConfigModule.forRoot reads it when called. */
+function pipelineTestModule() {
+  @Module({
+    imports: [
+      ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateConfig }),
+      LifecycleModule,
+      DatabaseModule,
+      EventsModule,
+      CamerasModule,
+      RecognitionModule,
+      PeopleModule,
+      LiveModule,
+      SightingsModule,
+    ],
+  })
+  class PipelineTestModule {}
+  return PipelineTestModule;
+}

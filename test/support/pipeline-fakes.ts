@@ -13,6 +13,8 @@ export class FakeCapture implements FrameSource {
   started = false;
   stopped = false;
   released = 0;
+  /** Indexes of the frames whose buffers were given back for reuse. */
+  recycled: number[] = [];
 
   constructor(readonly options: CameraOptions) {}
 
@@ -50,6 +52,7 @@ export class FakeCapture implements FrameSource {
       readMs: 1,
       image: { width: 320, height: 240, data: new Uint8Array(320 * 240 * 3) },
       release: () => this.released++,
+      recycle: () => this.recycled.push(index),
     };
     this.frames.next(frame);
     return frame;

@@ -42,6 +42,7 @@ describe('parseCameraDefinition', () => {
       trackConfirmation: false,
       loop: false,
       pace: true,
+      unknownInbox: false,
     };
     expect(parseCameraDefinition(full)).toEqual(full);
   });
@@ -89,7 +90,7 @@ describe('parseCameraDefinition', () => {
     );
   });
 
-  it.each(['trackConfirmation', 'loop', 'pace', 'enabled'])('%s takes only true or false', (field) => {
+  it.each(['trackConfirmation', 'loop', 'pace', 'unknownInbox', 'enabled'])('%s takes only true or false', (field) => {
     expect(parseCameraDefinition({ ...door, [field]: false })).toMatchObject({ [field]: false });
     for (const value of ['true', 1, 0, 'yes']) {
       const error = configError(() => parseCameraDefinition({ ...door, [field]: value }));

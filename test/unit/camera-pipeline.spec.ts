@@ -87,6 +87,8 @@ describe('CameraPipeline (built by PipelineFactory through DI, with fakes)', () 
     }
     expect(frames).toEqual([4, 5, 6, 7]);
     expect(renderer.rendered).toBe(4);
+    // Buffers go back for reuse only for frames recognition never saw (every 2nd is recognised).
+    expect(cam.recycled).toEqual([1, 3, 5, 7]);
     viewer.unsubscribe();
     expect(pipeline.stats.frameSubscriptions).toBe(0);
     cam.push(8);
@@ -161,10 +163,13 @@ describe('CameraPipeline (built by PipelineFactory through DI, with fakes)', () 
       capture.opened.get('door')!.push(i);
       await new Promise((r) => setTimeout(r, 5));
     }
-    await new Promise((r) => setTimeout(r, 60));
+    // Let the last frames through (waited for, not timed: a loaded machine stretches timers).
+    const settled = () => [crowd, door].every((p) => p.stats.recognitionsRun + p.stats.recognitionDropped >= 58);
+    for (let waited = 0; !settled() && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     // Each camera has at most one frame in the engine and one waiting (newest wins), so the queue
-    // alternates between them: door gets (at least) a turn for every turn of the crowd.
-    expect(door.stats.recognitionsRun).toBeGreaterThanOrEqual(crowd.stats.recognitionsRun);
+    // alternates between them: door gets a turn for every turn of the crowd (the crowd may be one
+    // ahead, by who came first when the machine stalls). Unfair would be door far behind.
+    expect(door.stats.recognitionsRun).toBeGreaterThanOrEqual(crowd.stats.recognitionsRun - 1);
     expect(crowd.stats.recognitionsRun).toBeGreaterThan(5);
     // Nothing queues without bound: every frame was recognised or replaced by a newer one.
     for (const p of [crowd, door]) expect(p.stats.recognitionsRun + p.stats.recognitionDropped).toBeGreaterThanOrEqual(58);

@@ -1,4 +1,4 @@
-import { GroundTruth, PredictedFace, timeToName, type XYWH } from '../../src/bench/scoring';
+import { GroundTruth, PredictedFace, scorePredictions, timeToName, type XYWH } from '../../src/bench/scoring';
 
 const TILE: XYWH = [100, 100, 200, 200];
 const OTHER_TILE: XYWH = [600, 100, 200, 200];
@@ -26,9 +26,9 @@ describe('timeToName', () => {
       [8, [inTile('Ada_Lovelace')]],
     ]);
     expect(timeToName(truth, predictions)).toEqual([
-      { identity: 'Ada_Lovelace', firstFrame: 0, lastFrame: 5, framesToName: 2 },
-      { identity: 'Tony_Blair', firstFrame: 2, lastFrame: 4, framesToName: 1 },
-      { identity: 'Ada_Lovelace', firstFrame: 8, lastFrame: 9, framesToName: 0 },
+      { identity: 'Ada_Lovelace', firstFrame: 0, lastFrame: 5, framesToName: 2, wrongNameFrames: 0 },
+      { identity: 'Tony_Blair', firstFrame: 2, lastFrame: 4, framesToName: 1, wrongNameFrames: 1 },
+      { identity: 'Ada_Lovelace', firstFrame: 8, lastFrame: 9, framesToName: 0, wrongNameFrames: 0 },
     ]);
   });
 
@@ -36,5 +36,23 @@ describe('timeToName', () => {
     const predictions = new Map<number, PredictedFace[]>([[8, [inTile('Ada_Lovelace', OTHER_TILE)]]]);
     const result = timeToName(truth, predictions);
     expect(result.map((a) => a.framesToName)).toEqual([null, null, null]);
+  });
+});
+
+describe('scorePredictions: wrong-name frames', () => {
+  it('counts frames where a face carries someone else’s name, not those where an enrolled face is only Unknown', () => {
+    const predictions = new Map<number, PredictedFace[]>([
+      [0, [inTile('Unknown')]], // not named: a miss of the name, not a wrong name
+      [1, [inTile('Grace')]], // someone else's name
+      [2, [inTile('Ada_Lovelace'), inTile('Ada_Lovelace', OTHER_TILE)]], // the stranger named: wrong
+      [3, [inTile('Ada_Lovelace'), inTile('Unknown', OTHER_TILE)]],
+    ]);
+    const score = scorePredictions(truth, predictions, [0, 1, 2, 3]);
+    expect(score).toMatchObject({ correct: 3, wrongName: 3, wrongNameFrames: 2 });
+    expect(timeToName(truth, predictions).map((a) => [a.identity, a.wrongNameFrames])).toEqual([
+      ['Ada_Lovelace', 1],
+      ['Tony_Blair', 1],
+      ['Ada_Lovelace', 0],
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import type { CameraSource } from '../camera-source';
 import type { CaptureEvent, CaptureSessionOptions, SourceSession } from '../capture-events';
 import { CaptureWatchdog } from '../capture-watchdog';
 import { classifyLogLine, failureReason, ffmpegArguments, OpenedStream, parseDuration, parseOutputStream } from './ffmpeg-command';
+import { FrameBufferPool } from './frame-buffer-pool';
 import { RawFrameAssembler } from './raw-frame-assembler';
 
 /** Bytes kept while FFmpeg's stream line has not been read yet (stdout and stderr race). */
@@ -104,7 +105,8 @@ export class FfmpegSession implements SourceSession {
     this.watchdog.progress(performance.now());
     // A looping file restarts its positions at 0, as the source's own frame numbers do.
     this.frameCount = this.durationSeconds ? Math.round(this.durationSeconds * stream.fps) : 0;
-    this.assembler = new RawFrameAssembler(stream.width * stream.height * 3, (data, readMs) => this.onFrame(stream, data, readMs));
+    const pool = new FrameBufferPool(stream.width * stream.height * 3);
+    this.assembler = new RawFrameAssembler(pool, (data, readMs) => this.onFrame(stream, data, readMs, pool));
     this.eventsSubject.next({ type: 'opened', ...stream, frameCount: this.frameCount });
     const early = this.early;
     this.early = [];
@@ -122,7 +124,7 @@ export class FfmpegSession implements SourceSession {
     if (this.earlyBytes > MAX_EARLY_BYTES) this.kill({ type: 'failed', reason: 'ffmpeg wrote frames without describing them' });
   }
 
-  private onFrame(stream: OpenedStream, data: Uint8Array, readMs: number): void {
+  private onFrame(stream: OpenedStream, data: Uint8Array, readMs: number, pool: FrameBufferPool): void {
     if (this.finished) return;
     this.watchdog.progress(performance.now());
     const position = this.options.loop && this.frameCount > 0 ? this.position % this.frameCount : this.position;
@@ -154,6 +156,7 @@ export class FfmpegSession implements SourceSession {
       corrupt,
       image: { width: stream.width, height: stream.height, data },
       release,
+      recycle: () => pool.recycle(data),
     });
   }
 

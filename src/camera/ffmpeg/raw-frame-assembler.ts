@@ -1,25 +1,31 @@
+import { FrameBufferPool } from './frame-buffer-pool';
+
 /**
  * Cuts a stream of headerless raw frames (fixed size) into frames, with one copy per frame:
- * chunks are copied straight into the frame's own shared buffer as they arrive, so the vision
- * thread reads the pixels in place (a SharedArrayBuffer is shared, never cloned, by postMessage).
+ * chunks are copied straight into the frame's shared buffer (new, or a recycled one) as they
+ * arrive, so the vision thread reads the pixels in place (a SharedArrayBuffer is shared, never
+ * cloned, by postMessage).
  */
 export class RawFrameAssembler {
   private current?: Uint8Array;
   private filled = 0;
   private startedAt = 0;
 
+  private readonly frameBytes: number;
+
   constructor(
-    private readonly frameBytes: number,
+    private readonly pool: FrameBufferPool,
     private readonly onFrame: (data: Uint8Array, readMs: number) => void,
   ) {
-    if (!Number.isInteger(frameBytes) || frameBytes <= 0) throw new Error(`bad frame size ${frameBytes}`);
+    this.frameBytes = pool.frameBytes;
+    if (!Number.isInteger(this.frameBytes) || this.frameBytes <= 0) throw new Error(`bad frame size ${this.frameBytes}`);
   }
 
   push(chunk: Uint8Array): void {
     let offset = 0;
     while (offset < chunk.length) {
       if (!this.current) {
-        this.current = new Uint8Array(new SharedArrayBuffer(this.frameBytes));
+        this.current = this.pool.acquire();
         this.filled = 0;
         this.startedAt = performance.now();
       }

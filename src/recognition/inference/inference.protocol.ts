@@ -63,6 +63,8 @@ export interface FrameDetectOptions {
 export interface FrameDetection {
   faces: DetectedFace[];
   detectMs: number;
+  /** detectFrame only: whether this frame cut away from the camera's previous one (vision/frame-change.ts). */
+  sceneCut?: boolean;
 }
 
 export interface FaceEmbeddings {

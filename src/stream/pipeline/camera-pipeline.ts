@@ -34,6 +34,7 @@ export function emptyStreamStats(): StreamStats {
     facesEmbedded: 0,
     recognitionsFailed: 0,
     recognitionDropped: 0,
+    sceneCuts: 0,
     outputDropped: 0,
     framesEncoded: 0,
     framesUnwatched: 0,
@@ -202,7 +203,7 @@ export class CameraPipeline {
           filter((frame) => {
             if (this.watched) return true;
             this.stats.framesUnwatched++;
-            frame.release();
+            this.done(frame);
             return false;
           }),
           map((frame) => {
@@ -213,13 +214,13 @@ export class CameraPipeline {
             (frame) =>
               this.renderStage.annotate(frame, this.isChosen(frame)).finally(() => {
                 this.renderStage.backlog--;
-                frame.release();
+                this.done(frame);
               }),
             this.settings.maxRenderQueue,
             (dropped) => {
               this.stats.outputDropped++;
               this.renderStage.backlog--;
-              dropped.release();
+              this.done(dropped);
             },
           ),
         )
@@ -233,6 +234,16 @@ export class CameraPipeline {
           complete: () => this.outputSubject.complete(),
         }),
     );
+  }
+
+  /**
+   * The drawing branch is done with a frame. One that recognition never saw is read by nobody
+   * else (drawing copies the pixels into its own Mat), so its buffer is reused at once; a
+   * recognised one may still be cropped by recorders, and is left to the garbage collector.
+   */
+  private done(frame: Frame): void {
+    frame.release();
+    if (!this.isChosen(frame)) frame.recycle?.();
   }
 
   private publish(frame: AnnotatedFrame): void {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { BehaviorSubject, filter, firstValueFrom, of, timeout } from 'rxjs';
 import type { Frame } from '../../camera/frame';
 import type { CameraRecognition, RecognitionService, RecognitionTimings } from '../../recognition/recognition.service';
-import { FaceTracker, isPoorView, TrackInput } from '../../tracking';
+import { FaceTracker, FrameContext, isPoorView, TrackInput } from '../../tracking';
 import type { FrameObservation, StreamStats } from '../stream.types';
 import { presentFace } from './present-face';
 
@@ -42,20 +42,23 @@ export class RecognitionStage {
     try {
       const started = performance.now();
       let inputs: TrackInput[] = [];
+      let context: FrameContext = {};
       // Detect everything, but embed only the faces the tracker cannot vouch for yet.
       const faces = await this.recognition.recognizeFrame(
         this.camera,
         frame,
-        (detected) => {
+        (detected, scene) => {
           inputs = detected.map((face) => ({ ...face, poorQuality: isPoorView(face) }));
-          return this.tracker.planEmbeddings(frame.index, inputs).map((decision) => decision.embed);
+          context = { sceneCut: scene?.sceneCut ?? false };
+          if (context.sceneCut) this.stats.sceneCuts++;
+          return this.tracker.planEmbeddings(frame.index, inputs, context).map((decision) => decision.embed);
         },
         timings,
       );
       faces.forEach((face, i) => {
         if (face.match) inputs[i].recognition = { personId: face.match.personId, name: face.match.name, similarity: face.match.similarity };
       });
-      const update = this.tracker.update(frame.index, inputs);
+      const update = this.tracker.update(frame.index, inputs, context);
       this.typicalMs = 0.8 * this.typicalMs + 0.2 * (performance.now() - started);
       this.stats.recognitionsRun++;
       this.stats.facesEmbedded += faces.filter((face) => face.match).length;

@@ -1,0 +1,38 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { AuditEntry } from './audit-entry.entity';
+
+export class AuditEntryDto {
+  @ApiProperty({ example: 41 })
+  id: number;
+  @ApiProperty({ description: 'When the answer was sent', example: '2026-01-31T12:00:00.000Z' })
+  at: string;
+  @ApiProperty({ description: 'The role of the credentials used', example: 'admin' })
+  role: string;
+  @ApiProperty({ description: 'The client address', example: '192.0.2.7' })
+  ip: string;
+  @ApiProperty({ example: 'DELETE' })
+  method: string;
+  @ApiProperty({ description: 'The route', example: '/people/:id' })
+  route: string;
+  @ApiProperty({ description: 'The path requested (no query)', example: '/people/3' })
+  path: string;
+  @ApiProperty({ description: 'The HTTP status answered', example: 204 })
+  status: number;
+
+  static from(this: void, row: AuditEntry): AuditEntryDto {
+    return { id: row.id, at: new Date(row.at).toISOString(), role: row.role, ip: row.ip, method: row.method, route: row.route, path: row.path, status: row.status };
+  }
+}
+
+export class AuditPageDto {
+  @ApiProperty({ type: [AuditEntryDto], description: 'Newest first' })
+  items: AuditEntryDto[];
+  @ApiProperty({ example: 1 })
+  page: number;
+  @ApiProperty({ example: 20 })
+  pageSize: number;
+  @ApiProperty({ example: 57 })
+  total: number;
+  @ApiProperty({ example: 3 })
+  pages: number;
+}

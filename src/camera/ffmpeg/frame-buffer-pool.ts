@@ -1,0 +1,31 @@
+import { allocateSharedFrame } from '../../common/collect-shared-frames';
+
+/**
+ * A few frame buffers of one size, reused. A frame the pipeline only drew (never recognised,
+ * never handed to a recorder) is given back once drawn, so most of a camera's frames no longer
+ * wait for a garbage collection to free 2.7 MB of shared memory each (V8 does not count shared
+ * memory in its heuristics; see collect-shared-frames.ts). Frames that are never given back
+ * are simply left to the collector.
+ */
+export class FrameBufferPool {
+  private readonly free: Uint8Array[] = [];
+
+  constructor(
+    readonly frameBytes: number,
+    private readonly maxFree = 4,
+  ) {}
+
+  acquire(): Uint8Array {
+    return this.free.pop() ?? allocateSharedFrame(this.frameBytes);
+  }
+
+  /** `buffer` is no longer read by anyone: the next frame may be written into it. */
+  recycle(buffer: Uint8Array): void {
+    if (buffer.byteLength !== this.frameBytes || this.free.length >= this.maxFree || this.free.includes(buffer)) return;
+    this.free.push(buffer);
+  }
+
+  get available(): number {
+    return this.free.length;
+  }
+}

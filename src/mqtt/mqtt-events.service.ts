@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
+import type { MqttSettings } from '../config/mqtt-config';
+import { EventBus } from '../events/event-bus';
+import { thumbnailPath, toEventMessage, toHaEvent, toLastRecognised } from './event-messages';
+import { MqttPort } from './mqtt.port';
+import { MQTT_SETTINGS } from './mqtt.tokens';
+import { SnapshotReader } from './snapshot-reader';
+import { JoinedChange, ThumbnailJoin } from './thumbnail-join';
+import { mqttTopics, MqttTopics } from './topics';
+
+/** How long a `recognised` event waits for its sighting's thumbnail before it goes out without one. */
+export const THUMBNAIL_WAIT_MS = 1500;
+
+/**
+ * Face changes to MQTT: `<prefix>/events` (every change), the camera's Home Assistant event
+ * topic (recognised / unknown), its retained last-recognised person and, with MQTT_SNAPSHOTS,
+ * the face's JPEG. Publishing never waits: the port queues.
+ */
+@Injectable()
+export class MqttEventsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('MqttEvents');
+  private readonly join = new ThumbnailJoin(THUMBNAIL_WAIT_MS);
+  private readonly topics?: MqttTopics;
+  private subscriptions: Array<{ unsubscribe(): void }> = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(MQTT_SETTINGS) private readonly settings: MqttSettings | null,
+    @Optional() @Inject(MqttPort) private readonly mqtt: MqttPort | null,
+    private readonly events: EventBus,
+    private readonly snapshots: SnapshotReader,
+  ) {
+    if (settings) this.topics = mqttTopics(settings.MQTT_TOPIC_PREFIX);
+  }
+
+  onModuleInit(): void {
+    if (!this.settings || !this.mqtt) return;
+    this.subscriptions.push(
+      this.events.subscribe('face.changed', (change) => {
+        const joined = this.join.add(change, Date.now());
+        if (joined) this.publish(joined);
+      }),
+      this.events.subscribe('sighting.changed', (sighting) => this.join.sighting(sighting).forEach((joined) => this.publish(joined))),
+      this.events.subscribe('person.changed', ({ personId, change }) => change === 'removed' && this.join.forgetPerson(personId)),
+    );
+    this.timer = setInterval(() => {
+      if (this.join.waiting > 0) this.join.expire(Date.now()).forEach((joined) => this.publish(joined));
+    }, 250);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    clearInterval(this.timer);
+  }
+
+  private publish({ change, sightingId }: JoinedChange): void {
+    const mqtt = this.mqtt!;
+    const topics = this.topics!;
+    const path = thumbnailPath(change, sightingId);
+    const message = toEventMessage(change, path === null ? null : (this.settings!.MQTT_PUBLIC_URL ?? '') + path);
+    const camera = topics.camera(change.camera);
+    mqtt.publish(topics.events, JSON.stringify(message), { qos: 1 });
+    const haEvent = toHaEvent(message);
+    if (haEvent) mqtt.publish(camera.events, JSON.stringify(haEvent), { qos: 1 });
+    if (change.personId !== null && (change.type === 'recognised' || change.type === 'renamed')) {
+      mqtt.publish(camera.lastRecognised, JSON.stringify(toLastRecognised(message)), { qos: 1, retain: true });
+    }
+    if (this.settings!.MQTT_SNAPSHOTS && change.type !== 'left') {
+      this.snapshots
+        .read(change, sightingId)
+        .then((jpeg) => jpeg && mqtt.publish(camera.snapshot, jpeg, { qos: 1, retain: true }))
+        .catch((err) => this.logger.warn(`no snapshot for a ${change.type} event on ${change.camera}: ${err instanceof Error ? err.message : err}`));
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { extname } from 'node:path';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { CLOCK, Clock } from '../../common/clock';
+import type { FaceSample } from '../entities/face-sample.entity';
+import { PeopleRepository } from '../people.repository';
+import { PERSON_TRACES, PersonTraces } from '../person-traces';
+import { PhotoStore } from '../storage/photo-store';
+import { EXPORT_FORMAT, EXPORT_VERSION, ExportedFaceDto, ExportedFileDto, PersonExportDto } from './person-export';
+
+const CONTENT_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
+
+/**
+ * Everything stored about one person, as one JSON document (files base64-encoded): the person,
+ * every face sample with its photo, thumbnail and embedding, every sighting with its crop.
+ * (No archive library is a dependency: a ZIP would need one.)
+ */
+@Injectable()
+export class PersonExportService {
+  constructor(
+    private readonly people: PeopleRepository,
+    private readonly photos: PhotoStore,
+    @Inject(PERSON_TRACES) private readonly traces: PersonTraces,
+    @Inject(CLOCK) private readonly now: Clock,
+  ) {}
+
+  async export(personId: number): Promise<PersonExportDto> {
+    const person = await this.people.findOne(personId);
+    if (!person) throw new NotFoundException(`person ${personId} not found`);
+    const [faces, sightings] = await Promise.all([Promise.all(person.samples.map((sample) => this.face(sample))), this.traces.listOf(personId)]);
+    return {
+      format: EXPORT_FORMAT,
+      version: EXPORT_VERSION,
+      exportedAt: new Date(this.now()).toISOString(),
+      person: { id: person.id, name: person.name, createdAt: iso(person.createdAt), updatedAt: iso(person.updatedAt) },
+      faces,
+      sightings: sightings.map((sighting) => ({
+        id: sighting.id,
+        camera: sighting.camera,
+        personName: sighting.personName,
+        firstSeen: new Date(sighting.firstSeen).toISOString(),
+        lastSeen: new Date(sighting.lastSeen).toISOString(),
+        bestConfidence: Math.round(sighting.bestConfidence * 10) / 10,
+        cropJpegBase64: sighting.crop ? sighting.crop.toString('base64') : null,
+      })),
+    };
+  }
+
+  private async face(sample: FaceSample): Promise<ExportedFaceDto> {
+    const embedding = Buffer.from(sample.embedding.buffer, sample.embedding.byteOffset, sample.embedding.byteLength);
+    return {
+      id: sample.id,
+      createdAt: iso(sample.createdAt),
+      modelId: sample.modelId,
+      box: sample.box,
+      photoSha256: sample.photoSha256,
+      embeddingFloat32Base64: embedding.toString('base64'),
+      photo: await this.file(sample.photoFile, () => this.photos.readPhoto(sample.photoFile)),
+      thumbnail: await this.file(sample.thumbnailFile, () => this.photos.readThumbnail(sample.thumbnailFile)),
+    };
+  }
+
+  private async file(name: string, read: () => Promise<Buffer>): Promise<ExportedFileDto> {
+    const bytes = await read().catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    });
+    return { file: name, contentType: CONTENT_TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream', base64: bytes ? bytes.toString('base64') : null };
+  }
+}
+
+function iso(date: Date | string): string {
+  return new Date(date).toISOString();
+}

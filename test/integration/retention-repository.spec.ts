@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INestApplicationContext } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { Test } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditEntry } from '../../src/audit/audit-entry.entity';
+import { AuditRepository } from '../../src/audit/audit.repository';
+import { validateConfig } from '../../src/config/app-config';
+import { DatabaseModule } from '../../src/database/database.module';
+import { DAY_MS } from '../../src/retention/retention-rules';
+import { RetentionRepository } from '../../src/retention/retention.repository';
+import { Sighting } from '../../src/sightings/sighting.entity';
+import { UnknownFace } from '../../src/unknown-faces/unknown-face.entity';
+
+const NOW = Date.now();
+const CUTOFF = NOW - 30 * DAY_MS;
+
+/** The retention and audit repositories on a real SQLite file (the app's DatabaseModule). */
+describe('expiring records (real SQLite file)', () => {
+  let dir: string;
+  let context: INestApplicationContext;
+  let db: DataSource;
+  let retention: RetentionRepository;
+  let audit: AuditRepository;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'retention-'));
+    const env = { DATA_DIR: dir };
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: () => validateConfig(env) }),
+        DatabaseModule,
+        TypeOrmModule.forFeature([Sighting, UnknownFace, AuditEntry]),
+      ],
+      providers: [RetentionRepository, AuditRepository],
+    }).compile();
+    context = await moduleRef.init();
+    db = context.get(DataSource);
+    retention = context.get(RetentionRepository);
+    audit = context.get(AuditRepository);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const sighting = (lastSeen: number, ongoing = false) => ({
+    personId: 1,
+    personName: 'A',
+    camera: 'door',
+    firstSeen: lastSeen - 1000,
+    lastSeen,
+    bestConfidence: 90,
+    ongoing,
+    thumbnail: Buffer.from([0xff, 0xd8]),
+  });
+
+  it('overwrites deleted content (secure_delete is on for the connection)', async () => {
+    expect(await db.query('PRAGMA secure_delete')).toEqual([{ secure_delete: 1 }]);
+  });
+
+  it('deletes the sightings that ended before the cutoff (all 1203 of them), and nothing else', async () => {
+    const rows = db.getRepository(Sighting);
+    const expired = Array.from({ length: 1203 }, (_, i) => sighting(CUTOFF - 1 - i));
+    for (let i = 0; i < expired.length; i += 300) await rows.insert(expired.slice(i, i + 300));
+    await rows.insert([sighting(CUTOFF), sighting(NOW), sighting(CUTOFF - DAY_MS, true)]);
+    const ids = await retention.deleteExpired('sightings', CUTOFF);
+    expect(ids).toHaveLength(1203);
+    const left = await rows.find({ order: { id: 'ASC' } });
+    // The one exactly at the cutoff, the recent one, and the one still open (being written).
+    expect(left.map((row) => [row.lastSeen, row.ongoing])).toEqual([
+      [CUTOFF, false],
+      [NOW, false],
+      [CUTOFF - DAY_MS, true],
+    ]);
+    expect(await retention.deleteExpired('sightings', CUTOFF)).toEqual([]);
+  });
+
+  it('deletes inbox entries by when the stranger was last seen, and audit entries by their time', async () => {
+    const entry = (lastSeen: number) => ({
+      camera: 'door',
+      firstSeen: CUTOFF - 10 * DAY_MS,
+      lastSeen,
+      appearances: 2,
+      centroid: new Float32Array(4),
+      modelId: 'm',
+      faceHeight: 80,
+      photo: Buffer.from([1]),
+      thumbnail: Buffer.from([2]),
+    });
+    const unknown = db.getRepository(UnknownFace);
+    const old = (await unknown.insert(entry(CUTOFF - 1))).identifiers[0].id;
+    await unknown.insert(entry(CUTOFF + 1)); // first seen long ago, but seen again since
+    expect(await retention.deleteExpired('unknown_faces', CUTOFF)).toEqual([old]);
+    expect(await unknown.count()).toBe(1);
+
+    const base = { role: 'admin', ip: '127.0.0.1', method: 'DELETE', route: '/people/:id', path: '/people/1', status: 204 };
+    const expired = await audit.insert({ ...base, at: CUTOFF - 1 });
+    const kept = await audit.insert({ ...base, at: CUTOFF + 1 });
+    expect(await retention.deleteExpired('audit', CUTOFF)).toEqual([expired]);
+    const [entries, total] = await audit.findPage({ page: 1, pageSize: 20, skip: 0, take: 20 });
+    expect([entries.map((e) => e.id), total]).toEqual([[kept], 1]);
+  });
+});

@@ -1,0 +1,86 @@
+import { Test } from '@nestjs/testing';
+import type { AppEvents } from '../../src/events/app-events';
+import { EventBus } from '../../src/events/event-bus';
+import { FaceCropper } from '../../src/live/face-cropper';
+import { SightingsRepository } from '../../src/sightings/sightings.repository';
+import { SIGHTINGS_OPTIONS, SightingsService } from '../../src/sightings/sightings.service';
+import type { FrameObservation } from '../../src/stream/stream.types';
+
+/** The sightings table in memory: what was inserted and deleted, in order. */
+class MemorySightings {
+  rows = new Map<number, { personId: number }>();
+  journal: string[] = [];
+  private nextId = 1;
+  async endAllOngoing() {}
+  async insert(row: { personId: number }) {
+    const id = this.nextId++;
+    this.rows.set(id, row);
+    this.journal.push(`insert #${row.personId}`);
+    return id;
+  }
+  async progress() {}
+  async setThumbnail() {}
+  async deleteOfPerson(personId: number) {
+    let n = 0;
+    for (const [id, row] of this.rows) if (row.personId === personId && this.rows.delete(id)) n++;
+    this.journal.push(`delete #${personId}: ${n}`);
+    return n;
+  }
+}
+
+function frame(at: number, ...people: Array<[personId: number, trackId: number]>): FrameObservation {
+  return {
+    camera: 'door',
+    frameIndex: at,
+    capturedAt: at,
+    recognizedAt: at,
+    inferenceMs: 1,
+    detectMs: 1,
+    embedMs: 1,
+    matchingMs: 0,
+    faces: people.map(([personId, trackId]) => ({
+      trackId,
+      box: { x: 0, y: 0, width: 60, height: 60 },
+      landmarks: [],
+      score: 0.9,
+      personId,
+      name: `person ${personId}`,
+      similarity: 0.6,
+      confidence: 95,
+    })),
+    image: { width: 100, height: 100, data: new Uint8Array(100 * 100 * 3) },
+    embeddings: people.map(() => null),
+  };
+}
+
+describe('SightingsService when a person is erased', () => {
+  it('records nothing more of them, announces nothing, and deletes what was queued before the erasure', async () => {
+    const repository = new MemorySightings();
+    const module = await Test.createTestingModule({
+      providers: [
+        SightingsService,
+        EventBus,
+        { provide: SightingsRepository, useValue: repository },
+        { provide: FaceCropper, useValue: { crop: async () => ({ photo: Buffer.from('p'), thumbnail: Buffer.from('t') }) } },
+        { provide: SIGHTINGS_OPTIONS, useValue: { endAfterMs: 1000, flushEveryMs: 60_000, betterViewBy: 5 } },
+      ],
+    }).compile();
+    await module.init();
+    const events = module.get(EventBus);
+    const announced: Array<AppEvents['sighting.changed']> = [];
+    events.on('sighting.changed').subscribe((event) => announced.push(event));
+
+    events.emit('frame.observed', frame(1000, [3, 1], [4, 2])); // both start an appearance: inserts queued
+    events.emit('person.changed', { personId: 3, name: 'person 3', change: 'removed' }); // before the inserts ran
+    events.emit('frame.observed', frame(1100, [3, 1], [4, 2])); // a frame recognised before the gallery forgot them
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+    await settle();
+    events.emit('frame.observed', frame(5000)); // both appearances would end now
+    await settle();
+    await module.close();
+
+    expect([...repository.rows.values()].map((row) => row.personId)).toEqual([4]);
+    expect(repository.journal).toEqual(['insert #4', 'delete #3: 0']);
+    expect(announced.map((event) => `${event.personName} ${event.ongoing ? 'started' : 'ended'}`)).toEqual(['person 4 started', 'person 4 ended']);
+  });
+});

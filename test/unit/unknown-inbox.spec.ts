@@ -1,0 +1,72 @@
+import { Test } from '@nestjs/testing';
+import { Subject } from 'rxjs';
+import { EventBus } from '../../src/events/event-bus';
+import { FaceCropper } from '../../src/live/face-cropper';
+import { PeopleService } from '../../src/people/people.service';
+import { GalleryService } from '../../src/recognition/gallery.service';
+import { RecognitionService } from '../../src/recognition/recognition.service';
+import type { FrameObservation } from '../../src/stream/stream.types';
+import { inboxPolicyOf, UNKNOWN_INBOX_POLICY } from '../../src/unknown-faces/unknown-inbox-policy';
+import { UnknownFacesRepository } from '../../src/unknown-faces/unknown-faces.repository';
+import { UNKNOWN_FACES_OPTIONS, UnknownFacesService } from '../../src/unknown-faces/unknown-faces.service';
+
+const cameras = new Map([
+  ['door', { unknownInbox: true }],
+  ['hall', {}],
+  ['yard', { unknownInbox: false }],
+]);
+
+describe('inboxPolicyOf', () => {
+  it('keeps strangers unless the camera says unknownInbox: false (or is gone)', () => {
+    const policy = inboxPolicyOf((camera) => cameras.get(camera));
+    expect(['door', 'hall', 'yard', 'gone'].map((camera) => policy.keepsStrangersFrom(camera))).toEqual([true, true, false, false]);
+  });
+});
+
+describe('UnknownFacesService with a camera that keeps no strangers', () => {
+  it('adds inbox entries from the other cameras only', async () => {
+    const inserted: Array<{ camera: string }> = [];
+    const module = await Test.createTestingModule({
+      providers: [
+        UnknownFacesService,
+        EventBus,
+        {
+          provide: UnknownFacesRepository,
+          useValue: { groupsOf: async () => [], insert: async (row: { camera: string }) => inserted.push(row) },
+        },
+        { provide: RecognitionService, useValue: { engine: { modelId: 'm' }, policyForGallery: () => ({ threshold: 0.5 }) } },
+        { provide: GalleryService, useValue: { changes$: new Subject<void>() } },
+        { provide: FaceCropper, useValue: { crop: async () => ({ photo: Buffer.from('p'), thumbnail: Buffer.from('t') }) } },
+        { provide: PeopleService, useValue: {} },
+        { provide: UNKNOWN_FACES_OPTIONS, useValue: { afterMs: 0, minFacePx: 10 } },
+        { provide: UNKNOWN_INBOX_POLICY, useValue: inboxPolicyOf((camera) => cameras.get(camera)) },
+      ],
+    }).compile();
+    await module.init();
+    const events = module.get(EventBus);
+    // A different stranger on each camera (orthogonal embeddings: never grouped together).
+    ['door', 'hall', 'yard'].forEach((camera, i) => {
+      const embedding = new Float32Array(3);
+      embedding[i] = 1;
+      events.emit('frame.observed', observation(camera, 100 + i, embedding));
+    });
+    await module.close(); // waits for the queued writes
+    expect(inserted.map((row) => row.camera)).toEqual(['door', 'hall']);
+  });
+});
+
+function observation(camera: string, trackId: number, embedding: Float32Array): FrameObservation {
+  return {
+    camera,
+    frameIndex: 1,
+    capturedAt: 1000,
+    recognizedAt: 1000,
+    inferenceMs: 1,
+    detectMs: 1,
+    embedMs: 1,
+    matchingMs: 0,
+    faces: [{ trackId, box: { x: 0, y: 0, width: 80, height: 80 }, landmarks: [], score: 0.9, personId: null, name: 'Unknown', similarity: 0, confidence: 0 }],
+    image: { width: 100, height: 100, data: new Uint8Array(100 * 100 * 3) },
+    embeddings: [embedding],
+  };
+}
