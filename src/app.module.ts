@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { StreamLinksModule } from './auth/stream-links.module';
 import { CamerasModule } from './cameras/cameras.module';
 import { EventsModule } from './events/events.module';
 import { FaceSearchModule } from './face-search/face-search.module';
@@ -40,6 +41,7 @@ import { WebModule } from './web/web.module';
     RecognizeModule,
     FaceSearchModule,
     WebModule,
+    StreamLinksModule,
     HealthModule,
     MetricsModule,
     AuditModule,

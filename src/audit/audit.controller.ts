@@ -1,11 +1,13 @@
 import { Controller, Get, HttpStatus, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '../auth/admin-only.decorator';
 import { ApiError } from '../people/api-errors';
 import { PageQueryDto } from '../sightings/sightings.dto';
 import { AuditPageDto } from './audit.dto';
 import { AuditService } from './audit.service';
 
 @ApiTags('audit')
+@AdminOnly()
 @Controller('audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}

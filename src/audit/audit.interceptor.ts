@@ -1,10 +1,12 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import type { Observable } from 'rxjs';
-import { requiresApiKey } from '../auth/api-key';
+import { requirementFor } from '../auth/access-rule';
+import { ADMIN_ONLY } from '../auth/admin-only.decorator';
 import { AuditService } from './audit.service';
 
-/** A request as the auth guard leaves it: `auth.role` once roles exist (admin until then). */
+/** A request as the access guard leaves it (see request-auth.ts). */
 type AuthenticatedRequest = Request & { auth?: { role?: string } };
 
 /** Status recorded when the client went away before the answer was sent (nginx's convention). */
@@ -18,13 +20,17 @@ const CLIENT_CLOSED = 499;
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
-    if (!isAdminAction(request.method, request.path)) return next.handle();
+    const adminOnly = this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, [context.getHandler(), context.getClass()]) === true;
+    if (!isAdminAction(request.method, request.path, adminOnly)) return next.handle();
     const response = http.getResponse<Response>();
     response.once('close', () => {
       void this.audit.record({
@@ -40,9 +46,9 @@ export class AuditInterceptor implements NestInterceptor {
   }
 }
 
-/** An action only an admin may take: the same rule the key guard applies, without PROTECT_READS. */
-export function isAdminAction(method: string, path: string): boolean {
-  return requiresApiKey(method, path, false);
+/** An action only an admin may take: the access rule's changes, and the reads marked @AdminOnly(). */
+export function isAdminAction(method: string, path: string, adminOnly: boolean): boolean {
+  return adminOnly || requirementFor(method, path) === 'write';
 }
 
 function clientAddress(request: Request): string {

@@ -51,7 +51,7 @@ export function applyHttpSecurity(app: INestApplication, corsOrigins: string): v
     app.enableCors({
       origin,
       methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
-      allowedHeaders: ['content-type', 'x-api-key'],
+      allowedHeaders: ['content-type', 'x-api-key', 'authorization'],
       maxAge: 600,
     });
   }

@@ -4,6 +4,10 @@ import { generateApiKey } from './api-key';
 
 /** The file under DATA_DIR holding a generated admin key. */
 export const KEY_FILE_NAME = 'admin-api-key';
+/** The file under DATA_DIR holding a generated viewer key. */
+export const VIEWER_KEY_FILE_NAME = 'viewer-api-key';
+/** The file under DATA_DIR holding the secret that signs sessions and stream links (never printed). */
+export const SESSION_SECRET_FILE_NAME = 'session-secret';
 /** Owner read/write only. */
 export const KEY_FILE_MODE = 0o600;
 const MIN_KEY_LENGTH = 16;
@@ -42,28 +46,44 @@ export function storedKeyProblem(key: string): string | undefined {
   return undefined;
 }
 
+/** Which secret: its file under DATA_DIR, the setting that overrides it, and what it is called in the log. */
+export interface SecretSpec {
+  fileName: string;
+  setting: string;
+  label: string;
+}
+
+export const ADMIN_KEY_SPEC: SecretSpec = { fileName: KEY_FILE_NAME, setting: 'ADMIN_API_KEY', label: 'admin API key' };
+export const VIEWER_KEY_SPEC: SecretSpec = { fileName: VIEWER_KEY_FILE_NAME, setting: 'VIEWER_API_KEY', label: 'viewer API key' };
+export const SESSION_SECRET_SPEC: SecretSpec = { fileName: SESSION_SECRET_FILE_NAME, setting: '', label: 'session signing secret' };
+
 /**
- * The admin key for this DATA_DIR: ADMIN_API_KEY if set; else the key file's content; else a
- * new key, written to the file with mode 0600 (created exclusively, so two processes starting
- * at once agree on one key) and printed once. A key file with loose permissions is tightened;
- * an unusable one stops the server (deleting it makes a new key).
+ * A secret for this DATA_DIR: the configured value if set; else the file's content; else a new
+ * random one, written to the file with mode 0600 (created exclusively, so two processes starting
+ * at once agree on one). The log says where a generated one is, never the secret itself. A file
+ * with loose permissions is tightened; an unusable one stops the server (deleting it makes a new one).
  */
-export function provisionAdminKey(configured: string | undefined, dataDir: string, notices: KeyNotices): AdminKey {
-  const file = join(dataDir, KEY_FILE_NAME);
+export function provisionSecret(spec: SecretSpec, configured: string | undefined, dataDir: string, notices: KeyNotices): AdminKey {
+  const file = join(dataDir, spec.fileName);
   const source = keySourceFor(configured, exists(file));
   if (source === 'configured') return { key: configured!, source };
   if (source === 'generated') {
     const key = generateApiKey();
     if (writeExclusive(file, key)) {
-      notices.log(`generated the admin API key (stored in ${file}, mode 0600; shown only this once): ${key}`);
+      notices.log(`generated the ${spec.label} into ${file} (mode 0600): read it there${spec.setting ? ` or set ${spec.setting}` : ''}`);
       return { key, source, file };
     }
     // Another process created it first: use theirs.
   }
-  return { key: readKeyFile(file, notices), source: 'file', file };
+  return { key: readKeyFile(file, notices, spec), source: 'file', file };
 }
 
-function readKeyFile(file: string, notices: KeyNotices): string {
+/** The admin key for this DATA_DIR (ADMIN_API_KEY, else DATA_DIR/admin-api-key, made at first start). */
+export function provisionAdminKey(configured: string | undefined, dataDir: string, notices: KeyNotices): AdminKey {
+  return provisionSecret(ADMIN_KEY_SPEC, configured, dataDir, notices);
+}
+
+function readKeyFile(file: string, notices: KeyNotices, spec: SecretSpec): string {
   const problem = keyFileModeProblem(statSync(file).mode);
   if (problem) {
     chmodSync(file, KEY_FILE_MODE);
@@ -71,7 +91,7 @@ function readKeyFile(file: string, notices: KeyNotices): string {
   }
   const key = readFileSync(file, 'utf8').trim();
   const keyProblem = storedKeyProblem(key);
-  if (keyProblem) throw new Error(`${file} ${keyProblem}; delete it to generate a new key, or set ADMIN_API_KEY`);
+  if (keyProblem) throw new Error(`${file} ${keyProblem}; delete it to generate a new one${spec.setting ? `, or set ${spec.setting}` : ''}`);
   return key;
 }
 

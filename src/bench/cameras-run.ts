@@ -71,6 +71,8 @@ export async function runCamerasServer(options: CamerasServerOptions): Promise<C
   const child = fork(join(__dirname, 'cameras-run.js'), [], {
     env: {
       ...process.env,
+      // The benchmark's viewers read without a key (access is not what it measures).
+      PUBLIC_READS: 'true',
       CAMERAS: JSON.stringify(options.cameras.map((c) => ({ name: c.name, source: c.source, enabled: true, loop: false, pace: true }))),
       DATA_DIR: dataDir,
       FACES_DIR: options.faces,

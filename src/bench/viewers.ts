@@ -125,7 +125,8 @@ async function startServer(env: Record<string, string>): Promise<{ url: string; 
   let output = '';
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
     cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: join(dataDir, 'data'), CAMERA_LOOP: 'true', CAMERA_PACE: 'true', ...env },
+    // The viewers read without a key (PUBLIC_READS: access is not what this measures).
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: join(dataDir, 'data'), CAMERA_LOOP: 'true', CAMERA_PACE: 'true', PUBLIC_READS: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk) => (output += chunk));

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
 import { CameraConfigError, camerasFromSettings } from '../cameras/camera-definition';
+import { AccessConfig, accessConfigProblem, OPTIONAL_ACCESS_SETTINGS, SECRET_ACCESS_SETTINGS } from './access-config';
 import { ENGINE_NAMES, EngineName, SMALL_FACE_PASSES, SmallFacePass } from '../recognition/face.types';
 
 const toBoolean = ({ value }: { value: unknown }) =>
@@ -17,7 +18,7 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
  * Every setting the server reads from the environment, with its default.
  * Validated once at start; the README's configuration table mirrors this class.
  */
-export class AppConfig {
+export class AppConfig extends AccessConfig {
   /** HTTP port. */
   @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   PORT = 3000;
@@ -166,16 +167,7 @@ export class AppConfig {
   @IsOptional() @Type(() => Number) @IsNumber() @Min(-1) @Max(1)
   UNKNOWN_FACE_GROUP_SIMILARITY?: number;
 
-  /**
-   * The admin API key routes that change data require (header `x-api-key`). Unset: one is
-   * generated at first start and kept in DATA_DIR/admin-api-key (mode 0600).
-   */
-  @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_API_KEY must be at least 16 characters' }) @Matches(/^[\x21-\x7e]+$/, { message: 'ADMIN_API_KEY must be printable ASCII without spaces' })
-  ADMIN_API_KEY?: string;
-
-  /** Also require the key to read people and view the stream (GET /people…, /stream…). */
-  @Transform(toBoolean) @IsBoolean()
-  PROTECT_READS = false;
+  // The keys, sessions, PUBLIC_READS and METRICS_TOKEN: see AccessConfig.
 
   /** Rate-limit window, in seconds. */
   @Type(() => Number) @IsInt() @Min(1)
@@ -203,10 +195,10 @@ export class AppConfig {
 }
 
 /** Settings without a default: absent from `new AppConfig()`, so listed here. */
-const OPTIONAL_SETTINGS = ['CAMERAS', 'CAMERAS_FILE', 'MATCH_THRESHOLD', 'UNKNOWN_FACE_GROUP_SIMILARITY', 'ADMIN_API_KEY', 'LOG_FORMAT'];
+const OPTIONAL_SETTINGS = ['CAMERAS', 'CAMERAS_FILE', 'MATCH_THRESHOLD', 'UNKNOWN_FACE_GROUP_SIMILARITY', 'LOG_FORMAT', ...OPTIONAL_ACCESS_SETTINGS];
 
 /** Never repeated in error messages. */
-const SECRET_SETTINGS = new Set(['ADMIN_API_KEY']);
+const SECRET_SETTINGS = new Set(SECRET_ACCESS_SETTINGS);
 
 /** For ConfigModule: turns process.env into a typed, validated AppConfig or throws a readable error. */
 export function validateConfig(env: Record<string, unknown>): AppConfig {
@@ -221,6 +213,8 @@ export function validateConfig(env: Record<string, unknown>): AppConfig {
     );
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  const accessProblem = accessConfigProblem(config);
+  if (accessProblem) throw new Error(`Invalid configuration:\n  ${accessProblem}`);
   try {
     // The camera list is checked now too, so a bad camera stops the server before anything starts.
     camerasFromSettings(config);

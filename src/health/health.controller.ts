@@ -1,6 +1,7 @@
-import { Controller, Get, Inject, Optional } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { authOf } from '../auth/request-auth';
 import { CameraRegistry } from '../cameras/camera-registry.service';
 import { ShutdownState } from '../lifecycle/shutdown-state';
 import { mqttHealthOf } from '../mqtt/mqtt-health';
@@ -36,7 +37,8 @@ export class HealthController {
       '200 when the database answers, the camera is live (or a non-looping file has ended) and the vision worker runs; ' +
       '503 with the same body otherwise, including while the camera reconnects and while the server shuts down. ' +
       'A dead worker cannot be restarted in-process: a supervisor should restart the process on a lasting 503. ' +
-      'With MQTT on, `mqtt` is `degraded` while the broker is away: the status becomes `degraded`, still 200.',
+      'With MQTT on, `mqtt` is `degraded` while the broker is away: the status becomes `degraded`, still 200. ' +
+      'Public; the cameras\u2019 names and errors only for a caller with a key or session.',
   })
   @ApiOkResponse({ description: 'Everything is up', schema: { example: { status: 'ok', info: EXAMPLE_DETAILS, error: {}, details: EXAMPLE_DETAILS } } })
   @ApiServiceUnavailableResponse({
@@ -50,7 +52,9 @@ export class HealthController {
       },
     },
   })
-  check() {
+  check(@Req() request: unknown) {
+    // Public, so it names nothing without credentials: no camera names, no errors (which can quote a source URL).
+    const detailed = authOf(request).role !== 'anonymous';
     return this.health.check([
       () => this.database.pingCheck('database').withTimeout(1500),
       () => {
@@ -60,8 +64,8 @@ export class HealthController {
         const shown = troubled[0] ?? cameras[0];
         const data = {
           state: shown?.status.state ?? 'none',
-          ...(shown?.status.lastError && troubled.length ? { lastError: shown.status.lastError } : {}),
-          cameras: Object.fromEntries(cameras.map(({ name, status }) => [name, { state: status.state, reconnects: status.reconnects }])),
+          ...(detailed && shown?.status.lastError && troubled.length ? { lastError: shown.status.lastError } : {}),
+          ...(detailed ? { cameras: Object.fromEntries(cameras.map(({ name, status }) => [name, { state: status.state, reconnects: status.reconnects }])) } : {}),
         };
         const indicator = this.indicators.check('camera');
         return troubled.length === 0 ? indicator.up(data) : indicator.down(data);

@@ -49,7 +49,7 @@ export function toLiveFacesPayload(camera: string, at: number, frameWidth: numbe
  * The console's push channel (same Socket.IO server and namespace as the "recognition" event).
  * A client that connects gets the current faces and the last minute of figures at once.
  */
-@WebSocketGateway({ cors: { origin: true } })
+@WebSocketGateway() // CORS and access: SocketAccessAdapter (CORS_ORIGINS, the handshake's credentials)
 export class LiveGateway implements OnGatewayConnection, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LiveGateway.name);
   @WebSocketServer() server?: Server;

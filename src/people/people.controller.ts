@@ -1,3 +1,4 @@
+import { AdminOnly } from '../auth/admin-only.decorator';
 import {
   Body,
   Controller,
@@ -64,6 +65,7 @@ export class PeopleController {
   }
 
   @Get(':id/export')
+  @AdminOnly()
   @ApiOperation({
     summary: 'Everything stored about a person (admin)',
     description:

@@ -32,8 +32,8 @@ export class RecognizeController {
     summary: 'Who is in this photo?',
     description:
       'Every face of the photo at least ENROLL_MIN_FACE_PX tall (a group photo of 30 works), largest first, named against ' +
-      'the people enrolled with the live stream’s rule, or "Unknown". A read: it needs what reads need (the admin key only ' +
-      'with PROTECT_READS) and stores nothing. Same upload rules, limits and refusals as enrolling.',
+      'the people enrolled with the live stream’s rule, or "Unknown". A read: it needs what reads need (the viewer or admin key, ' +
+      'or nothing with PUBLIC_READS) and stores nothing. Same upload rules, limits and refusals as enrolling.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: PhotoForm })

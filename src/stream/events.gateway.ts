@@ -8,7 +8,7 @@ import { EventBus } from '../events/event-bus';
 export const RECOGNITION_EVENT = 'recognition';
 
 /** Pushes each recognition result to every connected Socket.IO client. */
-@WebSocketGateway({ cors: { origin: true } })
+@WebSocketGateway() // CORS and access: SocketAccessAdapter (CORS_ORIGINS, the handshake's credentials)
 export class EventsGateway implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(EventsGateway.name);
   @WebSocketServer() server: Server;

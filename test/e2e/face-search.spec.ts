@@ -1,12 +1,12 @@
 /**
  * Asking about a photo on the built server playing the demo video: `POST /sightings/search` finds
  * an enrolled person's sightings and an unknown stranger's inbox entry; `POST /recognize` names the
- * people of the video; both are reads (open by default, behind the key with PROTECT_READS).
+ * people of the video; both are reads (a viewer's or admin's key, or open with PUBLIC_READS).
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PROJECT_ROOT, TESTDATA } from '../support/paths';
-import { RunningServer, startServer, withAdminKey } from '../support/server-process';
+import { RunningServer, startServer, withAdminKey, withViewerKey } from '../support/server-process';
 
 jest.setTimeout(180_000);
 
@@ -111,10 +111,10 @@ describe('face search on the running server', () => {
   });
 });
 
-describe('with PROTECT_READS', () => {
+describe('with reads protected (the default, without PUBLIC_READS)', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ PROTECT_READS: 'true', CAMERA_SOURCE: join(TESTDATA, 'stills/grace_hopper_512x512.jpg') });
+    server = await startServer({ PUBLIC_READS: '', CAMERA_SOURCE: join(TESTDATA, 'stills/grace_hopper_512x512.jpg') });
   });
   afterAll(() => server?.dispose());
 
@@ -123,6 +123,7 @@ describe('with PROTECT_READS', () => {
     for (const path of ['/recognize', '/sightings/search']) {
       expect((await postPhoto(server, path, photo)).status).toBe(401);
       expect((await postPhoto(server, path, photo, {}, withAdminKey())).status).toBe(200);
+      expect((await postPhoto(server, path, photo, {}, withViewerKey())).status).toBe(200);
     }
   });
 });

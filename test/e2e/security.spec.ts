@@ -54,17 +54,18 @@ describe('access control, headers, health and metrics on the running server', ()
     await server?.dispose();
   });
 
-  it('generates an admin key at first start into DATA_DIR with mode 0600, and prints it once', () => {
+  it('generates an admin key at first start into DATA_DIR with mode 0600, and logs where it is, never the key', () => {
     const file = join(server.dataDir, 'admin-api-key');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(server.output().split(key).length - 1).toBe(1);
+    expect(server.output()).not.toContain(key);
+    expect(server.output()).toContain(file);
   });
 
   it('answers 401 with a JSON body to a change without the key or with a wrong one; the right key gets through', async () => {
     const url = `${server.url}/people/999999`;
     const missing = await call(url, { method: 'DELETE' });
-    expect(missing).toMatchObject({ status: 401, body: { statusCode: 401, error: 'Unauthorized', message: expect.stringMatching(/required.*x-api-key/) } });
+    expect(missing).toMatchObject({ status: 401, body: { statusCode: 401, error: 'Unauthorized', message: expect.stringMatching(/x-api-key.*required/) } });
     const wrongKey = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
     const wrong = await call(url, { method: 'DELETE', headers: { 'x-api-key': wrongKey } });
     expect(wrong).toMatchObject({ status: 401, body: { statusCode: 401, message: expect.stringMatching(/not valid/) } });
@@ -264,28 +265,31 @@ describe('access control, headers, health and metrics on the running server', ()
   });
 });
 
-describe('a server whose camera is down, with PROTECT_READS', () => {
+describe('a server whose camera is down, with reads protected (the default; the retired PROTECT_READS=false does not open them)', () => {
   let server: RunningServer;
 
   beforeAll(async () => {
     // Nothing listens on port 9: the camera fails and keeps reconnecting.
-    server = await startServer({ CAMERA_SOURCE: 'http://127.0.0.1:9/camera.mjpg', LOG_FORMAT: 'json', PROTECT_READS: 'true' });
+    server = await startServer({ CAMERA_SOURCE: 'http://127.0.0.1:9/camera.mjpg', LOG_FORMAT: 'json', PUBLIC_READS: '', PROTECT_READS: 'false' });
   });
   afterAll(() => server?.dispose());
 
-  it('requires the key to read people and the stream, but not for health, metrics, the page or the docs', async () => {
-    for (const path of ['/people', '/people/1', '/stream', '/stream/snapshot.jpg']) {
+  it('requires a key to read people, the stream, the page and metrics, but not for health or the docs', async () => {
+    for (const path of ['/people', '/people/1', '/stream', '/stream/snapshot.jpg', '/', '/metrics', '/live/faces']) {
       expect(await call(`${server.url}${path}`)).toMatchObject({ status: 401, body: { statusCode: 401, error: 'Unauthorized' } });
     }
     expect((await call(`${server.url}/people`, { headers: { 'x-api-key': server.adminKey } })).status).toBe(200);
-    for (const path of ['/', '/docs', '/docs/openapi.json', '/metrics']) expect((await call(`${server.url}${path}`)).status).toBe(200);
+    expect((await call(`${server.url}/people`, { headers: { 'x-api-key': server.viewerKey } })).status).toBe(200);
+    for (const path of ['/docs', '/docs/openapi.json']) expect((await call(`${server.url}${path}`)).status).toBe(200);
+    expect([200, 503]).toContain((await call(`${server.url}/health`)).status);
     const doc = (await call(`${server.url}/docs/openapi.json`)).body;
-    expect(doc.paths['/people'].get.security).toEqual([{ 'admin-key': [] }]);
+    expect(doc.paths['/people'].get.security).toEqual([{ 'api-key': [] }, { session: [] }]);
+    expect(server.output()).toMatch(/PROTECT_READS=false is retired and ignored/);
   });
 
   it('answers 503 naming the camera while it reconnects, and counts the reconnects', async () => {
     const metrics = await waitFor('a reconnect', async () => {
-      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const text = await (await fetch(`${server.url}/metrics`, { headers: { 'x-api-key': server.viewerKey } })).text();
       return (metric(text, 'facestream_camera_reconnects_total{camera="main"}') ?? 0) > 0 ? text : undefined;
     });
     expect(metrics).toContain('facestream_camera_state{camera="main",state="live"} 0');

@@ -42,7 +42,7 @@ async function startApp(dataDir: string, facesDir: string): Promise<TestApp> {
     DATA_DIR: dataDir,
     FACES_DIR: facesDir,
     UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES),
-    ADMIN_API_KEY: ADMIN_KEY,
+    ADMIN_API_KEY: ADMIN_KEY, PUBLIC_READS: 'true',
     RATE_LIMIT_MAX: '100000',
     RATE_LIMIT_WRITE_MAX: '100000',
   };
@@ -349,7 +349,7 @@ describe('People REST API', () => {
         expect(reply).toMatchObject({ status: 401, body: { statusCode: 401, error: 'Unauthorized', message: expect.stringMatching(/x-api-key/) } });
       }
     }
-    // Reads stay open by default.
+    // Reads stay open with PUBLIC_READS (an empty key header is no key).
     expect((await sendJson(t, 'GET', `/people/${grace.id}`, undefined, noKey)).status).toBe(200);
     expect(await storedState(t)).toEqual(before);
     expect(whoIs(t, grace.embedding).name).toBe('Amazing Grace');
@@ -488,18 +488,18 @@ describe('People REST API', () => {
     const { status, body: doc } = await sendJson(t, 'GET', '/docs/openapi.json');
     expect(status).toBe(200);
     const codes = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
-    // Every route may answer 429 (rate limit); the ones that change data also 401 (admin key).
+    // Every route may answer 429 (rate limit); the ones that change data also 401 (no admin key) and 403 (the viewer key); reads are open here (PUBLIC_READS).
     expect(codes('/people', 'get')).toEqual(['200', '429']);
-    expect(codes('/people', 'post')).toEqual(['201', '400', '401', '409', '413', '415', '422', '429']);
+    expect(codes('/people', 'post')).toEqual(['201', '400', '401', '403', '409', '413', '415', '422', '429']);
     expect(codes('/people/{id}', 'get')).toEqual(['200', '400', '404', '429']);
-    expect(codes('/people/{id}', 'patch')).toEqual(['200', '400', '401', '404', '409', '429']);
-    expect(codes('/people/{id}', 'delete')).toEqual(['204', '400', '401', '404', '429']);
-    expect(codes('/people/{id}/faces', 'post')).toEqual(['201', '400', '401', '404', '413', '415', '422', '429']);
-    expect(codes('/people/{id}/faces/{faceId}', 'delete')).toEqual(['204', '400', '401', '404', '409', '429']);
+    expect(codes('/people/{id}', 'patch')).toEqual(['200', '400', '401', '403', '404', '409', '429']);
+    expect(codes('/people/{id}', 'delete')).toEqual(['204', '400', '401', '403', '404', '429']);
+    expect(codes('/people/{id}/faces', 'post')).toEqual(['201', '400', '401', '403', '404', '413', '415', '422', '429']);
+    expect(codes('/people/{id}/faces/{faceId}', 'delete')).toEqual(['204', '400', '401', '403', '404', '409', '429']);
     expect(codes('/people/{id}/faces/{faceId}/thumbnail', 'get')).toEqual(['200', '400', '404', '429']);
-    expect(doc.paths['/people'].post.security).toEqual([{ 'admin-key': [] }]);
+    expect(doc.paths['/people'].post.security).toEqual([{ 'api-key': [] }, { session: [] }]);
     expect(doc.paths['/people'].get.security).toBeUndefined();
-    expect(doc.components.securitySchemes['admin-key']).toEqual(expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-api-key' }));
+    expect(doc.components.securitySchemes['api-key']).toEqual(expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-api-key' }));
     expect(doc.paths['/people'].post.requestBody.content['multipart/form-data']).toBeDefined();
     expect(doc.paths['/people/{id}/faces/{faceId}/thumbnail'].get.responses['200'].content['image/jpeg']).toBeDefined();
     expect(doc.components.schemas.ErrorResponseDto.required).toEqual(expect.arrayContaining(['statusCode', 'message', 'error']));

@@ -35,7 +35,7 @@ const SOLVAY_ATTENDEES = 29;
 
 /** POST /recognize as the server runs it: real models, real SQLite, real HTTP on a free port. */
 async function startApp(dataDir: string, facesDir: string) {
-  const env = { DATA_DIR: dataDir, FACES_DIR: facesDir, ADMIN_API_KEY: ADMIN_KEY, UPLOAD_MAX_BYTES: String(4 << 20), ENROLL_MIN_FACE_PX: String(MIN_FACE_PX) };
+  const env = { DATA_DIR: dataDir, FACES_DIR: facesDir, ADMIN_API_KEY: ADMIN_KEY, PUBLIC_READS: 'true', UPLOAD_MAX_BYTES: String(4 << 20), ENROLL_MIN_FACE_PX: String(MIN_FACE_PX) };
   const moduleRef = await Test.createTestingModule({
     imports: [
       ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: () => validateConfig(env) }),
@@ -243,7 +243,7 @@ describe('POST /recognize', () => {
       expect(operation.security).toBeUndefined();
       expect(operation.responses['200'].content['application/json'].example.faces[0]).toMatchObject({ name: expect.any(String), box: ANY_BOX });
       expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['400', '413', '415', '422']));
-      expect(document.paths['/people'].post.security).toEqual([{ 'admin-key': [] }]);
+      expect(document.paths['/people'].post.security).toEqual([{ 'api-key': [] }, { session: [] }]);
     });
   });
 });

@@ -125,7 +125,7 @@ describe('render stage: a person enrolled over the API under a non-ASCII name', 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'render-labels-'));
     mkdirSync(join(root, 'faces'));
-    const env = { DATA_DIR: join(root, 'data'), FACES_DIR: join(root, 'faces'), ADMIN_API_KEY: ADMIN_KEY };
+    const env = { DATA_DIR: join(root, 'data'), FACES_DIR: join(root, 'faces'), ADMIN_API_KEY: ADMIN_KEY, PUBLIC_READS: 'true' };
     const moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: () => validateConfig(env) }), DatabaseModule, AuthModule, RecognitionModule, PeopleModule],
     }).compile();

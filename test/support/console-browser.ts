@@ -19,9 +19,16 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
   }
 }
 
+/** Signs in on the console's login page with `key` (as a person would), and waits until the console is back. */
+export async function signIn(page: Page, url: string, key: string, next = '/'): Promise<void> {
+  await page.goto(`${url}/login?next=${encodeURIComponent(next)}`);
+  await page.fill('#key', key);
+  await Promise.all([page.waitForURL((address) => !address.pathname.startsWith('/login')), page.click('#login-form button')]);
+}
+
 /**
- * The built server and Debian's chromium on its console, with the admin key entered once (as a
- * person would: it is kept in the browser).
+ * The built server and Debian's chromium on its console, signed in with the admin key on the
+ * login page (the session cookie is kept in the browser).
  */
 export async function openConsole(env: Record<string, string>, adminKey: string, startTimeoutMs?: number): Promise<{ server: RunningServer; browser: Browser; page: Page }> {
   if (!existsSync(join(PROJECT_ROOT, 'dist/web/public/js/main.js'))) throw new Error('the console is not built: run `npm run build`');
@@ -29,10 +36,7 @@ export async function openConsole(env: Record<string, string>, adminKey: string,
   const [server, browser] = await Promise.all([startServer({ ...env, ADMIN_API_KEY: adminKey }, startTimeoutMs), chromium.launch({ executablePath: CHROMIUM, headless: true })]);
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   page.on('dialog', (dialog) => void dialog.accept());
-  await page.goto(server.url);
-  await page.click('#admin-menu summary');
-  await page.fill('#admin-key', adminKey);
-  await page.click('#admin-key-form button');
-  if ((await page.textContent('#admin-key-state')) !== 'set') throw new Error('the console did not keep the admin key');
+  await signIn(page, server.url, adminKey);
+  await waitUntil('the console to show the admin session', async () => (await page.textContent('#account-role')) === 'Admin', 10_000);
   return { server, browser, page };
 }

@@ -7,9 +7,27 @@ import { DEMO_VIDEO, PROJECT_ROOT } from './paths';
 
 /** The admin key every test server gets unless a test sets ADMIN_API_KEY itself ('' = none, so one is generated). */
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+/** The viewer key every test server gets unless a test sets VIEWER_API_KEY itself ('' = none, so one is generated). */
+export const TEST_VIEWER_KEY = 'test-viewer-key-0123456789abcdef';
+
+/**
+ * What every test server gets unless the test says otherwise. Reads are open (PUBLIC_READS) so
+ * that tests about other things can read without a key; tests about access pass
+ * `PUBLIC_READS: ''` (unset: the real default, reads need a key) — see test/e2e/access*.spec.ts.
+ */
+export const TEST_SERVER_DEFAULTS: Readonly<Record<string, string>> = {
+  ADMIN_API_KEY: TEST_ADMIN_KEY,
+  VIEWER_API_KEY: TEST_VIEWER_KEY,
+  PUBLIC_READS: 'true',
+};
 
 /** Headers carrying the admin key, merged with `extra`. */
 export function withAdminKey(extra: Record<string, string> = {}, key = TEST_ADMIN_KEY): Record<string, string> {
+  return { 'x-api-key': key, ...extra };
+}
+
+/** Headers carrying the viewer key, merged with `extra`. */
+export function withViewerKey(extra: Record<string, string> = {}, key = TEST_VIEWER_KEY): Record<string, string> {
   return { 'x-api-key': key, ...extra };
 }
 
@@ -21,6 +39,8 @@ export interface RunningServer {
   process: ChildProcess;
   /** The admin key it was started with ('' when it generated its own). */
   adminKey: string;
+  /** The viewer key it was started with ('' when it generated its own). */
+  viewerKey: string;
   /** Everything the server printed so far. */
   output(): string;
   /** SIGTERM, wait for exit (SIGKILL after a grace period); returns the exit code. */
@@ -61,7 +81,7 @@ export async function startServer(env: Record<string, string> = {}, timeoutMs = 
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       CAMERA_SOURCE: DEMO_VIDEO,
-      ADMIN_API_KEY: TEST_ADMIN_KEY,
+      ...TEST_SERVER_DEFAULTS,
       ...env,
       PORT: String(port),
       DATA_DIR: dataDir,
@@ -97,6 +117,7 @@ export async function startServer(env: Record<string, string> = {}, timeoutMs = 
     url,
     port,
     adminKey: env.ADMIN_API_KEY ?? TEST_ADMIN_KEY,
+    viewerKey: env.VIEWER_API_KEY ?? TEST_VIEWER_KEY,
     dataDir,
     facesDir,
     process: child,

@@ -1,11 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
+import { SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { lastValueFrom, of } from 'rxjs';
 import { AuditEntry } from '../../src/audit/audit-entry.entity';
 import { AuditInterceptor, isAdminAction } from '../../src/audit/audit.interceptor';
 import { AuditLog, NewAuditEntry } from '../../src/audit/audit.repository';
 import { AuditService } from '../../src/audit/audit.service';
+import { ADMIN_ONLY } from '../../src/auth/admin-only.decorator';
 import { CLOCK } from '../../src/common/clock';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
@@ -29,16 +32,21 @@ async function build() {
   const log = new MemoryAuditLog();
   const clock = { now: NOW };
   const module = await Test.createTestingModule({
-    providers: [AuditService, AuditInterceptor, { provide: AuditLog, useValue: log }, { provide: CLOCK, useValue: () => clock.now }],
+    providers: [AuditService, AuditInterceptor, Reflector, { provide: AuditLog, useValue: log }, { provide: CLOCK, useValue: () => clock.now }],
   }).compile();
   return { log, clock, service: module.get(AuditService), interceptor: module.get(AuditInterceptor) };
 }
 
 /** An Express-like request/response pair through the interceptor; returns the response to finish. */
-function call(interceptor: AuditInterceptor, request: Record<string, unknown>) {
+function call(interceptor: AuditInterceptor, request: Record<string, unknown>, adminOnly = false) {
   const response = Object.assign(new EventEmitter(), { statusCode: 200, writableFinished: false });
+  // A route handler as Nest sees it, marked @AdminOnly() when asked.
+  const routeHandler = () => undefined;
+  if (adminOnly) SetMetadata(ADMIN_ONLY, true)(routeHandler);
   const context = {
     getType: () => 'http',
+    getHandler: () => routeHandler,
+    getClass: () => class Controller {},
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
   } as unknown as ExecutionContext;
   const handler: CallHandler = { handle: () => of('answer') };
@@ -76,13 +84,14 @@ describe('audit log', () => {
     const t = await build();
     await call(t.interceptor, { method: 'GET', path: '/people/3', route: { path: '/people/:id' }, ip: '1', socket: {} }).finish(200);
     await call(t.interceptor, { method: 'POST', path: '/recognize', route: { path: '/recognize' }, ip: '1', socket: {} }).finish(200);
-    await call(t.interceptor, { method: 'GET', path: '/people/3/export', route: { path: '/people/:id/export' }, ip: '1', socket: {} }).finish(200);
+    await call(t.interceptor, { method: 'GET', path: '/people/3/export', route: { path: '/people/:id/export' }, ip: '1', socket: {} }, true).finish(200);
     expect(t.log.rows.map((row) => `${row.method} ${row.path}`)).toEqual(['GET /people/3/export']);
     const ws = { getType: () => 'ws' } as unknown as ExecutionContext;
     await expect(lastValueFrom(t.interceptor.intercept(ws, { handle: () => of(1) }))).resolves.toBe(1);
-    expect(isAdminAction('PATCH', '/cameras/door')).toBe(true);
-    expect(isAdminAction('GET', '/audit')).toBe(true);
-    expect(isAdminAction('GET', '/sightings')).toBe(false);
+    expect(isAdminAction('PATCH', '/cameras/door', false)).toBe(true);
+    expect(isAdminAction('GET', '/audit', true)).toBe(true);
+    expect(isAdminAction('GET', '/sightings', false)).toBe(false);
+    expect(isAdminAction('POST', '/recognize', false)).toBe(false);
   });
 
   it('never fails the request when the log cannot be written (logged instead)', async () => {

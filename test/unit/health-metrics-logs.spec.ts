@@ -48,7 +48,11 @@ describe('log format', () => {
 describe('hardening settings', () => {
   it('have defaults', () => {
     expect(validateConfig({})).toMatchObject({
-      PROTECT_READS: false,
+      PUBLIC_READS: false,
+      PROTECT_READS: undefined,
+      SESSION_TTL_HOURS: 12,
+      VIEWER_API_KEY: undefined,
+      METRICS_TOKEN: undefined,
       RATE_LIMIT_WINDOW_S: 60,
       RATE_LIMIT_MAX: 1200,
       RATE_LIMIT_WRITE_MAX: 60,
@@ -68,5 +72,10 @@ describe('hardening settings', () => {
       PROTECT_READS: true,
     });
     expect(() => validateConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
+    expect(() => validateConfig({ VIEWER_API_KEY: 'short-secret' })).toThrow(/VIEWER_API_KEY=\(hidden\)/);
+    expect(() => validateConfig({ METRICS_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
+    expect(() => validateConfig({ PUBLIC_READS: 'true', PROTECT_READS: 'true' })).toThrow(/contradict/);
+    expect(() => validateConfig({ ADMIN_API_KEY: 'same-key-0123456789', VIEWER_API_KEY: 'same-key-0123456789' })).toThrow(/must differ/);
+    expect(validateConfig({ PUBLIC_READS: 'yes', SESSION_TTL_HOURS: '2' })).toMatchObject({ PUBLIC_READS: true, SESSION_TTL_HOURS: 2 });
   });
 });

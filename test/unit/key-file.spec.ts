@@ -40,14 +40,15 @@ describe('provisionAdminKey (on a real folder)', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('generates a key at first start into a 0600 file, prints it once, and reads it afterwards without printing', () => {
+  it('generates a key at first start into a 0600 file, logs where it is (never the key), and reads it afterwards', () => {
     const first = provisionAdminKey(undefined, dir, notices);
     expect(first.source).toBe('generated');
     const file = join(dir, KEY_FILE_NAME);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(file, 'utf8').trim()).toBe(first.key);
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toContain(first.key);
+    expect(logged[0]).toContain(file);
+    expect(logged[0]).not.toContain(first.key);
 
     const second = provisionAdminKey(undefined, dir, notices);
     expect(second).toEqual({ key: first.key, source: 'file', file });

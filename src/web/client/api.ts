@@ -1,14 +1,9 @@
-/** The REST API as the page uses it: the admin key on every change, readable errors. */
+/** The REST API as the page uses it: the session cookie goes along by itself; readable errors; 401 → the login page. */
 
-const KEY_STORAGE = 'face-stream.admin-key';
-
-export function adminKey(): string {
-  return localStorage.getItem(KEY_STORAGE) ?? '';
-}
-
-export function setAdminKey(key: string): void {
-  if (key) localStorage.setItem(KEY_STORAGE, key);
-  else localStorage.removeItem(KEY_STORAGE);
+/** Sends the browser to the login page, which brings it back here afterwards. */
+export function signIn(): void {
+  const next = `${location.pathname}${location.search}${location.hash}`;
+  location.assign(`/login?next=${encodeURIComponent(next)}`);
 }
 
 /** An error answer of the API, with its message made readable. */
@@ -27,9 +22,8 @@ interface ErrorBody {
 }
 
 function readable(status: number, body: ErrorBody | null): string {
-  if (status === 401 || status === 403) {
-    return 'The admin key is missing or wrong: enter it under "Admin key" at the top of the page.';
-  }
+  if (status === 401) return 'You are not signed in (or the session has ended): sign in again.';
+  if (status === 403) return 'Only an admin can do this: sign in with the admin key.';
   if (status === 429) return 'Too many requests: wait a moment and try again.';
   const message = Array.isArray(body?.message) ? body!.message.join('; ') : body?.message;
   if (message) return message.charAt(0).toUpperCase() + message.slice(1);
@@ -38,10 +32,6 @@ function readable(status: number, body: ErrorBody | null): string {
 
 export async function api<T>(method: string, path: string, body?: FormData | object): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (method !== 'GET') {
-    const key = adminKey();
-    if (key) headers['x-api-key'] = key;
-  }
   let payload: BodyInit | undefined;
   if (body instanceof FormData) payload = body;
   else if (body !== undefined) {
@@ -54,6 +44,7 @@ export async function api<T>(method: string, path: string, body?: FormData | obj
   } catch {
     throw new ApiError(0, 'The server cannot be reached. Check that it is running.');
   }
+  if (response.status === 401) signIn();
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   let parsed: unknown = null;
@@ -71,6 +62,12 @@ export function errorText(err: unknown): string {
 }
 
 // Shapes of the API's answers (see /docs).
+export interface Session {
+  role: 'admin' | 'viewer' | 'link' | 'metrics' | 'anonymous';
+  via: string;
+  publicReads: boolean;
+  expiresAt?: string;
+}
 export interface FaceSample {
   id: number;
   thumbnailUrl: string;

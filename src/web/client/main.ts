@@ -1,8 +1,8 @@
 /**
  * The console page: the cameras (grid or one camera's page, following the URL's hash), the library,
- * sightings and the admin key, wired to the server's Socket.IO events.
+ * sightings and who is signed in, wired to the server's Socket.IO events.
  */
-import { adminKey, api, Camera, errorText, LiveFace, LiveFaces, Person, setAdminKey, StatsSample } from './api.js';
+import { api, Camera, errorText, LiveFace, LiveFaces, Person, Session, signIn, StatsSample } from './api.js';
 import { FacesBook, parseRoute, resolveView, View } from './cameras-model.js';
 import { CamerasView } from './cameras.js';
 import { byId, say, toast } from './dom.js';
@@ -115,6 +115,10 @@ function listen(): void {
     if (connectedBefore) reloadSoon();
     connectedBefore = true;
   });
+  socket.on('connect_error', (error: { message?: string }) => {
+    // The handshake was refused: no session (any more).
+    if (error?.message === 'unauthorized') signIn();
+  });
   socket.on('disconnect', () => {
     status.textContent = 'Reconnecting…';
     status.className = 'pill down';
@@ -170,23 +174,43 @@ async function enrollPicked(event: Event): Promise<void> {
   }
 }
 
-function setUpAdminKey(): void {
-  const input = byId<HTMLInputElement>('admin-key');
-  const state = byId('admin-key-state');
-  const show = () => (state.textContent = adminKey() ? 'set' : 'not set');
-  input.value = adminKey();
-  show();
-  byId<HTMLFormElement>('admin-key-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    setAdminKey(input.value.trim());
-    show();
-    toast(adminKey() ? 'Admin key saved in this browser.' : 'Admin key removed.');
-    (byId('admin-menu') as HTMLDetailsElement).open = false;
+/** Who is signed in: shown at the top; a viewer's page hides what only an admin can do. */
+async function showAccount(): Promise<void> {
+  let session: Session;
+  try {
+    session = await api<Session>('GET', '/auth/session');
+  } catch {
+    return;
+  }
+  document.body.dataset.role = session.role;
+  const signedIn = session.via === 'session';
+  byId('account-role').textContent = session.role === 'anonymous' ? 'Not signed in' : `${session.role[0].toUpperCase()}${session.role.slice(1)}`;
+  byId('account-detail').textContent = signedIn && session.expiresAt ? `Signed in until ${new Date(session.expiresAt).toLocaleString()}.` : session.publicReads ? 'Anyone on this network can watch (PUBLIC_READS).' : '';
+  byId('logout-form').hidden = !signedIn;
+  byId('login-link').hidden = signedIn;
+}
+
+/** An admin's signed link to the shown camera's stream, for embedding it where no key can be sent. */
+function setUpEmbedLink(): void {
+  const output = byId<HTMLInputElement>('embed-url');
+  byId('embed-link').addEventListener('click', async () => {
+    const name = live.current;
+    if (!name) return;
+    try {
+      const link = await api<{ url: string; expiresAt: string }>('POST', `/cameras/${encodeURIComponent(name)}/stream-url`, {});
+      output.value = new URL(link.url, location.origin).href;
+      output.hidden = false;
+      output.select();
+      toast(`Anyone with this link can watch ${name} until ${new Date(link.expiresAt).toLocaleString()}.`);
+    } catch (err) {
+      toast(errorText(err), 'error');
+    }
   });
 }
 
 function start(): void {
-  setUpAdminKey();
+  void showAccount();
+  setUpEmbedLink();
   byId<HTMLFormElement>('pick-form').addEventListener('submit', (event) => void enrollPicked(event));
   byId('pick-cancel').addEventListener('click', () => (byId('pick-panel').hidden = true));
   window.addEventListener('hashchange', () => {

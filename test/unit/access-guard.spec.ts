@@ -1,0 +1,57 @@
+import { ExecutionContext, ForbiddenException, UnauthorizedException } from '@nestjs/common';
+import type { ConfigService } from '@nestjs/config';
+import { Reflector } from '@nestjs/core';
+import { AccessGuard, SignInRequiredException } from '../../src/auth/access.guard';
+import { AccessService } from '../../src/auth/access.service';
+import { AdminOnly } from '../../src/auth/admin-only.decorator';
+import type { AppConfig } from '../../src/config/app-config';
+
+const ADMIN = 'admin-key-0123456789abcdef';
+const VIEWER = 'viewer-key-0123456789abcdef';
+
+class AuditController {
+  @AdminOnly()
+  list(): void {}
+  people(): void {}
+}
+
+function guard(publicReads = false): AccessGuard {
+  const values: Partial<AppConfig> = { PUBLIC_READS: publicReads, CORS_ORIGINS: '', SESSION_TTL_HOURS: 1 };
+  const config = { get: (key: keyof AppConfig) => values[key] } as unknown as ConfigService<AppConfig, true>;
+  return new AccessGuard(new AccessService({ adminKey: ADMIN, viewerKey: VIEWER, sessionSecret: 'secret-0123456789abcdef' }, config), new Reflector());
+}
+
+function context(method: string, path: string, handler: () => void, headers: Record<string, string> = {}) {
+  const request: Record<string, unknown> = { method, path, headers, query: {}, secure: false };
+  const response = { append: jest.fn(), setHeader: jest.fn() };
+  const ctx = {
+    getType: () => 'http',
+    getHandler: () => handler,
+    getClass: () => AuditController,
+    switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
+  } as unknown as ExecutionContext;
+  return { ctx, request, response };
+}
+
+describe('AccessGuard', () => {
+  const proto = AuditController.prototype;
+
+  it('leaves the caller on the request for others (the audit log): role and how it was proven', () => {
+    const { ctx, request } = context('GET', '/people', proto.people, { 'x-api-key': VIEWER });
+    expect(guard().canActivate(ctx)).toBe(true);
+    expect(request.auth).toEqual({ role: 'viewer', via: 'key' });
+  });
+  it('keeps an @AdminOnly read for admins, also with PUBLIC_READS', () => {
+    expect(guard().canActivate(context('GET', '/audit', proto.list, { 'x-api-key': ADMIN }).ctx)).toBe(true);
+    expect(() => guard(true).canActivate(context('GET', '/audit', proto.list, { 'x-api-key': VIEWER }).ctx)).toThrow(ForbiddenException);
+    expect(() => guard(true).canActivate(context('GET', '/audit', proto.list).ctx)).toThrow(UnauthorizedException);
+  });
+  it('throws SignInRequired (401, or the login page for a browser) without credentials, and clears a bad cookie', () => {
+    const { ctx, response } = context('GET', '/people', proto.people, { cookie: 'fs_session=forged' });
+    expect(() => guard().canActivate(ctx)).toThrow(SignInRequiredException);
+    expect(response.append).toHaveBeenCalledWith('Set-Cookie', expect.stringMatching(/^fs_session=; .*Max-Age=0/));
+  });
+  it('lets Socket.IO contexts through (their handshake is checked by SocketAccessAdapter)', () => {
+    expect(guard().canActivate({ getType: () => 'ws' } as unknown as ExecutionContext)).toBe(true);
+  });
+});
