@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { AuditEntry } from './audit-entry.entity';
+import { PageMetaDto } from '../sightings/sightings.dto';
 
 export class AuditEntryDto {
   @ApiProperty({ example: 41 })
@@ -24,15 +25,7 @@ export class AuditEntryDto {
   }
 }
 
-export class AuditPageDto {
+export class AuditPageDto extends PageMetaDto {
   @ApiProperty({ type: [AuditEntryDto], description: 'Newest first' })
   items: AuditEntryDto[];
-  @ApiProperty({ example: 1 })
-  page: number;
-  @ApiProperty({ example: 20 })
-  pageSize: number;
-  @ApiProperty({ example: 57 })
-  total: number;
-  @ApiProperty({ example: 3 })
-  pages: number;
 }

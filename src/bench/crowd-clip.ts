@@ -6,9 +6,9 @@
  *
  *   npm run bench -- cameras --make-crowd-clip /tmp/crowd.mp4 [--seconds 20]
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { runFfmpeg } from './run-ffmpeg';
 
 export const CROWD_WIDTH = 1920;
 export const CROWD_HEIGHT = 1080;
@@ -46,11 +46,5 @@ export function crowdClipArgs(still: string, outPath: string, seconds: number): 
 export function makeCrowdClip(outPath: string, seconds = 20): Promise<void> {
   if (!(seconds > 0)) return Promise.reject(new Error(`seconds must be > 0, got ${seconds}`));
   mkdirSync(dirname(resolve(outPath)), { recursive: true });
-  return new Promise((done, fail) => {
-    const child = spawn(process.env.FFMPEG ?? 'ffmpeg', crowdClipArgs(crowdStill(), resolve(outPath), seconds), { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`ffmpeg exited ${code}: ${stderr.trim()}`))));
-  });
+  return runFfmpeg(crowdClipArgs(crowdStill(), resolve(outPath), seconds));
 }

@@ -10,11 +10,11 @@
  *   npm run bench -- --make-cut-clips OUT_DIR  (the three clips, their ground truth and OUT_DIR/enroll)
  *   npm run bench -- --video OUT_DIR/cut_to_stranger.mp4 --faces OUT_DIR/enroll --ground-truth OUT_DIR/cut_to_stranger.ground_truth.json
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GroundTruth, PredictedFace, TruthFrame, XYWH } from './scoring';
 import { normaliseName } from './scoring';
+import { runFfmpeg } from './run-ffmpeg';
 
 export type CutKind = 'scene-cut' | 'face-swap' | 'walk-in';
 
@@ -75,15 +75,6 @@ export function cutClipArgs(clip: CutClip, demoVideo: string, output: string): s
   ];
 }
 
-function runFfmpeg(args: string[]): Promise<void> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.env.FFMPEG ?? 'ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`ffmpeg exited ${code}: ${stderr.trim()}`))));
-  });
-}
 
 export async function makeCutClip(clip: CutClip, demoVideo: string, outDir: string): Promise<{ video: string; truth: string }> {
   mkdirSync(outDir, { recursive: true });

@@ -10,10 +10,10 @@
  *
  * writes OUT_DIR/small_faces_720p.mp4 and OUT_DIR/small_faces_720p.ground_truth.json.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PredictedFace, XYWH } from './scoring';
+import { runFfmpeg } from './run-ffmpeg';
 
 export const SMALL_FACES_VIDEO = 'small_faces_720p.mp4';
 export const SMALL_FACES_TRUTH = 'small_faces_720p.ground_truth.json';
@@ -92,15 +92,6 @@ export function ffmpegArgs(input: string, output: string, p: Placement): string[
   return ['-hide_banner', '-loglevel', 'error', '-y', '-i', input, '-vf', filter, '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', output];
 }
 
-function runFfmpeg(args: string[]): Promise<void> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.env.FFMPEG ?? 'ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`ffmpeg exited ${code}: ${stderr.trim()}`))));
-  });
-}
 
 /** Writes the clip and its ground truth into `outDir`; returns their paths. */
 export async function makeSmallFacesClip(

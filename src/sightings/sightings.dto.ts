@@ -5,6 +5,18 @@ import { MAX_PAGE_SIZE } from './paging';
 import type { Sighting } from './sighting.entity';
 
 /** `?page=&pageSize=` of the paged lists. */
+/** What every paged list says besides its items (GET /sightings, /unknown-faces, /audit). */
+export class PageMetaDto {
+  @ApiProperty({ example: 1 })
+  page: number;
+  @ApiProperty({ example: 20 })
+  pageSize: number;
+  @ApiProperty({ example: 57 })
+  total: number;
+  @ApiProperty({ example: 3 })
+  pages: number;
+}
+
 export class PageQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1 })
   @IsOptional()
@@ -80,15 +92,7 @@ export class SightingDto {
   }
 }
 
-export class SightingPageDto {
+export class SightingPageDto extends PageMetaDto {
   @ApiProperty({ type: [SightingDto], description: 'Newest first' })
   items: SightingDto[];
-  @ApiProperty({ example: 1 })
-  page: number;
-  @ApiProperty({ example: 20 })
-  pageSize: number;
-  @ApiProperty({ example: 57 })
-  total: number;
-  @ApiProperty({ example: 3 })
-  pages: number;
 }

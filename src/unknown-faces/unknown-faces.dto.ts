@@ -4,6 +4,7 @@ import { IsInt, IsOptional, Min } from 'class-validator';
 import { PersonDto } from '../people/dto/person.dto';
 import { IsPersonName } from '../people/person-name';
 import type { UnknownFace } from './unknown-face.entity';
+import { PageMetaDto } from '../sightings/sightings.dto';
 
 export class UnknownFaceDto {
   @ApiProperty({ example: 5 })
@@ -34,17 +35,9 @@ export class UnknownFaceDto {
   }
 }
 
-export class UnknownFacePageDto {
+export class UnknownFacePageDto extends PageMetaDto {
   @ApiProperty({ type: [UnknownFaceDto], description: 'Most recently seen first' })
   items: UnknownFaceDto[];
-  @ApiProperty({ example: 1 })
-  page: number;
-  @ApiProperty({ example: 20 })
-  pageSize: number;
-  @ApiProperty({ example: 4 })
-  total: number;
-  @ApiProperty({ example: 1 })
-  pages: number;
 }
 
 /** `POST /unknown-faces/:id/assign`: exactly one of `name` (a new person) and `personId` (add to someone). */
