@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { SMALL_FACE_PASSES } from '../recognition/face.types';
+import { PRIVACY_MODES } from '../stream/privacy';
 import { CAMERA_NAME_PATTERN, CAMERA_OVERRIDE_FIELDS, type CameraDefinition, type CameraOverrides } from './camera-definition.types';
 
 /**
@@ -160,9 +161,10 @@ function checkOverride(field: keyof CameraOverrides, value: unknown, fail: (fiel
     if (typeof value !== 'boolean') fail(field, `${field} must be true or false (got ${describe(value)})`);
     return value;
   }
-  // smallFacePass, the only enumeration.
-  if (typeof value !== 'string' || !(SMALL_FACE_PASSES as readonly string[]).includes(value)) {
-    fail(field, `${field} must be one of ${SMALL_FACE_PASSES.join(', ')} (got ${describe(value)})`);
+  // The enumerations: smallFacePass and privacy.
+  const allowed: readonly string[] = field === 'privacy' ? PRIVACY_MODES : SMALL_FACE_PASSES;
+  if (typeof value !== 'string' || !allowed.includes(value)) {
+    fail(field, `${field} must be one of ${allowed.join(', ')} (got ${describe(value)})`);
   }
   return value;
 }

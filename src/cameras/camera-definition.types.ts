@@ -1,4 +1,5 @@
 import type { SmallFacePass } from '../recognition/face.types';
+import type { PrivacyMode } from '../stream/privacy';
 
 /** A camera's name: lower-case letters, digits, `_` and `-`, 1–32 characters; unique. */
 export const CAMERA_NAME_PATTERN = /^[a-z0-9_-]{1,32}$/;
@@ -32,6 +33,8 @@ export interface CameraOverrides {
   pace?: boolean;
   /** Keep this camera's strangers in the unknown-faces inbox (default true; false: no entries from it). */
   unknownInbox?: boolean;
+  /** STREAM_PRIVACY: blur strangers' faces (`blur-unknown`) or every face (`blur-all`) on the stream. */
+  privacy?: PrivacyMode;
 }
 
 /** One configured camera, as given in CAMERAS / CAMERAS_FILE / POST /cameras and stored in the database. */
@@ -56,4 +59,5 @@ export const CAMERA_OVERRIDE_FIELDS = [
   'loop',
   'pace',
   'unknownInbox',
+  'privacy',
 ] as const satisfies readonly (keyof CameraOverrides)[];

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SMALL_FACE_PASSES } from '../recognition/face.types';
+import { PRIVACY_MODES } from '../stream/privacy';
 import type { CameraPipeline } from '../stream/pipeline/camera-pipeline';
 import type { CameraDefinition, CameraOverrides } from './camera-definition.types';
 
@@ -17,6 +18,7 @@ export class CameraOverridesDto implements CameraOverrides {
   @ApiPropertyOptional({ description: 'CAMERA_LOOP (files)' }) loop?: boolean;
   @ApiPropertyOptional({ description: 'CAMERA_PACE (files)' }) pace?: boolean;
   @ApiPropertyOptional({ default: true, description: 'keep this camera\'s strangers in the unknown-faces inbox (false: none)' }) unknownInbox?: boolean;
+  @ApiPropertyOptional({ enum: PRIVACY_MODES, description: 'STREAM_PRIVACY: blur strangers\' faces (blur-unknown) or every face (blur-all) on the stream and snapshots' }) privacy?: CameraOverrides['privacy'];
 }
 
 export class CreateCameraDto extends CameraOverridesDto {

@@ -4,6 +4,7 @@ import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, MinLe
 import { CameraConfigError, camerasFromSettings } from '../cameras/camera-definition';
 import { AccessConfig, accessConfigProblem, OPTIONAL_ACCESS_SETTINGS, SECRET_ACCESS_SETTINGS } from './access-config';
 import { ENGINE_NAMES, EngineName, SMALL_FACE_PASSES, SmallFacePass } from '../recognition/face.types';
+import { PRIVACY_MODES, PrivacyMode } from '../stream/privacy';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase()) : value;
@@ -146,6 +147,10 @@ export class AppConfig extends AccessConfig {
   /** With no new frame for this long (ms), viewers get the offline image even before the camera is declared failed. */
   @Type(() => Number) @IsInt() @Min(100) @Max(600_000)
   STREAM_OFFLINE_AFTER_MS = 2000;
+
+  /** Faces blurred on the stream and snapshots: none, strangers' (`blur-unknown`), or all (`blur-all`); per camera: `privacy`. */
+  @IsIn(PRIVACY_MODES)
+  STREAM_PRIVACY: PrivacyMode = 'off';
 
   /** JPEG quality of the MJPEG stream. */
   @Type(() => Number) @IsInt() @Min(10) @Max(100)

@@ -19,6 +19,7 @@ import { RenderClient } from './render/render.client';
         recognizeEveryN: config.get('RECOGNIZE_EVERY_N_FRAMES', { infer: true }),
         confirmTracks: config.get('TRACK_CONFIRMATION', { infer: true }),
         jpegQuality: config.get('STREAM_JPEG_QUALITY', { infer: true }),
+        privacy: config.get('STREAM_PRIVACY', { infer: true }),
         overlayWaitMs: 100,
         maxRenderQueue: 8,
         placeholder: {

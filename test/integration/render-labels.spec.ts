@@ -154,7 +154,7 @@ describe('render stage: a person enrolled over the API under a non-ASCII name', 
     const recognizer = { tracker: { boxesAt: () => [view] }, settled: async () => undefined } as unknown as RecognitionStage;
     const stats = { framesEncoded: 0, outputDropped: 0 } as StreamStats;
     const camera = { camera: 'door' } as CameraRecognition;
-    const stage = new RenderStage(camera, { confirmTracks: false, jpegQuality: 100, overlayWaitMs: 0 }, app.get(RecognitionService), recognizer, new RenderClient(100), stats, new Logger('test'));
+    const stage = new RenderStage(camera, { confirmTracks: false, jpegQuality: 100, overlayWaitMs: 0, privacy: 'off' }, app.get(RecognitionService), recognizer, new RenderClient(100), stats, new Logger('test'));
     const frame: Frame = { index: 7, position: 7, capturedAt: Date.now(), readMs: 0, image: greyFrame(), release: () => undefined };
 
     const annotated = await stage.annotate(frame, false);

@@ -112,8 +112,11 @@ export class FakeRecognition {
 /** Drawing that only counts and returns a tiny "JPEG". */
 export class FakeRenderer {
   rendered = 0;
-  async render() {
+  /** The regions each render was asked to blur. */
+  hidden: unknown[][] = [];
+  async render(_image?: unknown, _overlay?: unknown, _quality?: number, hidden: unknown[] = []) {
     this.rendered++;
+    this.hidden.push(hidden);
     return { jpeg: Buffer.from([0xff, 0xd8, 0xff, 0xd9]), drawMs: 0, encodeMs: 0 };
   }
   async placeholder() {

@@ -124,6 +124,25 @@ describe('CameraPipeline (built by PipelineFactory through DI, with fakes)', () 
     expect(recognition.forgotten).toEqual(['door']);
   });
 
+  it('asks drawing to blur the faces its privacy setting hides: every face with blur-all, no named one with blur-unknown', async () => {
+    for (const [privacy, expected] of [['blur-all', 1], ['blur-unknown', 0]] as const) {
+      const { factory, capture, renderer } = await build();
+      const pipeline = factory.create({ name: 'door', source: '/tmp/x.mp4', enabled: true, privacy });
+      expect(factory.settingsFor({ name: 'door', source: '/tmp/x.mp4', enabled: true, privacy }).privacy).toBe(privacy);
+      pipeline.start();
+      const viewer = pipeline.frames$.subscribe();
+      for (let i = 0; i < 4; i++) {
+        capture.opened.get('door')!.push(i);
+        await settle();
+      }
+      // The named face (Ada) is tracked from the first recognised frame on.
+      expect(renderer.hidden.length).toBe(4);
+      expect(renderer.hidden.slice(1).every((regions) => regions.length === expected)).toBe(true);
+      viewer.unsubscribe();
+      await pipeline.stop();
+    }
+  });
+
   it('gives two cameras distinct track ids and never mixes their frames', async () => {
     const { factory, capture, recognition } = await build();
     const a = factory.create({ name: 'a', source: '/tmp/a.mp4', enabled: true });

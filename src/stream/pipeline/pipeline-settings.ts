@@ -1,5 +1,6 @@
 import type { CameraRecognition } from '../../recognition/recognition.service';
 import type { PlaceholderPolicy } from '../placeholder-schedule';
+import type { PrivacyMode } from '../privacy';
 
 /** Everything one camera's pipeline needs to know, resolved from the server's settings and the camera's overrides. */
 export interface PipelineSettings {
@@ -20,6 +21,8 @@ export interface PipelineSettings {
   /** Frames allowed to queue for rendering before the oldest are dropped. */
   maxRenderQueue: number;
   jpegQuality: number;
+  /** Faces blurred on the stream. */
+  privacy: PrivacyMode;
   /** The offline image while the camera is down: how often, and after how long without frames. */
   placeholder?: PlaceholderPolicy;
   recognition: CameraRecognition;

@@ -49,6 +49,7 @@ export class PipelineFactory {
       recognizeEveryN: camera.recognizeEveryN ?? d.recognizeEveryN,
       confirmTracks: camera.trackConfirmation ?? d.confirmTracks,
       jpegQuality: camera.jpegQuality ?? d.jpegQuality,
+      privacy: camera.privacy ?? d.privacy,
       recognition: {
         camera: camera.name,
         detect: {

@@ -7,6 +7,7 @@ import type { RenderClient } from '../render/render.client';
 import type { AnnotatedFrame, StreamStats } from '../stream.types';
 import { presentFace } from './present-face';
 import type { RecognitionStage } from './recognition-stage';
+import { PrivacyMode, privacyRegions } from '../privacy';
 
 /** Tracked faces are checked between recognitions only while at most this many frames are in the drawing stage (see confirmed()). */
 const MAX_BACKLOG_FOR_CHECK = 2;
@@ -21,7 +22,7 @@ export class RenderStage {
 
   constructor(
     private readonly camera: CameraRecognition,
-    private readonly options: { confirmTracks: boolean; jpegQuality: number; overlayWaitMs: number },
+    private readonly options: { confirmTracks: boolean; jpegQuality: number; overlayWaitMs: number; privacy: PrivacyMode },
     private readonly recognition: RecognitionService,
     private readonly recognizer: RecognitionStage,
     private readonly renderer: RenderClient,
@@ -41,7 +42,9 @@ export class RenderStage {
     const faces = shown.map((view) => presentFace(view, nameOf));
     const items: OverlayItem[] = faces.map((face) => ({ box: face.box, label: faceLabel(face.name, face.confidence), known: face.personId !== null }));
     try {
-      const { jpeg, drawMs, encodeMs } = await this.renderer.render(frame.image, items, this.options.jpegQuality);
+      // Every tracked face counts for privacy, also one the check did not find on this frame.
+      const hidden = privacyRegions(this.options.privacy, tracked.map((view) => ({ box: view.box, known: presentFace(view, nameOf).personId !== null })));
+      const { jpeg, drawMs, encodeMs } = await this.renderer.render(frame.image, items, this.options.jpegQuality, hidden);
       this.stats.framesEncoded++;
       return {
         camera: this.camera.camera,

@@ -1,4 +1,4 @@
-import type { BgrImage } from '../../recognition/face.types';
+import type { BgrImage, Box } from '../../recognition/face.types';
 import { VisionThread } from '../../vision/vision-thread';
 import type { OverlayItem } from '../overlay';
 import type { RenderResult } from './render.protocol';
@@ -14,9 +14,9 @@ export class RenderClient {
     return this.vision.alive;
   }
 
-  /** Draws the overlay and encodes the frame at `jpegQuality` (else the server's). */
-  async render(image: BgrImage, overlay: OverlayItem[], jpegQuality = this.jpegQuality): Promise<RenderResult & { jpeg: Buffer }> {
-    const result = await this.vision.call('render', [image, overlay, jpegQuality]);
+  /** Pixelates `hidden`, draws the overlay and encodes the frame at `jpegQuality` (else the server's). */
+  async render(image: BgrImage, overlay: OverlayItem[], jpegQuality = this.jpegQuality, hidden: Box[] = []): Promise<RenderResult & { jpeg: Buffer }> {
+    const result = await this.vision.call('render', [image, overlay, jpegQuality, hidden]);
     return { ...result, jpeg: Buffer.from(result.jpeg.buffer, result.jpeg.byteOffset, result.jpeg.byteLength) };
   }
 

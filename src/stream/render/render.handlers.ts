@@ -4,7 +4,8 @@
  */
 import { cv, Mat } from '../../common/opencv';
 import { createAppLogger } from '../../logging/log-format';
-import type { BgrImage } from '../../recognition/face.types';
+import type { BgrImage, Box } from '../../recognition/face.types';
+import { BLURRED_FACE_PX } from '../privacy';
 import { clampBox, KNOWN_COLOR, OverlayItem, Rgb, textStyle, UNKNOWN_COLOR } from '../overlay';
 import { createLabelPainter, LabelPainter } from './label-painter';
 import type { RenderApi, RenderResult } from './render.protocol';
@@ -36,6 +37,33 @@ export function drawOverlay(mat: Mat, overlay: OverlayItem[], painter: LabelPain
   }
 }
 
+/**
+ * Blurs the regions in place, strongly: the frame is shrunk until the largest region is
+ * `BLURRED_FACE_PX` wide (a face that small cannot be recognised), grown back smoothly and
+ * copied into the frame through a mask of the regions: ~2.5 ms at 720p whatever the blur's
+ * strength (a box filter that wide took 26 ms). copyTo writes into the frame
+ * itself; a copy into a region header would not reach it.
+ */
+function blurRegions(mat: Mat, regions: Box[]): void {
+  const boxes = regions.map((region) => clampBox(region, mat.cols, mat.rows)).filter((box): box is Box => box !== null);
+  if (boxes.length === 0) return;
+  const largest = Math.max(...boxes.map((box) => Math.max(box.width, box.height)));
+  const factor = Math.max(2, largest / BLURRED_FACE_PX);
+  const mats: Mat[] = [];
+  const track = (m: Mat) => (mats.push(m), m);
+  try {
+    // Linear sampling, not area averaging: 0.02 ms against 2.5 ms, and the face is gone either way.
+    const small = track(mat.resize(Math.max(1, Math.round(mat.rows / factor)), Math.max(1, Math.round(mat.cols / factor)), 0, 0, cv.INTER_LINEAR));
+    const smooth = track(small.resize(mat.rows, mat.cols, 0, 0, cv.INTER_LINEAR));
+    // From a zeroed buffer: the binding's fill-value constructor takes 16 ms at 720p.
+    const mask = track(new cv.Mat(Buffer.alloc(mat.rows * mat.cols), mat.rows, mat.cols, cv.CV_8UC1));
+    for (const box of boxes) mask.drawRectangle(new cv.Rect(box.x, box.y, box.width, box.height), new cv.Vec3(255, 255, 255), -1, cv.LINE_8);
+    smooth.copyTo(mat, mask);
+  } finally {
+    for (const m of mats) m.release();
+  }
+}
+
 /** The offline image: the last picture darkened, or a plain card, with the text centred on a band. */
 function drawPlaceholder(mat: Mat, lines: string[]): void {
   const scale = Math.max(0.5, Math.min(2.5, mat.cols / 900));
@@ -64,13 +92,14 @@ function encodeJpeg(mat: Mat, jpegQuality: number): Uint8Array {
 }
 
 export const renderHandlers: RenderApi = {
-  async render(image: BgrImage, overlay: OverlayItem[], jpegQuality: number): Promise<RenderResult> {
+  async render(image: BgrImage, overlay: OverlayItem[], jpegQuality: number, hidden: Box[] = []): Promise<RenderResult> {
     const expected = image.width * image.height * 3;
     // A short buffer would make OpenCV read past its end (segfault): refuse it here.
     if (image.data.byteLength !== expected) throw new Error(`frame has ${image.data.byteLength} bytes, expected ${expected}`);
     const mat = new cv.Mat(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), image.height, image.width, cv.CV_8UC3);
     try {
       const started = performance.now();
+      blurRegions(mat, hidden);
       drawOverlay(mat, overlay);
       const drawn = performance.now();
       const jpeg = encodeJpeg(mat, jpegQuality);

@@ -1,4 +1,4 @@
-import type { BgrImage } from '../../recognition/face.types';
+import type { BgrImage, Box } from '../../recognition/face.types';
 import type { OverlayItem } from '../overlay';
 
 export interface RenderResult {
@@ -9,8 +9,8 @@ export interface RenderResult {
 
 export interface RenderApi {
   [method: string]: (...args: any[]) => unknown;
-  /** Draws the overlay onto the frame and encodes it as JPEG. */
-  render(image: BgrImage, overlay: OverlayItem[], jpegQuality: number): Promise<RenderResult>;
+  /** Pixelates the `hidden` regions, draws the overlay onto the frame and encodes it as JPEG. */
+  render(image: BgrImage, overlay: OverlayItem[], jpegQuality: number, hidden?: Box[]): Promise<RenderResult>;
   /**
    * The "camera offline" image: `lastJpeg` (the last live frame) darkened, or a plain
    * width x height card when there is none, with `lines` of text centred on it; encoded as JPEG.
