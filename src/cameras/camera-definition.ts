@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { SMALL_FACE_PASSES } from '../recognition/face.types';
 import { PRIVACY_MODES } from '../stream/privacy';
+import { zoneListProblem } from '../stream/privacy-zones';
 import { CAMERA_NAME_PATTERN, CAMERA_OVERRIDE_FIELDS, type CameraDefinition, type CameraOverrides } from './camera-definition.types';
 
 /**
@@ -143,6 +144,11 @@ function checkSource(value: unknown, fail: (field: string, reason: string) => ne
 }
 
 function checkOverride(field: keyof CameraOverrides, value: unknown, fail: (field: string, reason: string) => never): unknown {
+  if (field === 'privacyZones') {
+    const problem = zoneListProblem(value);
+    if (problem) fail(field, `${field} ${problem}`);
+    return value;
+  }
   if (field in INTEGER_RANGES) {
     const [min, max] = INTEGER_RANGES[field as keyof typeof INTEGER_RANGES];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {

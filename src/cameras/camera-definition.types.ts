@@ -1,5 +1,6 @@
 import type { SmallFacePass } from '../recognition/face.types';
 import type { PrivacyMode } from '../stream/privacy';
+import type { PrivacyZone } from '../stream/privacy-zones';
 
 /** A camera's name: lower-case letters, digits, `_` and `-`, 1–32 characters; unique. */
 export const CAMERA_NAME_PATTERN = /^[a-z0-9_-]{1,32}$/;
@@ -35,6 +36,8 @@ export interface CameraOverrides {
   unknownInbox?: boolean;
   /** STREAM_PRIVACY: blur strangers' faces (`blur-unknown`) or every face (`blur-all`) on the stream. */
   privacy?: PrivacyMode;
+  /** Polygons in fractions of the frame (0–1) where nothing is detected, recorded or shown (masked on the stream). */
+  privacyZones?: PrivacyZone[];
 }
 
 /** One configured camera, as given in CAMERAS / CAMERAS_FILE / POST /cameras and stored in the database. */
@@ -60,4 +63,5 @@ export const CAMERA_OVERRIDE_FIELDS = [
   'pace',
   'unknownInbox',
   'privacy',
+  'privacyZones',
 ] as const satisfies readonly (keyof CameraOverrides)[];

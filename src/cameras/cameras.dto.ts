@@ -19,6 +19,13 @@ export class CameraOverridesDto implements CameraOverrides {
   @ApiPropertyOptional({ description: 'CAMERA_PACE (files)' }) pace?: boolean;
   @ApiPropertyOptional({ default: true, description: 'keep this camera\'s strangers in the unknown-faces inbox (false: none)' }) unknownInbox?: boolean;
   @ApiPropertyOptional({ enum: PRIVACY_MODES, description: 'STREAM_PRIVACY: blur strangers\' faces (blur-unknown) or every face (blur-all) on the stream and snapshots' }) privacy?: CameraOverrides['privacy'];
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'array', items: { type: 'array', items: { type: 'number', minimum: 0, maximum: 1 }, minItems: 2, maxItems: 2 } },
+    example: [[[0, 0], [0.3, 0], [0.3, 0.4], [0, 0.4]]],
+    description: 'polygons in fractions of the frame (0 to 1 from the top-left corner) where nothing is detected, recorded or shown (masked black on the stream)',
+  })
+  privacyZones?: CameraOverrides['privacyZones'];
 }
 
 export class CreateCameraDto extends CameraOverridesDto {

@@ -7,6 +7,7 @@ import { ENGINE_MATCH_DEFAULTS } from './engines/engine-defaults';
 import type { EngineInfo, FrameDetectOptions, PhotoAnalysis } from './inference/inference.protocol';
 import type { MatchPolicy, MatchResult } from './matching/matcher';
 import { MatchOverrides, policyFor, ruleWithOverrides, type ThresholdRule } from './matching/open-set-threshold';
+import { inPrivacyZone, PrivacyZone } from '../stream/privacy-zones';
 
 export const MATCH_RULE = Symbol('MATCH_RULE');
 
@@ -44,6 +45,8 @@ export interface CameraRecognition {
   matchRule: ThresholdRule;
   /** Faces shorter than this (px) are ignored (0 = none). */
   minFacePx: number;
+  /** Faces whose centre is in one of these polygons (fractions of the frame) are ignored. */
+  zones?: PrivacyZone[];
 }
 
 /** Where one frame's recognition time went. */
@@ -121,7 +124,9 @@ export class RecognitionService implements OnModuleInit {
     const key = { stream: camera.camera, index: frame.index };
     const detection = await this.inference.detectFrame(key, frame.image, camera.detect);
     const { detectMs } = detection;
-    const faces = camera.minFacePx > 0 ? detection.faces.filter((face) => face.box.height >= camera.minFacePx) : detection.faces;
+    const faces = detection.faces.filter(
+      (face) => face.box.height >= camera.minFacePx && !inPrivacyZone(face.box, camera.zones ?? [], frame.image.width, frame.image.height),
+    );
     const wanted = needsEmbedding(faces, { sceneCut: detection.sceneCut ?? false });
     const chosen = faces.filter((_, i) => wanted[i]);
     const { embeddings, embedMs } = chosen.length ? await this.inference.embedFaces(key, chosen) : { embeddings: [], embedMs: 0 };
@@ -148,7 +153,8 @@ export class RecognitionService implements OnModuleInit {
    */
   async findFacesNear(camera: CameraRecognition, frame: Frame, boxes: Box[]): Promise<DetectedFace[]> {
     if (boxes.length === 0) return [];
-    return (await this.inference.detectAround(frame.image, boxes, camera.detect.minScore)).faces;
+    const { faces } = await this.inference.detectAround(frame.image, boxes, camera.detect.minScore);
+    return faces.filter((face) => !inPrivacyZone(face.box, camera.zones ?? [], frame.image.width, frame.image.height));
   }
 
   /** A camera was removed: the engine lets go of its held frame and per-camera state. */

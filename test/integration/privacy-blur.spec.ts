@@ -78,6 +78,28 @@ describe('privacy on the stream (real vision thread, a real frame)', () => {
     }
   });
 
+  it('masks a privacy zone black on the stream and leaves the rest of the picture as it was', async () => {
+    const zone: Array<[number, number]> = [
+      [0, 0],
+      [400, 0],
+      [400, 300],
+      [0, 300],
+    ];
+    const { jpeg } = await renderer.render(frame, [], 90, [], [zone]);
+    const shown = greyOfJpeg(jpeg);
+    const raw = greyOfBgr(frame);
+    for (const [x, y] of [
+      [10, 10],
+      [200, 150],
+      [390, 290],
+    ]) {
+      expect(shown(x, y)).toBeLessThan(8);
+    }
+    // Outside the zone the picture keeps its detail (the named face's box is outside it).
+    expect(laplacianVariance(shown, boxes[0])).toBeGreaterThan(laplacianVariance(raw, boxes[0]) / 2);
+    expect(Math.abs(shown(800, 600) - raw(800, 600))).toBeLessThan(12);
+  });
+
   it('costs the drawing pass a few milliseconds at most (reported)', async () => {
     const median = async (hidden: Box[]) => {
       const times: number[] = [];

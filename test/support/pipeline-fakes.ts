@@ -114,9 +114,12 @@ export class FakeRenderer {
   rendered = 0;
   /** The regions each render was asked to blur. */
   hidden: unknown[][] = [];
-  async render(_image?: unknown, _overlay?: unknown, _quality?: number, hidden: unknown[] = []) {
+  /** The polygons each render was asked to mask. */
+  masked: unknown[][] = [];
+  async render(_image?: unknown, _overlay?: unknown, _quality?: number, hidden: unknown[] = [], masked: unknown[] = []) {
     this.rendered++;
     this.hidden.push(hidden);
+    this.masked.push(masked);
     return { jpeg: Buffer.from([0xff, 0xd8, 0xff, 0xd9]), drawMs: 0, encodeMs: 0 };
   }
   async placeholder() {

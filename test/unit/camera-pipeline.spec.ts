@@ -143,6 +143,19 @@ describe('CameraPipeline (built by PipelineFactory through DI, with fakes)', () 
     }
   });
 
+  it('asks drawing to mask the camera\u2019s privacy zones, in the frame\u2019s pixels', async () => {
+    const { factory, capture, renderer } = await build();
+    const zone: Array<[number, number]> = [[0, 0], [0.5, 0], [0.5, 0.5]];
+    const pipeline = factory.create({ name: 'door', source: '/tmp/x.mp4', enabled: true, privacyZones: [zone] });
+    pipeline.start();
+    const viewer = pipeline.frames$.subscribe();
+    capture.opened.get('door')!.push(0);
+    await settle();
+    expect(renderer.masked[0]).toEqual([[[0, 0], [160, 0], [160, 120]]]); // the fake frames are 320x240
+    viewer.unsubscribe();
+    await pipeline.stop();
+  });
+
   it('gives two cameras distinct track ids and never mixes their frames', async () => {
     const { factory, capture, recognition } = await build();
     const a = factory.create({ name: 'a', source: '/tmp/a.mp4', enabled: true });

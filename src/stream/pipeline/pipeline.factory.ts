@@ -59,6 +59,7 @@ export class PipelineFactory {
         },
         matchRule: this.recognition.ruleFor({ matchThreshold: camera.matchThreshold, matchFalseNameRate: camera.matchFalseNameRate }),
         minFacePx: camera.minFacePx ?? 0,
+        zones: camera.privacyZones ?? [],
       },
     };
   }

@@ -8,6 +8,7 @@ import type { AnnotatedFrame, StreamStats } from '../stream.types';
 import { presentFace } from './present-face';
 import type { RecognitionStage } from './recognition-stage';
 import { PrivacyMode, privacyRegions } from '../privacy';
+import { zonesInPixels } from '../privacy-zones';
 
 /** Tracked faces are checked between recognitions only while at most this many frames are in the drawing stage (see confirmed()). */
 const MAX_BACKLOG_FOR_CHECK = 2;
@@ -44,7 +45,8 @@ export class RenderStage {
     try {
       // Every tracked face counts for privacy, also one the check did not find on this frame.
       const hidden = privacyRegions(this.options.privacy, tracked.map((view) => ({ box: view.box, known: presentFace(view, nameOf).personId !== null })));
-      const { jpeg, drawMs, encodeMs } = await this.renderer.render(frame.image, items, this.options.jpegQuality, hidden);
+      const masked = zonesInPixels(this.camera.zones ?? [], frame.image.width, frame.image.height);
+      const { jpeg, drawMs, encodeMs } = await this.renderer.render(frame.image, items, this.options.jpegQuality, hidden, masked);
       this.stats.framesEncoded++;
       return {
         camera: this.camera.camera,

@@ -1,6 +1,7 @@
 import type { BgrImage, Box } from '../../recognition/face.types';
 import { VisionThread } from '../../vision/vision-thread';
 import type { OverlayItem } from '../overlay';
+import type { PrivacyZone } from '../privacy-zones';
 import type { RenderResult } from './render.protocol';
 
 /** Main-thread boundary for drawing and encoding frames (done in the vision thread). */
@@ -15,8 +16,8 @@ export class RenderClient {
   }
 
   /** Pixelates `hidden`, draws the overlay and encodes the frame at `jpegQuality` (else the server's). */
-  async render(image: BgrImage, overlay: OverlayItem[], jpegQuality = this.jpegQuality, hidden: Box[] = []): Promise<RenderResult & { jpeg: Buffer }> {
-    const result = await this.vision.call('render', [image, overlay, jpegQuality, hidden]);
+  async render(image: BgrImage, overlay: OverlayItem[], jpegQuality = this.jpegQuality, hidden: Box[] = [], masked: PrivacyZone[] = []): Promise<RenderResult & { jpeg: Buffer }> {
+    const result = await this.vision.call('render', [image, overlay, jpegQuality, hidden, masked]);
     return { ...result, jpeg: Buffer.from(result.jpeg.buffer, result.jpeg.byteOffset, result.jpeg.byteLength) };
   }
 

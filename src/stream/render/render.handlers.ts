@@ -6,6 +6,7 @@ import { cv, Mat } from '../../common/opencv';
 import { createAppLogger } from '../../logging/log-format';
 import type { BgrImage, Box } from '../../recognition/face.types';
 import { BLURRED_FACE_PX } from '../privacy';
+import type { PrivacyZone } from '../privacy-zones';
 import { clampBox, KNOWN_COLOR, OverlayItem, Rgb, textStyle, UNKNOWN_COLOR } from '../overlay';
 import { createLabelPainter, LabelPainter } from './label-painter';
 import type { RenderApi, RenderResult } from './render.protocol';
@@ -92,13 +93,14 @@ function encodeJpeg(mat: Mat, jpegQuality: number): Uint8Array {
 }
 
 export const renderHandlers: RenderApi = {
-  async render(image: BgrImage, overlay: OverlayItem[], jpegQuality: number, hidden: Box[] = []): Promise<RenderResult> {
+  async render(image: BgrImage, overlay: OverlayItem[], jpegQuality: number, hidden: Box[] = [], masked: PrivacyZone[] = []): Promise<RenderResult> {
     const expected = image.width * image.height * 3;
     // A short buffer would make OpenCV read past its end (segfault): refuse it here.
     if (image.data.byteLength !== expected) throw new Error(`frame has ${image.data.byteLength} bytes, expected ${expected}`);
     const mat = new cv.Mat(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), image.height, image.width, cv.CV_8UC3);
     try {
       const started = performance.now();
+      if (masked.length) mat.drawFillPoly(masked.map((zone) => zone.map(([x, y]) => new cv.Point2(x, y))), new cv.Vec3(0, 0, 0), cv.LINE_8);
       blurRegions(mat, hidden);
       drawOverlay(mat, overlay);
       const drawn = performance.now();

@@ -1,5 +1,6 @@
 import type { BgrImage, Box } from '../../recognition/face.types';
 import type { OverlayItem } from '../overlay';
+import type { PrivacyZone } from '../privacy-zones';
 
 export interface RenderResult {
   jpeg: Uint8Array;
@@ -9,8 +10,8 @@ export interface RenderResult {
 
 export interface RenderApi {
   [method: string]: (...args: any[]) => unknown;
-  /** Pixelates the `hidden` regions, draws the overlay onto the frame and encodes it as JPEG. */
-  render(image: BgrImage, overlay: OverlayItem[], jpegQuality: number, hidden?: Box[]): Promise<RenderResult>;
+  /** Fills the `masked` polygons (pixels) black, blurs the `hidden` regions, draws the overlay and encodes the frame as JPEG. */
+  render(image: BgrImage, overlay: OverlayItem[], jpegQuality: number, hidden?: Box[], masked?: PrivacyZone[]): Promise<RenderResult>;
   /**
    * The "camera offline" image: `lastJpeg` (the last live frame) darkened, or a plain
    * width x height card when there is none, with `lines` of text centred on it; encoded as JPEG.
