@@ -43,8 +43,10 @@ export class RenderStage {
     const faces = shown.map((view) => presentFace(view, nameOf));
     const items: OverlayItem[] = faces.map((face) => ({ box: face.box, label: faceLabel(face.name, face.confidence), known: face.personId !== null }));
     try {
-      // Every tracked face counts for privacy, also one the check did not find on this frame.
-      const hidden = privacyRegions(this.options.privacy, tracked.map((view) => ({ box: view.box, known: presentFace(view, nameOf).personId !== null })));
+      // Every tracked face counts for privacy, also one the check did not find on this frame
+      // (looked up only when a mode is on: this runs for every drawn frame).
+      const hidden =
+        this.options.privacy === 'off' ? [] : privacyRegions(this.options.privacy, tracked.map((view) => ({ box: view.box, known: presentFace(view, nameOf).personId !== null })));
       const masked = zonesInPixels(this.camera.zones ?? [], frame.image.width, frame.image.height);
       const { jpeg, drawMs, encodeMs } = await this.renderer.render(frame.image, items, this.options.jpegQuality, hidden, masked);
       this.stats.framesEncoded++;
