@@ -186,14 +186,15 @@ describe('web console with several cameras', () => {
       const expected = (await apiCall('GET', `/sightings?camera=${name}`)).body;
       expect(expected.items.every((s: { camera: string }) => s.camera === name)).toBe(true);
     }
-    // Every camera: the count is both cameras' together and the rows are the newest of either
-    // (one busy camera may fill the first page, so compare with the API rather than expect both).
+    // Every camera: the count is every camera's together — including `side`, added and removed by an
+    // earlier test, whose sightings stay in the history — and the rows are the newest of any (one busy
+    // camera may fill the first page, so compare with the API rather than expect both).
     await page.selectOption('#sightings-camera', '');
     await until('every camera’s sightings', async () => {
-      const [front, back, all] = await Promise.all(['?camera=front', '?camera=back', '?pageSize=15'].map(async (q) => (await apiCall('GET', `/sightings${q}`)).body));
+      const [front, back, side, all] = await Promise.all(['?camera=front', '?camera=back', '?camera=side', '?pageSize=15'].map(async (q) => (await apiCall('GET', `/sightings${q}`)).body));
       const shown = await page.locator('#sightings-list .sighting-camera').allTextContents();
       const count = Number(await page.textContent('#sightings-count'));
-      return all.total === front.total + back.total && count === all.total && shown.join() === all.items.map((s: { camera: string }) => s.camera).join();
+      return all.total === front.total + back.total + side.total && count === all.total && shown.join() === all.items.map((s: { camera: string }) => s.camera).join();
     }, 15_000);
   });
 

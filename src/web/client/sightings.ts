@@ -6,6 +6,7 @@ import { byId, duration, h, when } from './dom.js';
 export class Sightings {
   private page = 1;
   private timer: number | undefined;
+  private requests = 0;
 
   start(): void {
     const filter = byId<HTMLFormElement>('sightings-filter');
@@ -53,13 +54,18 @@ export class Sightings {
       const value = String(filter.get(key) ?? '');
       if (value) query.set(key, new Date(value).toISOString());
     }
+    // Loads overlap (a filter change while a push-triggered reload is in flight); only the newest may
+    // draw, or a late answer for the old filter would stay on screen until the next sighting.
+    const request = ++this.requests;
     let page: Page<Sighting>;
     try {
       page = await api<Page<Sighting>>('GET', `/sightings?${query}`);
     } catch (err) {
+      if (request !== this.requests) return;
       list.replaceChildren(h('li', { class: 'message error', role: 'alert', text: errorText(err) }));
       return;
     }
+    if (request !== this.requests) return;
     byId('sightings-count').textContent = String(page.total);
     list.replaceChildren(
       ...(page.items.length ? page.items.map((s) => sightingRow(s)) : [h('li', { class: 'empty', text: 'No sightings yet. Each time a known person comes into view, it is recorded here.' })]),
