@@ -3,6 +3,7 @@
  * floor (decode + JPEG encode of the same videos, measured in the same run). Pure aggregation
  * and printing; the run itself is in cameras.ts / cameras-run.ts.
  */
+import type { DetectionScope } from '../vision/detection-gate';
 import type { Floor } from './floor';
 import { FramePrediction, GroundTruth, PredictedFace, scorePredictions, timeToName } from './scoring';
 import { summarise } from './stats';
@@ -24,6 +25,8 @@ export interface CameraRunResult {
   /** Capture → JPEG with viewers, capture → recognition without (ms, per output frame). */
   latenciesMs: number[];
   facesDetected: number;
+  /** Recognised frames by where detection looked (MOTION_GATING). */
+  detections?: Record<DetectionScope, number>;
   /** One per output frame, today's predictions format. */
   predictions: FramePrediction[];
   /** Set when frame numbers come from the pipeline's frame index (no source position on recognitions). */
@@ -50,6 +53,7 @@ export interface CameraRow {
   latencyP50Ms: number;
   latencyP95Ms: number;
   facesDetected: number;
+  detections?: Record<DetectionScope, number>;
   /** Each appearance in the ground truth: frames until the right name is shown (null: never). */
   timeToNameFrames?: (number | null)[];
 }
@@ -91,6 +95,7 @@ export function cameraRow(run: CameraRunResult, truth?: GroundTruth, options: { 
     latencyP50Ms: latency.median,
     latencyP95Ms: latency.p95,
     facesDetected: run.facesDetected,
+    detections: run.detections,
   };
   if (!truth) return row;
   const predicted = new Map<number, PredictedFace[]>(run.predictions.map((p) => [p.frame, p.faces]));
@@ -165,6 +170,10 @@ export function formatCamerasReport(report: CamerasReport): string {
   ]);
   lines.push('', formatTable([header, ...rows]));
   if (report.cameras.some((c) => c.truthFaces !== undefined)) lines.push(`(accuracy over ${report.scoredOver} of each camera)`);
+  for (const c of report.cameras.filter((c) => c.detections)) {
+    const d = c.detections!;
+    lines.push(`${c.name}: recognised frames searched whole ${d.frame}, around the tracked faces only ${d.tracks}, not at all (still and empty) ${d.none}`);
+  }
   for (const c of report.cameras.filter((c) => c.timeToNameFrames?.length)) {
     lines.push(`${c.name}: frames until a face coming into view is named right: ${c.timeToNameFrames!.map((f) => (f === null ? 'never' : String(f))).join(', ')}`);
     lines.push(`${c.name}: wrong-name frames ${c.wrongNameFrames ?? '-'} (per appearance: ${c.wrongNameFramesPerAppearance?.join(', ') ?? '-'})`);

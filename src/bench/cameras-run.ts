@@ -189,6 +189,7 @@ function record(pipeline: CameraPipeline, video: string, viewers: boolean): { re
         framesSkippedAtCapture: status.framesSkipped,
         inputSeconds: ((endedAt ?? clockStop) - clockStart) / 1000,
         facesDetected: pipeline.stats.facesDetected,
+        detections: { ...pipeline.stats.detections },
       };
     },
   };

@@ -71,7 +71,7 @@ const NUMBER_RANGES = {
   matchThreshold: [-1, 1],
   matchFalseNameRate: [0.0001, 0.5],
 } as const;
-const BOOLEAN_OVERRIDES = ['trackConfirmation', 'loop', 'pace', 'unknownInbox'] as const;
+const BOOLEAN_OVERRIDES = ['trackConfirmation', 'motionGating', 'loop', 'pace', 'unknownInbox'] as const;
 
 const ALLOWED_FIELDS: readonly string[] = ['name', 'source', 'enabled', ...CAMERA_OVERRIDE_FIELDS];
 

@@ -28,6 +28,8 @@ export interface CameraOverrides {
   jpegQuality?: number;
   /** TRACK_CONFIRMATION. */
   trackConfirmation?: boolean;
+  /** MOTION_GATING. */
+  motionGating?: boolean;
   /** CAMERA_LOOP (files only). */
   loop?: boolean;
   /** CAMERA_PACE (files only). */
@@ -59,6 +61,7 @@ export const CAMERA_OVERRIDE_FIELDS = [
   'matchFalseNameRate',
   'jpegQuality',
   'trackConfirmation',
+  'motionGating',
   'loop',
   'pace',
   'unknownInbox',

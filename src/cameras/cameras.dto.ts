@@ -15,6 +15,7 @@ export class CameraOverridesDto implements CameraOverrides {
   @ApiPropertyOptional({ minimum: 0.0001, maximum: 0.5, description: 'MATCH_FALSE_NAME_RATE' }) matchFalseNameRate?: number;
   @ApiPropertyOptional({ minimum: 10, maximum: 100, description: 'STREAM_JPEG_QUALITY' }) jpegQuality?: number;
   @ApiPropertyOptional({ description: 'TRACK_CONFIRMATION' }) trackConfirmation?: boolean;
+  @ApiPropertyOptional({ description: 'MOTION_GATING' }) motionGating?: boolean;
   @ApiPropertyOptional({ description: 'CAMERA_LOOP (files)' }) loop?: boolean;
   @ApiPropertyOptional({ description: 'CAMERA_PACE (files)' }) pace?: boolean;
   @ApiPropertyOptional({ default: true, description: 'keep this camera\'s strangers in the unknown-faces inbox (false: none)' }) unknownInbox?: boolean;

@@ -99,6 +99,18 @@ export class AppConfig extends AccessConfig {
   TRACK_CONFIRMATION = true;
 
   /**
+   * Motion-gated detection: a recognised frame is searched whole only when something moved outside
+   * the tracked faces (or after a cut, or every FULL_DETECTION_EVERY_MS); otherwise only around the
+   * tracked faces, and a still, empty picture not at all. False: every recognised frame whole.
+   */
+  @Transform(toBoolean) @IsBoolean()
+  MOTION_GATING = true;
+
+  /** With MOTION_GATING, a whole-frame detection at least this often (ms), moving or not. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(60_000)
+  FULL_DETECTION_EVERY_MS = 1000;
+
+  /**
    * Fixed cosine similarity needed to name a face. Empty (the default): the threshold follows
    * the gallery's size so that strangers are named at most MATCH_FALSE_NAME_RATE of the time.
    */

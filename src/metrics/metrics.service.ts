@@ -118,6 +118,12 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     );
     const fps = this.fps;
     readCameraGauge('stream_fps', `Frames per second through the camera's pipeline, over the last ${FPS_WINDOW_MS / 1000} s`, (p) => fps.ratePerSecond(p.name, performance.now()));
+    readLabelledCameraCounter(
+      'detections_total',
+      'Recognised frames by where detection looked (MOTION_GATING): the whole frame, only around the tracked faces, or nowhere (nothing tracked, nothing moved)',
+      'scope',
+      (p) => ({ ...p.stats.detections }),
+    );
     readCameraCounter('faces_detected_total', 'Faces found on recognised frames', (p) => p.stats.facesDetected);
     readCameraCounter('faces_embedded_total', 'Faces embedded (the tracker skips faces whose identity is settled)', (p) => p.stats.facesEmbedded);
     readLabelledCameraCounter(

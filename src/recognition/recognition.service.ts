@@ -8,6 +8,7 @@ import type { EngineInfo, FrameDetectOptions, PhotoAnalysis } from './inference/
 import type { MatchPolicy, MatchResult } from './matching/matcher';
 import { MatchOverrides, policyFor, ruleWithOverrides, type ThresholdRule } from './matching/open-set-threshold';
 import { inPrivacyZone, PrivacyZone } from '../stream/privacy-zones';
+import type { DetectionScope } from '../vision/detection-gate';
 
 export const MATCH_RULE = Symbol('MATCH_RULE');
 
@@ -36,6 +37,8 @@ export interface FrameFace extends DetectedFace {
 export interface FrameContext {
   /** The picture cut away from the camera's previous recognised frame (another scene, a camera jump). */
   sceneCut: boolean;
+  /** Where detection looked (motion gating): faces outside the tracked ones' regions were not searched for unless `frame`. */
+  scope: DetectionScope;
 }
 
 /** How one camera's frames are recognised: its name keys every engine call, its settings override the server's. */
@@ -112,22 +115,25 @@ export class RecognitionService implements OnModuleInit {
   /**
    * Detects every face of the frame, then embeds and names only those `needsEmbedding` asks
    * for (a tracker already knows the others): detection is cheap, embedding is what costs.
-   * `needsEmbedding` also learns whether the frame is a scene cut (found during detection).
+   * `needsEmbedding` also learns whether the frame is a scene cut (found during detection) and
+   * where detection looked. `tracked`: the camera's tracked faces predicted for this frame (with
+   * motion gating, a still picture is searched only around them).
    */
   async recognizeFrame(
     camera: CameraRecognition,
     frame: Frame,
     needsEmbedding: (faces: DetectedFace[], context: FrameContext) => boolean[] = (faces) => faces.map(() => true),
     timings?: RecognitionTimings,
+    tracked: Box[] = [],
   ): Promise<FrameFace[]> {
     const started = performance.now();
     const key = { stream: camera.camera, index: frame.index };
-    const detection = await this.inference.detectFrame(key, frame.image, camera.detect);
+    const detection = await this.inference.detectFrame(key, frame.image, camera.detect, tracked);
     const { detectMs } = detection;
     const faces = detection.faces.filter(
       (face) => face.box.height >= camera.minFacePx && !inPrivacyZone(face.box, camera.zones ?? [], frame.image.width, frame.image.height),
     );
-    const wanted = needsEmbedding(faces, { sceneCut: detection.sceneCut ?? false });
+    const wanted = needsEmbedding(faces, { sceneCut: detection.sceneCut ?? false, scope: detection.scope ?? 'frame' });
     const chosen = faces.filter((_, i) => wanted[i]);
     const { embeddings, embedMs } = chosen.length ? await this.inference.embedFaces(key, chosen) : { embeddings: [], embedMs: 0 };
     const inferred = performance.now();

@@ -47,6 +47,8 @@ import { RenderClient } from './render/render.client';
         detectionWidth: config.get('DETECTION_WIDTH', { infer: true }),
         minScore: config.get('DETECTION_MIN_SCORE', { infer: true }),
         smallFacePass: config.get('SMALL_FACE_PASS', { infer: true }),
+        motionGating: config.get('MOTION_GATING', { infer: true }),
+        fullDetectionEveryMs: config.get('FULL_DETECTION_EVERY_MS', { infer: true }),
       }),
     },
     {

@@ -1,5 +1,6 @@
 import type { BgrImage } from '../recognition/face.types';
 import type { RecognizedFace } from '../recognition/recognition.service';
+import type { DetectionScope } from '../vision/detection-gate';
 
 /** The outcome of recognition on one frame; also the Socket.IO event payload. */
 export interface RecognitionEvent {
@@ -56,6 +57,11 @@ export interface StreamStats {
   recognitionDropped: number;
   /** Recognised frames that cut away from the previous one (scene change, camera jump): every track re-checked. */
   sceneCuts: number;
+  /**
+   * Recognised frames by where detection looked (MOTION_GATING): the whole frame, only around the
+   * tracked faces (nothing else moved), or nowhere (nothing tracked, nothing moved).
+   */
+  detections: Record<DetectionScope, number>;
   /** Frames not encoded because rendering fell too far behind (or failed). */
   outputDropped: number;
   /** Live frames drawn and JPEG-encoded: once per frame, whatever the number of viewers. */

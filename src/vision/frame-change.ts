@@ -11,8 +11,8 @@
 import type { BgrImage, Box } from '../recognition/face.types';
 
 /** Thumbnail size: enough cells to tell "most of the picture changed" from "a face moved". */
-const THUMB_W = 32;
-const THUMB_H = 18;
+export const THUMB_W = 32;
+export const THUMB_H = 18;
 /** Samples per thumbnail cell side (the cell's mean is estimated from SAMPLES² pixels). */
 const SAMPLES = 4;
 /** A cell changed when its grey level moved by more than this (camera noise stays well under). */
@@ -92,9 +92,8 @@ export class SceneCutDetector {
 
   constructor(private readonly options: SceneCutOptions = DEFAULT_SCENE_CUT) {}
 
-  /** Compares the frame with the camera's previous one and keeps it for the next call. */
-  check(camera: string, image: BgrImage): SceneChange {
-    const thumb = frameThumbnail(image);
+  /** Compares the frame's thumbnail (frameThumbnail) with the camera's previous one and keeps it for the next call. */
+  check(camera: string, thumb: Float32Array): SceneChange {
     const change = sceneChange(this.last.get(camera), thumb, this.options);
     this.last.set(camera, thumb);
     return change;

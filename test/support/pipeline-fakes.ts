@@ -2,8 +2,8 @@ import { BehaviorSubject, Subject } from 'rxjs';
 import { initialCameraStatus, type CameraOptions, type CameraState, type CameraStatus } from '../../src/camera/camera-capture';
 import { CapturePort, FrameSource } from '../../src/camera/capture.port';
 import type { Frame } from '../../src/camera/frame';
-import type { DetectedFace } from '../../src/recognition/face.types';
-import type { CameraRecognition, FrameFace } from '../../src/recognition/recognition.service';
+import type { Box, DetectedFace } from '../../src/recognition/face.types';
+import type { CameraRecognition, FrameContext, FrameFace, RecognitionTimings } from '../../src/recognition/recognition.service';
 
 /** A capture that emits exactly the frames a test pushes. */
 export class FakeCapture implements FrameSource {
@@ -78,6 +78,8 @@ const FACE: DetectedFace = {
 /** Recognition that "finds" one face named after the camera, recording which camera each call was for. */
 export class FakeRecognition {
   readonly calls: Array<{ camera: string; frame: number }> = [];
+  /** Per call, the tracked faces' boxes the pipeline passed for motion gating. */
+  readonly trackedBoxes: Box[][] = [];
   readonly forgotten: string[] = [];
   readonly matchRule = { kind: 'fixed' as const, threshold: 0.3, margin: 0.05 };
   canFindFacesNear = false;
@@ -94,9 +96,16 @@ export class FakeRecognition {
     return personId === 1 ? 'Ada' : undefined;
   }
 
-  async recognizeFrame(camera: CameraRecognition, frame: Frame, needsEmbedding: (faces: DetectedFace[]) => boolean[]): Promise<FrameFace[]> {
+  async recognizeFrame(
+    camera: CameraRecognition,
+    frame: Frame,
+    needsEmbedding: (faces: DetectedFace[], context: FrameContext) => boolean[],
+    _timings?: RecognitionTimings,
+    tracked: Box[] = [],
+  ): Promise<FrameFace[]> {
     this.calls.push({ camera: camera.camera, frame: frame.index });
-    const wanted = needsEmbedding([FACE]);
+    this.trackedBoxes.push(tracked);
+    const wanted = needsEmbedding([FACE], { sceneCut: false, scope: 'frame' });
     return [{ ...FACE, embedding: wanted[0] ? new Float32Array(4) : null, match: wanted[0] ? { personId: 1, name: 'Ada', similarity: 0.8, confidence: 95 } : null }] as FrameFace[];
   }
 

@@ -63,6 +63,9 @@ describe('CameraPipeline (built by PipelineFactory through DI, with fakes)', () 
       { camera: 'door', frame: 0 },
       { camera: 'door', frame: 2 },
     ]);
+    // Detection is told where the tracked faces are (motion gating): none before the first, then the one found.
+    expect(recognition.trackedBoxes.map((boxes) => boxes.length)).toEqual([0, 1]);
+    expect(pipeline.stats.detections.frame).toBe(2);
     expect(received[0].faces[0]).toMatchObject({ name: 'Ada', personId: 1 });
     expect(pipeline.facesInView[0].name).toBe('Ada');
     await pipeline.stop();

@@ -49,8 +49,8 @@ export class InferenceClient {
     return this.host.call('analyzeFrame', [image]);
   }
 
-  detectFrame(key: FrameKey, image: BgrImage, options?: FrameDetectOptions): Promise<FrameDetection> {
-    return this.host.call('detectFrame', [key, image, options]);
+  detectFrame(key: FrameKey, image: BgrImage, options?: FrameDetectOptions, tracked?: Box[]): Promise<FrameDetection> {
+    return this.host.call('detectFrame', [key, image, options, tracked]);
   }
 
   /** Faces near the given boxes only; check engineInfo.detectsAround first. */

@@ -1,4 +1,5 @@
 import type { BgrImage, Box, DetectedFace, EmbeddedFace, EngineName, SmallFacePass } from '../face.types';
+import type { DetectionScope } from '../../vision/detection-gate';
 
 /** Settings the inference worker starts with. */
 export interface InferenceOptions {
@@ -58,6 +59,12 @@ export interface FrameDetectOptions {
   detectionWidth?: number;
   minScore?: number;
   smallFacePass?: SmallFacePass;
+  /**
+   * Motion-gated detection (vision/detection-gate.ts): the whole frame only when something moved
+   * outside the tracked faces, after a cut, or at least every `fullEveryMs`; otherwise only around
+   * the tracked faces (engines that can; others always detect the whole frame). Unset: always the whole frame.
+   */
+  motionGating?: { fullEveryMs: number };
 }
 
 export interface FrameDetection {
@@ -65,6 +72,8 @@ export interface FrameDetection {
   detectMs: number;
   /** detectFrame only: whether this frame cut away from the camera's previous one (vision/frame-change.ts). */
   sceneCut?: boolean;
+  /** detectFrame only: where it looked (the whole frame, around the tracked faces, or nowhere). */
+  scope?: DetectionScope;
 }
 
 export interface FaceEmbeddings {
@@ -80,9 +89,10 @@ export interface EngineApi {
   analyzeFrame(image: BgrImage): Promise<FrameAnalysis>;
   /**
    * Detection only; the engine keeps this frame (one per stream) so that embedFaces can embed
-   * just the faces the caller still needs without sending the pixels again.
+   * just the faces the caller still needs without sending the pixels again. `tracked`: the
+   * camera's tracked faces predicted for this frame, for motion gating.
    */
-  detectFrame(key: FrameKey, image: BgrImage, options?: FrameDetectOptions): Promise<FrameDetection>;
+  detectFrame(key: FrameKey, image: BgrImage, options?: FrameDetectOptions, tracked?: Box[]): Promise<FrameDetection>;
   /** Embeds the given faces of the frame last passed to detectFrame under the same key. */
   embedFaces(key: FrameKey, faces: DetectedFace[]): Promise<FaceEmbeddings>;
   /**

@@ -35,6 +35,7 @@ export function emptyStreamStats(): StreamStats {
     recognitionsFailed: 0,
     recognitionDropped: 0,
     sceneCuts: 0,
+    detections: { frame: 0, tracks: 0, none: 0 },
     outputDropped: 0,
     framesEncoded: 0,
     framesUnwatched: 0,

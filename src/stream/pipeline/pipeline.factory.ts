@@ -21,7 +21,10 @@ export type CaptureDefaults = Omit<CameraOptions, 'source' | 'name'>;
 
 /** Server-wide detection settings, for resolving a camera's overrides. */
 export const DETECTION_DEFAULTS = Symbol('DETECTION_DEFAULTS');
-export type DetectionDefaults = Pick<InferenceOptions, 'detectionWidth' | 'minScore' | 'smallFacePass'>;
+export type DetectionDefaults = Pick<InferenceOptions, 'detectionWidth' | 'minScore' | 'smallFacePass'> & {
+  motionGating: boolean;
+  fullDetectionEveryMs: number;
+};
 
 /** Builds one pipeline per camera from its definition and the server's defaults. */
 @Injectable()
@@ -56,6 +59,7 @@ export class PipelineFactory {
           detectionWidth: camera.detectionWidth ?? this.detectionDefaults.detectionWidth,
           minScore: camera.detectionMinScore ?? this.detectionDefaults.minScore,
           smallFacePass: camera.smallFacePass ?? this.detectionDefaults.smallFacePass,
+          motionGating: (camera.motionGating ?? this.detectionDefaults.motionGating) ? { fullEveryMs: this.detectionDefaults.fullDetectionEveryMs } : undefined,
         },
         matchRule: this.recognition.ruleFor({ matchThreshold: camera.matchThreshold, matchFalseNameRate: camera.matchFalseNameRate }),
         minFacePx: camera.minFacePx ?? 0,

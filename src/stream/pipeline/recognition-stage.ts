@@ -43,17 +43,21 @@ export class RecognitionStage {
       const started = performance.now();
       let inputs: TrackInput[] = [];
       let context: FrameContext = {};
-      // Detect everything, but embed only the faces the tracker cannot vouch for yet.
+      // Detect everything (or, with motion gating, around the tracked faces when nothing else
+      // moved), but embed only the faces the tracker cannot vouch for yet.
+      const tracked = this.tracker.boxesAt(frame.index).map((view) => view.box);
       const faces = await this.recognition.recognizeFrame(
         this.camera,
         frame,
         (detected, scene) => {
           inputs = detected.map((face) => ({ ...face, poorQuality: isPoorView(face) }));
-          context = { sceneCut: scene?.sceneCut ?? false };
+          context = { sceneCut: scene.sceneCut };
           if (context.sceneCut) this.stats.sceneCuts++;
+          this.stats.detections[scene.scope]++;
           return this.tracker.planEmbeddings(frame.index, inputs, context).map((decision) => decision.embed);
         },
         timings,
+        tracked,
       );
       faces.forEach((face, i) => {
         if (face.match) inputs[i].recognition = { personId: face.match.personId, name: face.match.name, similarity: face.match.similarity };
