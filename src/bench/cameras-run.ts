@@ -8,8 +8,10 @@
  *   process; records each camera's output and sends it back when every file has ended or
  *   `seconds` have passed.
  *
- * All cameras start at once (the CAMERAS list, read when the application starts); starting
- * them a second apart would spread the start-up bursts but is not done yet.
+ * With `staggerMs`, only the first camera starts with the application and each other one is
+ * enabled that long after the previous (as cameras come up in a real building, and so the
+ * start-up bursts do not coincide); the clock (CPU, wall time) runs from the moment every camera
+ * delivers frames until the first file ends, so it measures all of them running together.
  * Glue against the camera registry (CameraRegistry.pipelines(), CameraPipeline): adjust here
  * when they change. Only types are imported statically: the parent never loads the application.
  */
@@ -32,6 +34,8 @@ export interface CamerasServerOptions {
   /** Stop after this many seconds even if the files have not ended. */
   seconds?: number;
   viewers: boolean;
+  /** Enable the cameras this far apart (ms); 0: all at once. */
+  staggerMs?: number;
   log?: (line: string) => void;
 }
 
@@ -48,7 +52,11 @@ export interface CamerasServerResult {
  * ready: the application listens (viewers connect); clock start: the first camera frame arrived;
  * clock stop: every file has ended (or `seconds` have passed); result: what each camera did.
  */
-type ChildMessage = { type: 'ready'; port: number; cameras: string[] } | { type: 'clock'; at: 'start' | 'stop' } | { type: 'result'; cameras: CameraRunResult[] };
+type ChildMessage =
+  | { type: 'ready'; port: number; cameras: string[] }
+  | { type: 'camera'; name: string }
+  | { type: 'clock'; at: 'start' | 'stop' }
+  | { type: 'result'; cameras: CameraRunResult[] };
 
 /** CPU seconds of the tree, plus what its root's finished children used (a capture process whose file ended). */
 function treeCpuSeconds(pid: number): number {
@@ -73,7 +81,8 @@ export async function runCamerasServer(options: CamerasServerOptions): Promise<C
       ...process.env,
       // The benchmark's viewers read without a key (access is not what it measures).
       PUBLIC_READS: 'true',
-      CAMERAS: JSON.stringify(options.cameras.map((c) => ({ name: c.name, source: c.source, enabled: true, loop: false, pace: true }))),
+      CAMERAS: JSON.stringify(options.cameras.map((c, i) => ({ name: c.name, source: c.source, enabled: i === 0 || !options.staggerMs, loop: false, pace: true }))),
+      CAMERAS_BENCH_STAGGER_MS: String(options.staggerMs ?? 0),
       DATA_DIR: dataDir,
       FACES_DIR: options.faces,
       PORT: '0',
@@ -94,12 +103,18 @@ export async function runCamerasServer(options: CamerasServerOptions): Promise<C
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRssMb(pid))), 500);
   try {
     return await new Promise<CamerasServerResult>((done, fail) => {
+      let port = 0;
+      const watch = (name: string) => {
+        if (options.viewers) clients.set(name, new MjpegClient(`http://127.0.0.1:${port}/cameras/${name}/stream`));
+      };
       child.on('message', (message: ChildMessage) => {
         if (message.type === 'ready') {
+          port = message.port;
           log(`server ready on port ${message.port} with ${message.cameras.join(', ')}`);
-          if (options.viewers) {
-            for (const name of message.cameras) clients.set(name, new MjpegClient(`http://127.0.0.1:${message.port}/cameras/${name}/stream`));
-          }
+          message.cameras.forEach(watch);
+        } else if (message.type === 'camera') {
+          log(`${message.name} enabled`);
+          watch(message.name);
         } else if (message.type === 'clock' && message.at === 'start') {
           started = performance.now();
           cpuStart = treeCpuSeconds(pid);
@@ -147,10 +162,16 @@ function prediction(frame: number, faces: Face[]): FramePrediction {
   };
 }
 
-function record(pipeline: CameraPipeline, video: string, viewers: boolean): { result: (clockStart: number, clockStop: number) => CameraRunResult; done: () => boolean } {
+function record(pipeline: CameraPipeline, video: string, viewers: boolean): { result: (clockStop: number) => CameraRunResult; done: () => boolean } {
   const run: CameraRunResult = { name: pipeline.name, video, inputSeconds: 0, framesIn: 0, framesOut: 0, framesSkippedAtCapture: 0, firstCaptureAt: Infinity, lastOutputAt: 0, latenciesMs: [], facesDetected: 0, predictions: [] };
   let completed = false;
   let endedAt: number | undefined;
+  // This camera's own start (cameras may be enabled one after another): its first frame in.
+  let firstInAt: number | undefined;
+  const firstIn = pipeline.capture.frames$.subscribe(() => {
+    firstInAt = performance.now();
+    firstIn.unsubscribe();
+  });
   const onOutput = (capturedAt: number, outputAt: number, p: FramePrediction) => {
     run.framesOut++;
     run.firstCaptureAt = Math.min(run.firstCaptureAt, capturedAt);
@@ -181,7 +202,8 @@ function record(pipeline: CameraPipeline, video: string, viewers: boolean): { re
       if (ended) endedAt ??= performance.now();
       return ended;
     },
-    result: (clockStart, clockStop) => {
+    result: (clockStop) => {
+      const clockStart = firstInAt ?? clockStop;
       const status = pipeline.captureStatus();
       return {
         ...run,
@@ -204,6 +226,7 @@ async function childMain(): Promise<void> {
   const { CameraRegistry } = await import('../cameras/camera-registry.service');
   const definitions = JSON.parse(process.env.CAMERAS ?? '[]') as Array<{ name: string; source: string }>;
   const seconds = Number(process.env.CAMERAS_BENCH_SECONDS) || 0;
+  const staggerMs = Number(process.env.CAMERAS_BENCH_STAGGER_MS) || 0;
   const viewers = process.env.CAMERAS_BENCH_VIEWERS === '1';
   // Open MJPEG connections must not hold app.close().
   const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'], forceCloseConnections: true });
@@ -218,20 +241,30 @@ async function childMain(): Promise<void> {
   subscribeAll();
   const port = (app.getHttpServer().address() as AddressInfo).port;
   process.send?.({ type: 'ready', port, cameras: [...recorders.keys()] });
+  for (const later of staggerMs ? definitions.slice(1) : []) {
+    await sleep(staggerMs);
+    await registry.update(later.name, { enabled: true });
+    subscribeAll();
+    process.send?.({ type: 'camera', name: later.name });
+  }
   const pipelines = registry.pipelines();
   const waitSince = performance.now();
-  while (!pipelines.some((p) => p.captureStatus().framesCaptured > 0) && performance.now() - waitSince < 120_000) await sleep(20);
+  while (!pipelines.every((p) => p.captureStatus().framesCaptured > 0) && performance.now() - waitSince < 120_000) await sleep(20);
   process.send?.({ type: 'clock', at: 'start' });
   const started = performance.now();
   // Safety net when --seconds is not given: files that never end.
   const limitMs = (seconds || 3600) * 1000;
-  const allEnded = () => [...recorders.values()].every((r) => r.done());
-  while (performance.now() - started < limitMs && !allEnded()) await sleep(100);
+  const runs = [...recorders.values()];
+  const allEnded = () => runs.every((r) => r.done());
+  // The clock covers all cameras running together: it stops when the first file ends.
+  while (performance.now() - started < limitMs && !runs.some((r) => r.done())) await sleep(100);
   const stoppedAt = performance.now();
   process.send?.({ type: 'clock', at: 'stop' });
+  // Every camera's frames are still scored to the end of its file.
+  while (performance.now() - started < limitMs && !allEnded()) await sleep(100);
   // The frames still in the pipeline when the files ended (outside the clock, like the filling at the start).
   if (allEnded()) await sleep(1000);
-  const cameras = [...recorders.values()].map((r) => r.result(started, stoppedAt));
+  const cameras = runs.map((r) => r.result(stoppedAt));
   await new Promise<void>((r) => process.send!({ type: 'result', cameras }, () => r()));
   await app.close();
   process.exit(0);

@@ -28,6 +28,8 @@ const HELP = `Usage: npm run bench -- cameras --video A.mp4 [--video B.mp4 …] 
                           recognition only and nothing is drawn
   --seconds S             stop after S seconds (default: when every video has ended); also the
                           length of --make-crowd-clip (default 20)
+  --stagger MS            enable the cameras MS apart, cam1 first (default 1000; 0: all at once);
+                          cores and wall time are measured while all of them run
   --predictions DIR       write DIR/cam1.jsonl … (one JSON line per output frame)
   --json                  print the report as JSON
   --make-crowd-clip FILE  write the 1920x1080@25 crowd clip (the Solvay photo, panned and
@@ -39,6 +41,7 @@ export interface CamerasOptions {
   faces: string;
   viewers: boolean;
   seconds?: number;
+  staggerMs: number;
   predictions?: string;
   json: boolean;
   makeCrowdClip?: string;
@@ -54,6 +57,7 @@ export function parseCamerasArgs(argv: string[]): CamerasOptions {
       'ground-truth': { type: 'string', multiple: true },
       viewers: { type: 'boolean', default: false },
       seconds: { type: 'string' },
+      stagger: { type: 'string', default: '1000' },
       predictions: { type: 'string' },
       json: { type: 'boolean', default: false },
       'make-crowd-clip': { type: 'string' },
@@ -62,6 +66,8 @@ export function parseCamerasArgs(argv: string[]): CamerasOptions {
   });
   const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
   if (seconds !== undefined && !(seconds > 0)) throw new Error(`--seconds must be a positive number, got ${values.seconds}`);
+  const staggerMs = Number(values.stagger);
+  if (!(staggerMs >= 0)) throw new Error(`--stagger must be a number of milliseconds ≥ 0, got ${values.stagger}`);
   const videos = (values.video?.length ? values.video : [join(ROOT, 'assets', 'demo-camera.mp4')]).map((v) => resolve(v));
   const truths = (values['ground-truth'] ?? []).map((t) => (t === '-' ? undefined : resolve(t)));
   if (truths.length > videos.length) throw new Error(`${truths.length} --ground-truth for ${videos.length} --video`);
@@ -71,6 +77,7 @@ export function parseCamerasArgs(argv: string[]): CamerasOptions {
     faces: resolve(values.faces!),
     viewers: values.viewers!,
     seconds,
+    staggerMs,
     predictions: values.predictions && resolve(values.predictions),
     json: values.json!,
     makeCrowdClip: values['make-crowd-clip'] && resolve(values['make-crowd-clip']),
@@ -98,7 +105,7 @@ export async function runCamerasBench(argv: string[]): Promise<void> {
   }
 
   log(`running ${cameras.length} camera(s) in one server process${options.viewers ? ' with a viewer each' : ''}`);
-  const run = await runCamerasServer({ cameras, faces: options.faces, seconds: options.seconds, viewers: options.viewers, log });
+  const run = await runCamerasServer({ cameras, faces: options.faces, seconds: options.seconds, viewers: options.viewers, staggerMs: options.staggerMs, log });
   const scoredOver = options.viewers ? 'all frames' : 'recognised frames';
   const rows = cameras.map((camera, i) => {
     const result = run.cameras.find((c) => c.name === camera.name);

@@ -151,6 +151,10 @@ describe('cameras bench: options', () => {
     expect(o).toMatchObject({ viewers: true, seconds: 20, predictions: `${process.cwd()}/out`, json: false });
     expect(parseCamerasArgs([]).videos[0]).toMatch(/assets\/demo-camera\.mp4$/);
     expect(() => parseCamerasArgs(['--seconds', '0'])).toThrow(/--seconds/);
+    // Cameras come up a second apart unless told otherwise.
+    expect(parseCamerasArgs([]).staggerMs).toBe(1000);
+    expect(parseCamerasArgs(['--stagger', '0']).staggerMs).toBe(0);
+    expect(() => parseCamerasArgs(['--stagger', 'soon'])).toThrow(/--stagger/);
     expect(() => parseCamerasArgs(['--video', 'a', '--ground-truth', 'x', '--ground-truth', 'y'])).toThrow(/ground-truth/);
   });
 });
