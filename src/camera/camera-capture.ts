@@ -162,6 +162,7 @@ export class CameraCapture {
             image: event.image,
             release: event.release,
             recycle: event.recycle,
+            hold: event.hold,
           });
           return;
         }

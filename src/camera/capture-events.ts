@@ -14,8 +14,9 @@ export type CaptureEvent =
       corrupt: number;
       image: Frame['image'];
       release: () => void;
-      /** Gives the pixels' buffer back for a later frame (see Frame.recycle). */
+      /** The pipeline is done with the pixels; with `hold`, see Frame.recycle and Frame.hold. */
       recycle?: () => void;
+      hold?: () => () => void;
     }
   /** FFmpeg reported a decoding problem (one line of its log); the capture carries on. */
   | { type: 'decoder-warning'; message: string }

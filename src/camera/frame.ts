@@ -18,9 +18,15 @@ export interface Frame {
    */
   release(): void;
   /**
-   * Called instead of leaving the frame to the garbage collector when nobody will read its
-   * pixels again (a frame that was only drawn): its buffer holds the next frame. Sources
-   * without a buffer pool leave it out.
+   * The pipeline is done with the frame (it calls this for every frame, after release). With a
+   * buffer pool, the pixels' buffer then holds a later frame as soon as every `hold` has let go
+   * too (see frame-holds.ts). Sources without a pool leave both out: the collector frees their frames.
    */
   recycle?(): void;
+  /**
+   * Keeps the pixels from being reused until the returned function is called: taken by whoever
+   * reads them after the pipeline may be done (recognition, a recorder cropping a face later).
+   * Must be taken before the pipeline calls `recycle`.
+   */
+  hold?(): () => void;
 }

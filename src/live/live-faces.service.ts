@@ -19,6 +19,10 @@ interface LastView {
   image: BgrImage;
   box: Box;
   at: number;
+  /** Takes another hold on the frame's pixels (see FrameObservation.hold). */
+  hold: () => () => void;
+  /** Lets go of this view's own hold. */
+  letGo: () => void;
 }
 
 /**
@@ -55,8 +59,9 @@ export class LiveFacesService implements OnModuleInit, OnModuleDestroy {
         this.windowOf(observation.camera).addRecognition(observation.recognizedAt - observation.capturedAt, observation.faces.length);
         // Track ids are unique across cameras, so one presence book serves them all.
         const faces = this.presence.observe(at, observation.faces);
-        for (const face of observation.faces) this.lastViews.set(face.trackId, { image: observation.image, box: face.box, at });
-        for (const [trackId, view] of this.lastViews) if (at - view.at > ENROLLABLE_FOR_MS) this.lastViews.delete(trackId);
+        // Each track's newest view keeps its frame's pixels, so it can be enrolled for a while.
+        for (const face of observation.faces) this.keepView(face.trackId, { image: observation.image, box: face.box, at, hold: observation.hold, letGo: observation.hold() });
+        for (const [trackId, view] of this.lastViews) if (at - view.at > ENROLLABLE_FOR_MS) this.forgetView(trackId, view);
         const payload = toLiveFacesPayload(observation.camera, at, observation.image.width, observation.image.height, faces);
         this.current.set(observation.camera, payload);
         this.gateway.faces(payload);
@@ -72,8 +77,19 @@ export class LiveFacesService implements OnModuleInit, OnModuleDestroy {
     this.timer.unref();
   }
 
+  private keepView(trackId: number, view: LastView): void {
+    this.lastViews.get(trackId)?.letGo();
+    this.lastViews.set(trackId, view);
+  }
+
+  private forgetView(trackId: number, view: LastView): void {
+    view.letGo();
+    this.lastViews.delete(trackId);
+  }
+
   onModuleDestroy(): void {
     for (const subscription of this.subscriptions) subscription.unsubscribe();
+    for (const [trackId, view] of this.lastViews) this.forgetView(trackId, view);
     clearInterval(this.timer);
   }
 
@@ -101,7 +117,9 @@ export class LiveFacesService implements OnModuleInit, OnModuleDestroy {
   async enroll(trackId: number, name: string): Promise<Person> {
     const view = this.lastViews.get(trackId);
     if (!view || Date.now() - view.at > ENROLLABLE_FOR_MS) throw new NotFoundException(`face ${trackId} is not in view any more`);
-    const { photo } = await this.cropper.crop(view.image, view.box);
+    // The view may be replaced while the crop is made: hold the pixels for it.
+    const letGo = view.hold();
+    const { photo } = await this.cropper.crop(view.image, view.box).finally(letGo);
     return this.people.create(name, photo);
   }
 

@@ -111,12 +111,17 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
       const box = boxOf(appearance);
       appearance.thumbnailConfidence = appearance.bestConfidence;
       this.cameraOf.set(appearance, camera);
+      // The crop is made later, in turn: keep the frame's pixels until then.
+      const letGo = observation.hold();
       this.enqueue(async () => {
-        if (this.erased.has(appearance.personId)) return;
-        const crop = await this.cropper.crop(observation.image, box).catch((err) => {
-          this.logger.warn(`no thumbnail for a sighting of ${appearance.name}: ${err}`);
-          return null;
-        });
+        if (this.erased.has(appearance.personId)) return letGo();
+        const crop = await this.cropper
+          .crop(observation.image, box)
+          .catch((err) => {
+            this.logger.warn(`no thumbnail for a sighting of ${appearance.name}: ${err}`);
+            return null;
+          })
+          .finally(letGo);
         appearance.rowId = await this.repository.insert({
           personId: appearance.personId,
           personName: appearance.name,
@@ -134,9 +139,10 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
       const box = boxOf(appearance);
       const confidence = appearance.bestConfidence;
       appearance.thumbnailConfidence = confidence;
+      const letGo = observation.hold();
       this.enqueue(async () => {
-        if (appearance.rowId === undefined) return;
-        const crop = await this.cropper.crop(observation.image, box);
+        if (appearance.rowId === undefined) return letGo();
+        const crop = await this.cropper.crop(observation.image, box).finally(letGo);
         await this.repository.setThumbnail(appearance.rowId, crop.thumbnail, confidence);
       });
     }

@@ -24,6 +24,12 @@ export interface RecognitionEvent {
 export interface FrameObservation extends RecognitionEvent {
   image: BgrImage;
   embeddings: (Float32Array | null)[];
+  /**
+   * Keeps `image` from being reused for a later frame until the returned function is called.
+   * An observer that reads the pixels after its handler returns (a crop made later) must take
+   * it in the handler, synchronously, and call it when done.
+   */
+  hold(): () => void;
 }
 
 /** One encoded output frame, shared by every viewer. */

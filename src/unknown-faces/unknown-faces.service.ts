@@ -173,9 +173,11 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
       })),
     );
     for (const candidate of candidates) {
+      // The face is cropped later, in turn: keep the frame's pixels until then.
+      const letGo = observation.hold();
       this.writes
         .run(async () => {
-          const id = await this.keep(observation.camera, observation.image, observation.recognizedAt, candidate);
+          const id = await this.keep(observation.camera, observation.image, observation.recognizedAt, candidate).finally(letGo);
           const face = observation.faces.find((f) => f.trackId === candidate.trackId);
           if (face) this.announceUnknown(observation.camera, observation.recognizedAt, face, id);
         })

@@ -2,6 +2,7 @@ import { BehaviorSubject, Subject } from 'rxjs';
 import { initialCameraStatus, type CameraOptions, type CameraState, type CameraStatus } from '../../src/camera/camera-capture';
 import { CapturePort, FrameSource } from '../../src/camera/capture.port';
 import type { Frame } from '../../src/camera/frame';
+import { frameHolds } from '../../src/camera/frame-holds';
 import type { Box, DetectedFace } from '../../src/recognition/face.types';
 import type { CameraRecognition, FrameContext, FrameFace, RecognitionTimings } from '../../src/recognition/recognition.service';
 
@@ -45,6 +46,8 @@ export class FakeCapture implements FrameSource {
   }
 
   push(index: number): Frame {
+    // Pooled like ffmpeg capture's frames: back for reuse once the pipeline and every holder let go.
+    const holds = frameHolds(() => this.recycled.push(index));
     const frame: Frame = {
       index,
       position: index,
@@ -52,7 +55,8 @@ export class FakeCapture implements FrameSource {
       readMs: 1,
       image: { width: 320, height: 240, data: new Uint8Array(320 * 240 * 3) },
       release: () => this.released++,
-      recycle: () => this.recycled.push(index),
+      recycle: holds.done,
+      hold: holds.hold,
     };
     this.frames.next(frame);
     return frame;

@@ -71,6 +71,24 @@ describe('CameraPipeline (built by PipelineFactory through DI, with fakes)', () 
     await pipeline.stop();
   });
 
+  it('reuses a recognised frame’s buffer only once every observer holding its pixels let go', async () => {
+    const { factory, events, capture } = await build();
+    const pipeline = factory.create({ name: 'door', source: '/tmp/x.mp4', enabled: true });
+    const holds: Array<() => void> = [];
+    const sub = events.on('frame.observed').subscribe((observation) => holds.push(observation.hold()));
+    pipeline.start();
+    const cam = capture.opened.get('door')!;
+    cam.push(0); // recognised, not drawn (nobody watches)
+    cam.push(1); // neither
+    await settle();
+    expect(holds).toHaveLength(1);
+    expect(cam.recycled).toEqual([1]); // frame 0's pixels are still held by the observer
+    holds[0]();
+    expect(cam.recycled).toEqual([1, 0]);
+    sub.unsubscribe();
+    await pipeline.stop();
+  });
+
   it('draws and encodes only while someone watches', async () => {
     const { factory, capture, renderer } = await build();
     const pipeline = factory.create({ name: 'door', source: '/tmp/x.mp4', enabled: true });
@@ -90,8 +108,9 @@ describe('CameraPipeline (built by PipelineFactory through DI, with fakes)', () 
     }
     expect(frames).toEqual([4, 5, 6, 7]);
     expect(renderer.rendered).toBe(4);
-    // Buffers go back for reuse only for frames recognition never saw (every 2nd is recognised).
-    expect(cam.recycled).toEqual([1, 3, 5, 7]);
+    // Every frame's buffer goes back for reuse once drawing and recognition are done with it
+    // (frames 0–3 were not drawn; the recognised ones when their result was out).
+    expect([...cam.recycled].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     viewer.unsubscribe();
     expect(pipeline.stats.frameSubscriptions).toBe(0);
     cam.push(8);

@@ -5,6 +5,7 @@ import { FaceCropper } from '../../src/live/face-cropper';
 import { SightingsRepository } from '../../src/sightings/sightings.repository';
 import { SIGHTINGS_OPTIONS, SightingsService } from '../../src/sightings/sightings.service';
 import type { FrameObservation } from '../../src/stream/stream.types';
+import { HeldPixels } from '../support/held-pixels';
 
 /** The sightings table in memory: what was inserted and deleted, in order. */
 class MemorySightings {
@@ -28,6 +29,8 @@ class MemorySightings {
   }
 }
 
+const pixels = new HeldPixels();
+
 function frame(at: number, ...people: Array<[personId: number, trackId: number]>): FrameObservation {
   return {
     camera: 'door',
@@ -50,6 +53,7 @@ function frame(at: number, ...people: Array<[personId: number, trackId: number]>
     })),
     image: { width: 100, height: 100, data: new Uint8Array(100 * 100 * 3) },
     embeddings: people.map(() => null),
+    hold: pixels.hold,
   };
 }
 
@@ -82,5 +86,8 @@ describe('SightingsService when a person is erased', () => {
     expect([...repository.rows.values()].map((row) => row.personId)).toEqual([4]);
     expect(repository.journal).toEqual(['insert #4', 'delete #3: 0']);
     expect(announced.map((event) => `${event.personName} ${event.ongoing ? 'started' : 'ended'}`)).toEqual(['person 4 started', 'person 4 ended']);
+    // The frame's pixels were held for each crop queued (also the one skipped for the erased person), and all let go.
+    expect(pixels.taken).toBe(2);
+    expect(pixels.out).toBe(0);
   });
 });

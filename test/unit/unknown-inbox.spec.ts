@@ -5,6 +5,7 @@ import { FaceCropper } from '../../src/live/face-cropper';
 import { PeopleService } from '../../src/people/people.service';
 import { GalleryService } from '../../src/recognition/gallery.service';
 import { RecognitionService } from '../../src/recognition/recognition.service';
+import { HeldPixels } from '../support/held-pixels';
 import type { FrameObservation } from '../../src/stream/stream.types';
 import { inboxPolicyOf, UNKNOWN_INBOX_POLICY } from '../../src/unknown-faces/unknown-inbox-policy';
 import { UnknownFacesRepository } from '../../src/unknown-faces/unknown-faces.repository';
@@ -52,8 +53,13 @@ describe('UnknownFacesService with a camera that keeps no strangers', () => {
     });
     await module.close(); // waits for the queued writes
     expect(inserted.map((row) => row.camera)).toEqual(['door', 'hall']);
+    // Each kept face held its frame's pixels until it was cropped.
+    expect(pixels.taken).toBeGreaterThanOrEqual(2);
+    expect(pixels.out).toBe(0);
   });
 });
+
+const pixels = new HeldPixels();
 
 function observation(camera: string, trackId: number, embedding: Float32Array): FrameObservation {
   return {
@@ -68,5 +74,6 @@ function observation(camera: string, trackId: number, embedding: Float32Array): 
     faces: [{ trackId, box: { x: 0, y: 0, width: 80, height: 80 }, landmarks: [], score: 0.9, personId: null, name: 'Unknown', similarity: 0, confidence: 0 }],
     image: { width: 100, height: 100, data: new Uint8Array(100 * 100 * 3) },
     embeddings: [embedding],
+    hold: pixels.hold,
   };
 }

@@ -5,6 +5,7 @@ import type { CaptureSessionOptions, SourceSession } from '../capture-events';
 import { ProcessSession } from '../process-session';
 import { classifyLogLine, failureReason, ffmpegArguments, OpenedStream, parseDuration, parseOutputStream } from './ffmpeg-command';
 import { FrameBufferPool } from './frame-buffer-pool';
+import { frameHolds } from '../frame-holds';
 import { RawFrameAssembler } from './raw-frame-assembler';
 
 /** Bytes kept while FFmpeg's stream line has not been read yet (stdout and stderr race). */
@@ -135,6 +136,7 @@ export class FfmpegSession extends ProcessSession implements SourceSession {
     }
     const corrupt = this.corrupt;
     this.corrupt = 0;
+    const holds = frameHolds(() => pool.recycle(data));
     this.eventsSubject.next({
       type: 'frame',
       position,
@@ -144,7 +146,8 @@ export class FfmpegSession extends ProcessSession implements SourceSession {
       corrupt,
       image: { width: stream.width, height: stream.height, data },
       release,
-      recycle: () => pool.recycle(data),
+      recycle: holds.done,
+      hold: holds.hold,
     });
   }
 

@@ -1,18 +1,18 @@
 import { allocateSharedFrame } from '../../common/collect-shared-frames';
 
 /**
- * A few frame buffers of one size, reused. A frame the pipeline only drew (never recognised,
- * never handed to a recorder) is given back once drawn, so most of a camera's frames no longer
- * wait for a garbage collection to free 2.7 MB of shared memory each (V8 does not count shared
- * memory in its heuristics; see collect-shared-frames.ts). Frames that are never given back
- * are simply left to the collector.
+ * A few frame buffers of one size, reused. A frame's buffer is given back when the pipeline and
+ * everyone holding its pixels (recognition, recorders; see frame-holds.ts) are done with it, so a
+ * camera's frames no longer wait for a garbage collection to free 2.7 MB of shared memory each
+ * (V8 does not count shared memory in its heuristics; see collect-shared-frames.ts). Buffers
+ * beyond `maxFree` (a burst is over) are left to the collector.
  */
 export class FrameBufferPool {
   private readonly free: Uint8Array[] = [];
 
   constructor(
     readonly frameBytes: number,
-    private readonly maxFree = 4,
+    private readonly maxFree = 8,
   ) {}
 
   acquire(): Uint8Array {

@@ -174,22 +174,32 @@ export class CameraPipeline {
     const frames$ = source$.pipe(share());
     this.subscriptions.push(this.parts.gallery.changes$.subscribe(() => this.recognizer.galleryChanged()));
     // Recognition subscribes first, so a chosen frame is in flight before its render asks for it.
+    // It holds the frame's pixels from the moment it is chosen (drawing may finish with it first)
+    // until the observers of its result have taken their own holds.
     this.subscriptions.push(
       frames$
         .pipe(
           filter(this.isChosen),
+          map((frame) => ({ frame, letGo: frame.hold?.() })),
           latestWins(
-            (frame) => this.recognizer.recognize(frame),
-            (dropped) => this.recognizer.dropped(dropped),
+            async ({ frame, letGo }) => ({ letGo, observation: await this.recognizer.recognize(frame) }),
+            ({ frame, letGo }) => {
+              letGo?.();
+              this.recognizer.dropped(frame);
+            },
           ),
         )
-        .subscribe((observation) => {
-          if (!observation) return;
-          const { image, embeddings, ...event } = observation;
-          this.lastFaces = event.faces;
-          this.recognitionsSubject.next(event);
-          this.parts.events.emit('frame.recognized', event);
-          this.parts.events.emit('frame.observed', observation);
+        .subscribe(({ letGo, observation }) => {
+          try {
+            if (!observation) return;
+            const { image, embeddings, hold, ...event } = observation;
+            this.lastFaces = event.faces;
+            this.recognitionsSubject.next(event);
+            this.parts.events.emit('frame.recognized', event);
+            this.parts.events.emit('frame.observed', observation);
+          } finally {
+            letGo?.();
+          }
         }),
     );
     this.subscriptions.push(
@@ -238,13 +248,12 @@ export class CameraPipeline {
   }
 
   /**
-   * The drawing branch is done with a frame. One that recognition never saw is read by nobody
-   * else (drawing copies the pixels into its own Mat), so its buffer is reused at once; a
-   * recognised one may still be cropped by recorders, and is left to the garbage collector.
+   * The drawing branch is done with a frame (drawing copies the pixels into its own Mat). Its
+   * buffer is reused once recognition and recorders, who hold it themselves, are done too.
    */
   private done(frame: Frame): void {
     frame.release();
-    if (!this.isChosen(frame)) frame.recycle?.();
+    frame.recycle?.();
   }
 
   private publish(frame: AnnotatedFrame): void {

@@ -78,6 +78,7 @@ export class RecognitionStage {
         faces: faces.map((face, i) => presentFace(views.get(update.trackIds[i])!, nameOf, face)),
         image: frame.image,
         embeddings: faces.map((face) => face.embedding),
+        hold: () => frame.hold?.() ?? (() => undefined),
       };
     } catch (err) {
       // One bad frame or a busy engine must not end the stream; the tracks coast meanwhile.
