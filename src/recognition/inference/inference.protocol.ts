@@ -1,3 +1,4 @@
+import type { EmbeddingModelSpec } from '../engines/embedding-model';
 import type { BgrImage, Box, DetectedFace, EmbeddedFace, EngineName, SmallFacePass } from '../face.types';
 
 /** Settings the inference worker starts with. */
@@ -13,6 +14,8 @@ export interface InferenceOptions {
    * weak candidates; 'tiles' adds one rotating quarter of the frame every other frame. Default 'off'.
    */
   smallFacePass?: SmallFacePass;
+  /** YuNet engine: the user's own embedding model (EMBEDDING_MODEL) instead of the bundled EdgeFace-XS. */
+  embeddingModel?: EmbeddingModelSpec;
 }
 
 export interface EngineInfo {
