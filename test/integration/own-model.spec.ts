@@ -60,6 +60,38 @@ describe('a model of your own (EdgeFace-XXS) through the real vision worker', ()
   });
 });
 
+describe('a model whose input does not match the settings', () => {
+  it('stops the start with a message naming the setting', async () => {
+    const client = new InferenceClient({
+      engine: 'yunet-edgeface',
+      modelsDir: MODELS,
+      detectionWidth: 640,
+      minScore: 0.6,
+      embeddingModel: loadEmbeddingModelSpec(XXS, { ...DEFAULT_EMBEDDING_INPUT, size: 128 }),
+    });
+    await expect(client.start()).rejects.toThrow(`EMBEDDING_MODEL=${XXS}: its input is [batch, 3, 112, 112] but EMBEDDING_INPUT_SIZE is 128`);
+  });
+
+  it('feeds the model as the channel order and normalisation settings say', async () => {
+    const inputs = [
+      { ...DEFAULT_EMBEDDING_INPUT },
+      { ...DEFAULT_EMBEDDING_INPUT, channelOrder: 'BGR' as const },
+      { ...DEFAULT_EMBEDDING_INPUT, mean: [0, 0, 0] as [number, number, number], std: [255, 255, 255] as [number, number, number] },
+    ];
+    const vectors: Float32Array[] = [];
+    const ids: string[] = [];
+    for (const input of inputs) {
+      const client = new InferenceClient({ engine: 'yunet-edgeface', modelsDir: MODELS, detectionWidth: 640, minScore: 0.6, embeddingModel: loadEmbeddingModelSpec(XXS, input) });
+      ids.push((await client.start()).modelId);
+      vectors.push((await client.analyzePhoto(photo('Gordon_Brown', 1))).faces[0].embedding);
+    }
+    expect(new Set(ids).size).toBe(3);
+    // Each setting changes what the model sees, so the vectors differ; the defaults are EdgeFace's own.
+    expect(dot(vectors[0], vectors[1])).toBeLessThan(0.99);
+    expect(dot(vectors[0], vectors[2])).toBeLessThan(0.99);
+  });
+});
+
 describe('changing the embedding model re-embeds the stored photos at start', () => {
   const root = mkdtempSync(join(tmpdir(), 'own-model-reembed-'));
   const saved = { ...process.env };
