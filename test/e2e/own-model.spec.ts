@@ -80,6 +80,17 @@ describe('bring your own embedding model (EdgeFace-XXS), end to end', () => {
     expect(message).toContain('MATCH_THRESHOLD');
   });
 
+  it('the CLI says what to do when a tail is needed, and fits only a model of your own', async () => {
+    const people = join(TESTDATA, 'people');
+    const unfitted = await runCli(['identify', people], { EMBEDDING_MODEL: model });
+    expect(unfitted.code).toBe(1);
+    expect(unfitted.stderr).toMatch(/EMBEDDING_MODEL has no fitted different-person tail, so there is no threshold to test: add --fit .*, or --threshold/);
+    const bundled = await runCli(['identify', people, '--fit'], {});
+    expect(bundled.code).toBe(1);
+    expect(bundled.stderr).toContain('--fit fits the different-person tail of EMBEDDING_MODEL, a model of your own');
+    expect(existsSync(tailFile)).toBe(false);
+  });
+
   it('`identify DIR --fit` fits the tail on LFW fold 1 and writes it next to the model', async () => {
     const run = await runCli(['identify', join(TESTDATA, 'lfw-fold1', 'images'), '--fit', '--json'], { EMBEDDING_MODEL: model });
     expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
