@@ -26,7 +26,7 @@ export async function runInContext<T>(
   } catch (err) {
     throw usageError((err as Error).message);
   }
-  const app = await NestFactory.createApplicationContext(CliModule.forCommand({ people: options.people }), {
+  const app = await NestFactory.createApplicationContext(CliModule.forCommand({ people: options.people, allowUnfittedModel: options.allowUnfittedModel }), {
     logger: new StderrLogger(!!options.verbose),
     // Throw instead of exiting, so the CLI prints one clean line and picks its exit code.
     abortOnError: false,

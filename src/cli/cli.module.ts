@@ -5,6 +5,7 @@ import { DatabaseModule } from '../database/database.module';
 import { ENROLL_FACES_DIR_AT_START } from '../people/people-startup.service';
 import { PeopleModule } from '../people/people.module';
 import { RecognitionModule } from '../recognition/recognition.module';
+import { ALLOW_UNFITTED_MODEL } from '../recognition/recognition.service';
 
 export interface CliModuleOptions {
   /**
@@ -13,7 +14,17 @@ export interface CliModuleOptions {
    * Without it, only the engine: nothing on disk is opened or created.
    */
   people: boolean;
+  /**
+   * Start even when EMBEDDING_MODEL has no fitted tail and MATCH_THRESHOLD is unset: for the
+   * commands that choose their own thresholds (verify-pairs) or fit the tail (identify --fit).
+   */
+  allowUnfittedModel?: boolean;
 }
+
+/** Lets the recognition module start with a model of your own that has no tail yet. */
+@Global()
+@Module({ providers: [{ provide: ALLOW_UNFITTED_MODEL, useValue: true }], exports: [ALLOW_UNFITTED_MODEL] })
+class CliUnfittedModelModule {}
 
 /** A command works on the library as it is: it does not enroll FACES_DIR as the server does at start. */
 @Global()
@@ -31,6 +42,7 @@ export class CliModule {
       module: CliModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateConfig }),
+        ...(options.allowUnfittedModel ? [CliUnfittedModelModule] : []),
         RecognitionModule,
         ...(options.people ? [CliPeopleOptionsModule, DatabaseModule, PeopleModule] : []),
       ],

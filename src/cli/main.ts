@@ -22,6 +22,7 @@ Configuration comes from the same environment variables as the server (see the R
   RECOGNITION_ENGINE   yunet-edgeface (default) or human
   MATCH_THRESHOLD      fixed similarity needed to name a face (default: follows the gallery's size)
   MATCH_FALSE_NAME_RATE  share of strangers that may be named when the threshold follows the gallery (0.01)
+  EMBEDDING_MODEL      an ONNX embedding model of your own (fit its tail once: identify DIR --fit)
   DATA_DIR             the people database and stored photos (default: data)
   MODELS_DIR           the ONNX models (default: the models folder next to the program)
 
@@ -111,11 +112,15 @@ export function buildProgram(): Command {
     .option('--margin <m>', 'lead the best person needs over the runner-up (default: the configured one)', number(0, 2))
     .addOption(new Option('--sweep <from:to:step>', 'thresholds of the sweep table').argParser(range).default([0.2, 0.5, 0.02], '0.20:0.50:0.02'))
     .option('--json', 'print the result as JSON')
+    .option('--fit', "fit EMBEDDING_MODEL's different-person tail on the folder and write it next to the model (<model>.tail.json)")
     .addHelpText(
       'after',
       '\nThe gallery lives in memory only: the database is not opened. Probes are the other photos of the\n' +
-        'enrolled people (known) and every photo of everyone else (strangers).\n\n' +
-        'Example:\n  npm run cli -- identify ../shared/testdata/lfw-fold1/images --threshold 0.3',
+        'enrolled people (known) and every photo of everyone else (strangers).\n' +
+        'A model of your own (EMBEDDING_MODEL) needs its tail fitted once, on 100+ photos of 20+ people\n' +
+        '(5,000+ different-person pairs), before the server names faces with it.\n\n' +
+        'Examples:\n  npm run cli -- identify ../shared/testdata/lfw-fold1/images --threshold 0.3\n' +
+        '  EMBEDDING_MODEL=my-model.onnx npm run cli -- identify ../shared/testdata/lfw-fold1/images --fit',
     )
     .action((dir: string, options: Omit<Parameters<typeof identifyCommand>[1], 'verbose'>, command: Command) =>
       identifyCommand(dir, { ...globals(command), ...options }),

@@ -5,6 +5,8 @@ import { CameraConfigError, camerasFromSettings } from '../cameras/camera-defini
 import { AccessConfig, accessConfigProblem, OPTIONAL_ACCESS_SETTINGS, SECRET_ACCESS_SETTINGS } from './access-config';
 import { ENGINE_NAMES, EngineName, SMALL_FACE_PASSES, SmallFacePass } from '../recognition/face.types';
 import { PRIVACY_MODES, PrivacyMode } from '../stream/privacy';
+import { CHANNEL_ORDERS, type ChannelOrder } from '../recognition/engines/embedding-model';
+import { EMBEDDING_SETTINGS, embeddingConfigProblem } from './embedding-config';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase()) : value;
@@ -85,6 +87,34 @@ export class AppConfig extends AccessConfig {
 
   @IsIn(ENGINE_NAMES)
   RECOGNITION_ENGINE: EngineName = 'yunet-edgeface';
+
+  /**
+   * An ONNX embedding model of your own instead of the bundled EdgeFace-XS (yunet-edgeface
+   * engine); its input is described by the EMBEDDING_* settings below, its output size read
+   * from the model. Checked in embedding-config.ts.
+   */
+  @IsOptional() @IsString() @MinLength(1)
+  EMBEDDING_MODEL?: string;
+
+  /** Side of the square aligned face EMBEDDING_MODEL takes, in pixels (default 112). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(32) @Max(1024)
+  EMBEDDING_INPUT_SIZE?: number;
+
+  /** Channel order EMBEDDING_MODEL takes (default RGB). */
+  @IsOptional() @IsIn(CHANNEL_ORDERS)
+  EMBEDDING_CHANNEL_ORDER?: ChannelOrder;
+
+  /** Subtracted from each pixel value (0-255): one number or three in the model's channel order (default 127.5). */
+  @IsOptional() @IsString()
+  EMBEDDING_MEAN?: string;
+
+  /** Divides each pixel value after the mean: one number or three (default 127.5). */
+  @IsOptional() @IsString()
+  EMBEDDING_STD?: string;
+
+  /** EMBEDDING_MODEL's fitted different-person tail (default: next to it, `<model>.tail.json`). */
+  @IsOptional() @IsString() @MinLength(1)
+  EMBEDDING_TAIL_FILE?: string;
 
   /** Run recognition on every Nth frame (1 = every frame). */
   @Type(() => Number) @IsInt() @Min(1) @Max(100)
@@ -212,7 +242,15 @@ export class AppConfig extends AccessConfig {
 }
 
 /** Settings without a default: absent from `new AppConfig()`, so listed here. */
-const OPTIONAL_SETTINGS = ['CAMERAS', 'CAMERAS_FILE', 'MATCH_THRESHOLD', 'UNKNOWN_FACE_GROUP_SIMILARITY', 'LOG_FORMAT', ...OPTIONAL_ACCESS_SETTINGS];
+const OPTIONAL_SETTINGS = [
+  'CAMERAS',
+  'CAMERAS_FILE',
+  ...EMBEDDING_SETTINGS,
+  'MATCH_THRESHOLD',
+  'UNKNOWN_FACE_GROUP_SIMILARITY',
+  'LOG_FORMAT',
+  ...OPTIONAL_ACCESS_SETTINGS,
+];
 
 /** Never repeated in error messages. */
 const SECRET_SETTINGS = new Set(SECRET_ACCESS_SETTINGS);
@@ -232,6 +270,8 @@ export function validateConfig(env: Record<string, unknown>): AppConfig {
   }
   const accessProblem = accessConfigProblem(config);
   if (accessProblem) throw new Error(`Invalid configuration:\n  ${accessProblem}`);
+  const embeddingProblem = embeddingConfigProblem(config);
+  if (embeddingProblem) throw new Error(`Invalid configuration:\n  ${embeddingProblem}`);
   try {
     // The camera list is checked now too, so a bad camera stops the server before anything starts.
     camerasFromSettings(config);

@@ -3,7 +3,7 @@ import type { Frame } from '../camera/frame';
 import { GalleryService } from './gallery.service';
 import type { Box, DetectedFace, Point } from './face.types';
 import { InferenceClient } from './inference/inference.client';
-import { ENGINE_MATCH_DEFAULTS } from './engines/engine-defaults';
+import type { ModelMatch } from './engines/model-match';
 import type { EngineInfo, FrameDetectOptions, PhotoAnalysis } from './inference/inference.protocol';
 import type { MatchPolicy, MatchResult } from './matching/matcher';
 import { MatchOverrides, policyFor, ruleWithOverrides, type ThresholdRule } from './matching/open-set-threshold';
@@ -11,6 +11,10 @@ import { inPrivacyZone, PrivacyZone } from '../stream/privacy-zones';
 import type { DetectionScope } from '../vision/detection-gate';
 
 export const MATCH_RULE = Symbol('MATCH_RULE');
+/** The embedding model in use and its different-person tail (engines/model-match.ts). */
+export const MODEL_MATCH = Symbol('MODEL_MATCH');
+/** Provide `true` to start with a model of your own that has no tail yet (the CLI's evaluation commands). */
+export const ALLOW_UNFITTED_MODEL = Symbol('ALLOW_UNFITTED_MODEL');
 
 /** A face on a frame with the decision about who it is. */
 export interface RecognizedFace {
@@ -73,6 +77,7 @@ export class RecognitionService implements OnModuleInit {
     private readonly inference: InferenceClient,
     private readonly gallery: GalleryService,
     @Inject(MATCH_RULE) readonly matchRule: ThresholdRule,
+    @Inject(MODEL_MATCH) readonly model: ModelMatch,
   ) {}
 
   /** The threshold and margin in force now: with the open-set rule they follow the gallery's size. */
@@ -90,9 +95,9 @@ export class RecognitionService implements OnModuleInit {
     return policyFor(rule, this.gallery.size);
   }
 
-  /** A camera's rule: the server's, unless the camera fixes a threshold or its own false-name rate. */
+  /** A camera's rule: the server's, unless the camera fixes a threshold or its own false-name rate (that one needs the model's tail). */
   ruleFor(overrides: MatchOverrides): ThresholdRule {
-    return ruleWithOverrides(this.matchRule, ENGINE_MATCH_DEFAULTS[this.inference.engineName].impostorTail, overrides);
+    return ruleWithOverrides(this.matchRule, this.model.tail, overrides);
   }
 
   async onModuleInit(): Promise<void> {
@@ -101,7 +106,7 @@ export class RecognitionService implements OnModuleInit {
     const rule = this.matchRule;
     const threshold =
       rule.kind === 'fixed' ? `fixed threshold ${rule.threshold}` : `threshold for ${(rule.falseNameRate * 100).toFixed(2)} % strangers named`;
-    this.logger.log(`engine ${info.engine} (${info.modelId}) ready; ${threshold}, margin ${rule.margin}`);
+    this.logger.log(`engine ${info.engine} (${info.modelId}, ${info.embeddingSize}-d) ready; ${threshold}, margin ${rule.margin}; different-person tail ${this.model.source}`);
   }
 
   get engine(): EngineInfo {

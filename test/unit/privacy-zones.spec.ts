@@ -1,6 +1,7 @@
 import { parseCameraDefinition } from '../../src/cameras/camera-definition';
 import type { Frame } from '../../src/camera/frame';
 import type { DetectedFace } from '../../src/recognition/face.types';
+import { builtInModelMatch } from '../../src/recognition/engines/model-match';
 import type { GalleryService } from '../../src/recognition/gallery.service';
 import type { InferenceClient } from '../../src/recognition/inference/inference.client';
 import { CameraRecognition, RecognitionService } from '../../src/recognition/recognition.service';
@@ -67,7 +68,7 @@ describe('RecognitionService with privacy zones (fakes)', () => {
     embedFaces: async (_key: unknown, faces: DetectedFace[]) => ({ embeddings: faces.map(() => new Float32Array(4)), embedMs: 1 }),
   } as unknown as InferenceClient;
   const gallery = { size: 1, matchAll: async (embeddings: Float32Array[]) => embeddings.map(() => null) } as unknown as GalleryService;
-  const service = new RecognitionService(inference, gallery, { kind: 'fixed', threshold: 0.3 } as never);
+  const service = new RecognitionService(inference, gallery, { kind: 'fixed', threshold: 0.3 } as never, builtInModelMatch('yunet-edgeface'));
   const camera = { camera: 'door', detect: {}, matchRule: { kind: 'fixed', threshold: 0.3 }, minFacePx: 0, zones: [LEFT_HALF] } as unknown as CameraRecognition;
   const frame = { index: 0, image: { width: 1280, height: 720, data: new Uint8Array(0) } } as unknown as Frame;
 

@@ -9,9 +9,11 @@ import {
   type LabelledImage,
 } from '../../recognition/evaluation/identification';
 import type { MatchPolicy } from '../../recognition/matching/matcher';
+import { fitHint, matchRuleForModel, writeTailFile } from '../../recognition/engines/model-match';
 import { fitImpostorTail } from '../../recognition/matching/open-set-threshold';
+import { fitTail, TailFitError, type TailRecord } from '../../recognition/matching/tail-fit';
 import { RecognitionService } from '../../recognition/recognition.service';
-import { runInContext, uploadLimitsOf, type GlobalOptions } from '../cli-context';
+import { configOf, runInContext, uploadLimitsOf, type GlobalOptions } from '../cli-context';
 import { CliError } from '../cli-errors';
 import { listPeople, requireDir } from '../files';
 import { fixed, machineLoad, pct, printJson, ratio, round } from '../format';
@@ -25,6 +27,8 @@ export interface IdentifyOptions extends GlobalOptions {
   /** Sweep range: from, to, step. */
   sweep: [number, number, number];
   json?: boolean;
+  /** Fit EMBEDDING_MODEL's different-person tail on the folder and write it next to the model. */
+  fit?: boolean;
 }
 
 /**
@@ -34,6 +38,8 @@ export interface IdentifyOptions extends GlobalOptions {
  * stranger probe. Reports rank-1, named right, wrong names and strangers named at the
  * operating point (by default the server's threshold for a gallery of that size), a threshold
  * sweep, and the fit of the engine's different-person similarity tail (engine-defaults.ts).
+ * With --fit, that fit is written as EMBEDDING_MODEL's tail file (tail-fit.ts), and the operating
+ * point is the one the server will use with it.
  */
 export async function identifyCommand(imagesDir: string, options: IdentifyOptions): Promise<void> {
   await requireDir(imagesDir, 'images folder');
@@ -41,8 +47,16 @@ export async function identifyCommand(imagesDir: string, options: IdentifyOption
   const paths = people.flatMap((p) => p.files);
   if (paths.length === 0) throw new CliError(`no photos in ${imagesDir}: expected one folder per person (<name>/<photos>)`);
 
-  await runInContext({ people: false, verbose: options.verbose }, async (app) => {
+  await runInContext({ people: false, allowUnfittedModel: true, verbose: options.verbose }, async (app) => {
     const recognition = app.get(RecognitionService);
+    const { model } = recognition;
+    const configuredThreshold = configOf(app).get('MATCH_THRESHOLD', { infer: true });
+    if (options.fit && !model.own) {
+      throw new CliError('--fit fits the different-person tail of EMBEDDING_MODEL, a model of your own; the bundled models have theirs built in');
+    }
+    if (!options.fit && !model.tail && configuredThreshold === undefined && options.threshold === undefined) {
+      throw new CliError(`EMBEDDING_MODEL has no fitted different-person tail, so there is no threshold to test: add --fit (${fitHint(model)}), or --threshold`);
+    }
     const load = machineLoad();
     const embedded = await embedImages(recognition, paths, uploadLimitsOf(app), progressBar(paths.length, 'analysing'));
     const images: LabelledImage[] = people.flatMap((p) =>
@@ -52,7 +66,22 @@ export async function identifyCommand(imagesDir: string, options: IdentifyOption
     if (split.enrolledPeople === 0) {
       throw new CliError(`nobody in ${imagesDir} has more than ${options.enrollPerPerson} photo(s) with a face: nothing to enroll`);
     }
-    const serverPolicy = recognition.policyForGallery(split.gallery.length);
+    let fitted: TailRecord | undefined;
+    if (options.fit && model.own) {
+      try {
+        fitted = fitTail(images, model.own.model.modelId, imagesDir, new Date());
+      } catch (err) {
+        if (err instanceof TailFitError) throw new CliError(`cannot fit a tail on ${imagesDir}: ${err.message}`);
+        throw err;
+      }
+      writeTailFile(model.own.tailFile, fitted);
+    }
+    const tailFile = fitted && model.own?.tailFile;
+    // With a fresh fit, the operating point is the one the server will use with it.
+    const rule = fitted
+      ? matchRuleForModel({ ...model, tail: fitted }, configuredThreshold, configOf(app).get('MATCH_FALSE_NAME_RATE', { infer: true }))
+      : recognition.matchRule;
+    const serverPolicy = recognition.policyForGallery(split.gallery.length, rule);
     const policy: MatchPolicy = { threshold: options.threshold ?? serverPolicy.threshold, margin: options.margin ?? serverPolicy.margin };
     const tail = fitImpostorTail(differentPersonSimilarities(images));
     const scores = scoreProbes(split);
@@ -80,6 +109,7 @@ export async function identifyCommand(imagesDir: string, options: IdentifyOption
         strangerProbes: metrics.strangerProbes,
         policy,
         impostorTail: tail && { at1Percent: round(tail.at1Percent, 4), decay: round(tail.decay, 4), pairs: tail.pairs },
+        tailFile,
         counts: { ...metrics, rates: undefined },
         rates: Object.fromEntries(Object.entries(metrics.rates).map(([k, v]) => [k, round(v)])),
         sweep: sweep.map((row) => ({
@@ -129,6 +159,7 @@ export async function identifyCommand(imagesDir: string, options: IdentifyOption
         ? `\ndifferent-person tail (${tail.pairs} pairs): 1 % of pairs reach ${fixed(tail.at1Percent, 4)}, +${fixed(tail.decay, 4)} per factor e fewer`
         : `\ndifferent-person tail: too few pairs to fit`,
     );
+    if (fitted) console.log(`fitted tail of ${fitted.modelId} written to ${tailFile}: the server uses it at its next start`);
     console.log(
       `time per image (decode + detect + embed): median ${fixed(timing.median, 1)} ms, p95 ${fixed(timing.p95, 1)} ms ` +
         `(${load.cores} cores, load average ${load.loadAvg1m} at start)`,

@@ -46,7 +46,7 @@ export async function verifyPairsCommand(pairsFile: string, imagesDir: string, o
     throw usageError(`${missing.length} image(s) of ${pairsFile} are missing under ${imagesDir} (expected <name>/<name>_0001.jpg), e.g. ${missing.slice(0, 3).join(', ')}`);
   }
 
-  await runInContext({ people: false, verbose: options.verbose }, async (app) => {
+  await runInContext({ people: false, allowUnfittedModel: true, verbose: options.verbose }, async (app) => {
     const recognition = app.get(RecognitionService);
     const load = machineLoad();
     const embedded = await embedImages(

@@ -9,7 +9,7 @@ export async function createEngine(options: InferenceOptions): Promise<FaceEngin
   switch (options.engine) {
     case 'yunet-edgeface': {
       const { YunetEdgefaceEngine } = await import('./yunet-edgeface.engine');
-      return YunetEdgefaceEngine.load(options.modelsDir, { smallFacePass: options.smallFacePass ?? 'off' });
+      return YunetEdgefaceEngine.load(options.modelsDir, { smallFacePass: options.smallFacePass ?? 'off', embeddingModel: options.embeddingModel });
     }
     case 'human': {
       const { HumanEngine } = await import('./human.engine');

@@ -19,7 +19,7 @@ export const ENGINE_MATCH_DEFAULTS: Record<EngineName, EngineMatchDefaults> = {
   human: { impostorTail: { at1Percent: 0.588, decay: 0.0246 }, margin: 0.05 },
 };
 
-/** The threshold rule for an engine: fixed when configured, else the open-set rule with the engine's tail. */
+/** The threshold rule for an engine's bundled model: fixed when configured, else the open-set rule with the engine's tail (model-match.ts: any model). */
 export function matchRuleFor(engine: EngineName, fixedThreshold: number | undefined, falseNameRate: number): ThresholdRule {
   const { impostorTail, margin } = ENGINE_MATCH_DEFAULTS[engine];
   if (fixedThreshold !== undefined) return { kind: 'fixed', threshold: fixedThreshold, margin };

@@ -1,17 +1,17 @@
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { cv, Mat } from '../../common/opencv';
 import type { BgrImage, Box, DetectedFace, SmallFacePass } from '../face.types';
-import { l2Normalize } from '../matching/similarity';
-import { ALIGNED_SIZE, alignmentMatrix } from './alignment';
+import { DEFAULT_EMBEDDING_INPUT, type EmbeddingModelSpec } from './embedding-model';
 import type { DetectOptions, FaceEngine } from './face-engine';
+import { OnnxEmbedder } from './onnx-embedder';
 import { confirmationMosaic, DEFAULT_SMALL_FACE_PASS, facesFromMosaic, mergePasses, offsetFace, planSmallFacePasses, type Region } from './detection-tiles';
 import { decodeYunet, padToMultiple, unscaleFace, YUNET_OUTPUT_NAMES, YUNET_STRIDES, type YunetLevel } from './yunet-decoder';
 
 export const YUNET_MODEL_FILE = 'face_detection_yunet_2023mar.onnx';
 export const EDGEFACE_MODEL_FILE = 'edgeface_xs.onnx';
-const EMBEDDING_SIZE = 512;
-const PLANE = ALIGNED_SIZE * ALIGNED_SIZE;
+const DETECTOR_ID = 'yunet-2023mar';
+/** The bundled model's id, as stored with every sample since the first release. */
+const BUILT_IN_MODEL_ID = `${DETECTOR_ID}+edgeface-xs`;
 /** Faces at least this tall in YuNet's input are found reliably by the downscaled pass alone. */
 const RELIABLE_FACE_PX = 32;
 /** Weak candidates of the downscaled pass scoring at least this are checked at full resolution. */
@@ -24,16 +24,18 @@ export interface YunetEngineSettings {
    * ('regions'), plus on one rotating tile every other frame ('tiles'); see detection-tiles.ts.
    */
   smallFacePass?: SmallFacePass;
+  /** An embedding model of the user's own (EMBEDDING_MODEL) instead of the bundled EdgeFace-XS. */
+  embeddingModel?: EmbeddingModelSpec;
 }
 
 /**
  * YuNet 2023mar (OpenCV DNN) finds faces and their 5 landmarks; each face is aligned onto
- * the ArcFace template from the full-resolution image and embedded by EdgeFace-XS
- * (onnxruntime, all faces of an image in one batch).
+ * the ArcFace template from the full-resolution image and embedded by EdgeFace-XS, or by the
+ * user's own model (onnxruntime, all faces of an image in one batch).
  */
 export class YunetEdgefaceEngine implements FaceEngine {
-  readonly modelId = 'yunet-2023mar+edgeface-xs';
-  readonly embeddingSize = EMBEDDING_SIZE;
+  readonly modelId: string;
+  readonly embeddingSize: number;
 
   /** Small-face pass state per stream (camera): the last frame's faces (for frames of that size) and a tile counter. */
   private readonly streams = new Map<string, { width: number; height: number; boxes: DetectedFace['box'][]; tileCounter: number }>();
@@ -42,21 +44,22 @@ export class YunetEdgefaceEngine implements FaceEngine {
     private readonly detector: ReturnType<typeof cv.readNetFromONNX>,
     /** A second YuNet for detectAround (see there). */
     private readonly confirmer: ReturnType<typeof cv.readNetFromONNX>,
-    private readonly embedder: ort.InferenceSession,
+    private readonly embedder: OnnxEmbedder,
     private readonly settings: YunetEngineSettings,
-  ) {}
+  ) {
+    const own = settings.embeddingModel;
+    this.modelId = own ? `${DETECTOR_ID}+${own.modelId}` : BUILT_IN_MODEL_ID;
+    this.embeddingSize = embedder.size;
+  }
 
   static async load(modelsDir: string, settings: YunetEngineSettings = {}): Promise<YunetEdgefaceEngine> {
+    // OpenCV keeps its default threads: YuNet at 640 px took 10 ms with them, 14 ms with 1 thread.
     const detector = cv.readNetFromONNX(join(modelsDir, YUNET_MODEL_FILE));
     const confirmer = cv.readNetFromONNX(join(modelsDir, YUNET_MODEL_FILE));
-    // onnxruntime on one thread: its default threading fought OpenCV for the 2 cores (~7 ms
-    // per face instead of ~3). OpenCV keeps its default: YuNet at 640 px took 10 ms with it, 14 ms with 1 thread.
-    const embedder = await ort.InferenceSession.create(join(modelsDir, EDGEFACE_MODEL_FILE), {
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
+    const own = settings.embeddingModel;
+    const embedder = own
+      ? await OnnxEmbedder.load(own.path, own.input, `EMBEDDING_MODEL=${own.path}`)
+      : await OnnxEmbedder.load(join(modelsDir, EDGEFACE_MODEL_FILE), DEFAULT_EMBEDDING_INPUT, `the bundled ${EDGEFACE_MODEL_FILE}`);
     return new YunetEdgefaceEngine(detector, confirmer, embedder, settings);
   }
 
@@ -139,18 +142,12 @@ export class YunetEdgefaceEngine implements FaceEngine {
 
   async embed(image: BgrImage, faces: DetectedFace[]): Promise<Float32Array[]> {
     if (faces.length === 0) return [];
-    const input = new Float32Array(faces.length * 3 * PLANE);
     const source = bgrToMat(image);
     try {
-      faces.forEach((face, i) => writeAlignedFace(source, face, input, i * 3 * PLANE));
+      return await this.embedder.embed(source, faces);
     } finally {
       source.release();
     }
-    const inputName = this.embedder.inputNames[0];
-    const outputName = this.embedder.outputNames[0];
-    const output = await this.embedder.run({ [inputName]: new ort.Tensor('float32', input, [faces.length, 3, ALIGNED_SIZE, ALIGNED_SIZE]) });
-    const data = output[outputName].data as Float32Array;
-    return faces.map((_, i) => l2Normalize(data.slice(i * EMBEDDING_SIZE, (i + 1) * EMBEDDING_SIZE)));
   }
 
   forgetStream(stream: string): void {
@@ -158,7 +155,7 @@ export class YunetEdgefaceEngine implements FaceEngine {
   }
 
   async dispose(): Promise<void> {
-    await this.embedder.release();
+    await this.embedder.dispose();
   }
 
   /** Crops, resizes, pads and runs YuNet; returns its outputs as plain arrays. */
@@ -191,25 +188,6 @@ function runYunet(net: ReturnType<typeof cv.readNetFromONNX>, padded: Mat, padde
     bbox: byName.get(`bbox_${stride}`)!,
     kps: byName.get(`kps_${stride}`)!,
   }));
-}
-
-/** Warps one face onto the 112x112 template and writes it as RGB planes scaled to -1..1. */
-function writeAlignedFace(source: Mat, face: DetectedFace, out: Float32Array, offset: number): void {
-  const m = alignmentMatrix(face.landmarks);
-  const matrix = new cv.Mat([[m[0], m[1], m[2]], [m[3], m[4], m[5]]], cv.CV_64F);
-  let aligned: Mat | undefined;
-  try {
-    aligned = source.warpAffine(matrix, new cv.Size(ALIGNED_SIZE, ALIGNED_SIZE), cv.INTER_LINEAR, cv.BORDER_CONSTANT, new cv.Vec3(0, 0, 0));
-    const bgr = aligned.getData();
-    for (let p = 0; p < PLANE; p++) {
-      out[offset + p] = bgr[p * 3 + 2] / 127.5 - 1; // R
-      out[offset + PLANE + p] = bgr[p * 3 + 1] / 127.5 - 1; // G
-      out[offset + 2 * PLANE + p] = bgr[p * 3] / 127.5 - 1; // B
-    }
-  } finally {
-    matrix.release();
-    aligned?.release();
-  }
 }
 
 function track(mats: Mat[], mat: Mat): Mat {

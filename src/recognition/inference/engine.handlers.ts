@@ -27,6 +27,9 @@ async function init(options: InferenceOptions): Promise<EngineInfo> {
   // Another app instance in this process (tests) asking for the same engine: keep it.
   if (engine && settings && JSON.stringify(settings) === JSON.stringify(options)) return engineInfo(engine, options);
   await engine?.dispose();
+  // Forgotten before loading the next one: a model that fails to load leaves no disposed engine behind.
+  engine = undefined;
+  settings = undefined;
   heldFrames.clear();
   sceneCuts.forget();
   gates.forget();

@@ -1,3 +1,4 @@
+import type { EmbeddingModelSpec } from '../engines/embedding-model';
 import type { BgrImage, Box, DetectedFace, EmbeddedFace, EngineName, SmallFacePass } from '../face.types';
 import type { DetectionScope } from '../../vision/detection-gate';
 
@@ -14,6 +15,8 @@ export interface InferenceOptions {
    * weak candidates; 'tiles' adds one rotating quarter of the frame every other frame. Default 'off'.
    */
   smallFacePass?: SmallFacePass;
+  /** YuNet engine: the user's own embedding model (EMBEDDING_MODEL) instead of the bundled EdgeFace-XS. */
+  embeddingModel?: EmbeddingModelSpec;
 }
 
 export interface EngineInfo {

@@ -72,10 +72,11 @@ export interface MatchOverrides {
 
 /**
  * The rule for one camera: its fixed threshold if it has one, else the open-set rule at its own
- * false-name rate (with the engine's tail), else the server-wide rule unchanged.
+ * false-name rate (with the model's tail; a model of your own without one keeps the server's
+ * fixed threshold), else the server-wide rule unchanged.
  */
-export function ruleWithOverrides(base: ThresholdRule, tail: ImpostorTail, overrides: MatchOverrides): ThresholdRule {
+export function ruleWithOverrides(base: ThresholdRule, tail: ImpostorTail | null, overrides: MatchOverrides): ThresholdRule {
   if (overrides.matchThreshold !== undefined) return { kind: 'fixed', threshold: overrides.matchThreshold, margin: base.margin };
-  if (overrides.matchFalseNameRate !== undefined) return { kind: 'open-set', tail, falseNameRate: overrides.matchFalseNameRate, margin: base.margin };
+  if (overrides.matchFalseNameRate !== undefined && tail) return { kind: 'open-set', tail, falseNameRate: overrides.matchFalseNameRate, margin: base.margin };
   return base;
 }
