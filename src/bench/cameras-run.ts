@@ -36,6 +36,8 @@ export interface CamerasServerOptions {
   viewers: boolean;
   /** Enable the cameras this far apart (ms); 0: all at once. */
   staggerMs?: number;
+  /** Loop the files (a soak: give `seconds`). */
+  loop?: boolean;
   log?: (line: string) => void;
 }
 
@@ -44,6 +46,8 @@ export interface CamerasServerResult {
   wallSeconds: number;
   cpuSeconds: number;
   peakRssMb: number;
+  /** RSS of the whole tree every 10 s of the measured window (MB): flat, or growing? */
+  rssTimeline: Array<{ seconds: number; mb: number }>;
   /** Per camera, the frame rate its MJPEG viewer received (with `viewers`). */
   viewerFps: Record<string, number>;
 }
@@ -81,7 +85,7 @@ export async function runCamerasServer(options: CamerasServerOptions): Promise<C
       ...process.env,
       // The benchmark's viewers read without a key (access is not what it measures).
       PUBLIC_READS: 'true',
-      CAMERAS: JSON.stringify(options.cameras.map((c, i) => ({ name: c.name, source: c.source, enabled: i === 0 || !options.staggerMs, loop: false, pace: true }))),
+      CAMERAS: JSON.stringify(options.cameras.map((c, i) => ({ name: c.name, source: c.source, enabled: i === 0 || !options.staggerMs, loop: options.loop ?? false, pace: true }))),
       CAMERAS_BENCH_STAGGER_MS: String(options.staggerMs ?? 0),
       DATA_DIR: dataDir,
       FACES_DIR: options.faces,
@@ -100,7 +104,13 @@ export async function runCamerasServer(options: CamerasServerOptions): Promise<C
   let cpuStart = 0;
   let stopped: { wallSeconds: number; cpuSeconds: number; viewerFps: Record<string, number> } | undefined;
   let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRssMb(pid))), 500);
+  const rssTimeline: CamerasServerResult['rssTimeline'] = [];
+  const sampler = setInterval(() => {
+    const mb = treeRssMb(pid);
+    peakRss = Math.max(peakRss, mb);
+    const seconds = started && !stopped ? (performance.now() - started) / 1000 : -1;
+    if (seconds >= 0 && seconds >= (rssTimeline.at(-1)?.seconds ?? -10) + 10) rssTimeline.push({ seconds: Math.round(seconds), mb: Math.round(mb) });
+  }, 500);
   try {
     return await new Promise<CamerasServerResult>((done, fail) => {
       let port = 0;
@@ -129,7 +139,7 @@ export async function runCamerasServer(options: CamerasServerOptions): Promise<C
         } else if (!stopped) {
           fail(new Error('the cameras run reported before stopping its clock'));
         } else {
-          done({ cameras: message.cameras, ...stopped, peakRssMb: peakRss });
+          done({ cameras: message.cameras, ...stopped, peakRssMb: peakRss, rssTimeline });
         }
       });
       child.on('exit', (code) => fail(new Error(`cameras run exited (${code}) before reporting`)));

@@ -28,6 +28,8 @@ const HELP = `Usage: npm run bench -- cameras --video A.mp4 [--video B.mp4 …] 
                           recognition only and nothing is drawn
   --seconds S             stop after S seconds (default: when every video has ended); also the
                           length of --make-crowd-clip (default 20)
+  --loop                  loop the files (a soak; needs --seconds, no --ground-truth): the
+                          report shows the memory every 10 s
   --stagger MS            enable the cameras MS apart, cam1 first (default 1000; 0: all at once);
                           cores and wall time are measured while all of them run
   --predictions DIR       write DIR/cam1.jsonl … (one JSON line per output frame)
@@ -42,6 +44,7 @@ export interface CamerasOptions {
   viewers: boolean;
   seconds?: number;
   staggerMs: number;
+  loop: boolean;
   predictions?: string;
   json: boolean;
   makeCrowdClip?: string;
@@ -58,6 +61,7 @@ export function parseCamerasArgs(argv: string[]): CamerasOptions {
       viewers: { type: 'boolean', default: false },
       seconds: { type: 'string' },
       stagger: { type: 'string', default: '1000' },
+      loop: { type: 'boolean', default: false },
       predictions: { type: 'string' },
       json: { type: 'boolean', default: false },
       'make-crowd-clip': { type: 'string' },
@@ -71,6 +75,8 @@ export function parseCamerasArgs(argv: string[]): CamerasOptions {
   const videos = (values.video?.length ? values.video : [join(ROOT, 'assets', 'demo-camera.mp4')]).map((v) => resolve(v));
   const truths = (values['ground-truth'] ?? []).map((t) => (t === '-' ? undefined : resolve(t)));
   if (truths.length > videos.length) throw new Error(`${truths.length} --ground-truth for ${videos.length} --video`);
+  if (values.loop && seconds === undefined) throw new Error('--loop needs --seconds (looped files never end)');
+  if (values.loop && truths.some(Boolean)) throw new Error('--loop cannot be scored against a --ground-truth (frame numbers repeat)');
   return {
     videos,
     truths,
@@ -78,6 +84,7 @@ export function parseCamerasArgs(argv: string[]): CamerasOptions {
     viewers: values.viewers!,
     seconds,
     staggerMs,
+    loop: values.loop!,
     predictions: values.predictions && resolve(values.predictions),
     json: values.json!,
     makeCrowdClip: values['make-crowd-clip'] && resolve(values['make-crowd-clip']),
@@ -105,7 +112,7 @@ export async function runCamerasBench(argv: string[]): Promise<void> {
   }
 
   log(`running ${cameras.length} camera(s) in one server process${options.viewers ? ' with a viewer each' : ''}`);
-  const run = await runCamerasServer({ cameras, faces: options.faces, seconds: options.seconds, viewers: options.viewers, staggerMs: options.staggerMs, log });
+  const run = await runCamerasServer({ cameras, faces: options.faces, seconds: options.seconds, viewers: options.viewers, staggerMs: options.staggerMs, loop: options.loop, log });
   const scoredOver = options.viewers ? 'all frames' : 'recognised frames';
   const rows = cameras.map((camera, i) => {
     const result = run.cameras.find((c) => c.name === camera.name);
@@ -132,6 +139,7 @@ export async function runCamerasBench(argv: string[]): Promise<void> {
     total,
     floor,
     ratioToFloor: ratio(total.cores, floor.totalCoresAtRealTime),
+    rssTimeline: run.rssTimeline,
     notes,
   };
   if (options.predictions) {

@@ -155,6 +155,10 @@ describe('cameras bench: options', () => {
     expect(parseCamerasArgs([]).staggerMs).toBe(1000);
     expect(parseCamerasArgs(['--stagger', '0']).staggerMs).toBe(0);
     expect(() => parseCamerasArgs(['--stagger', 'soon'])).toThrow(/--stagger/);
+    // A soak loops the files: it needs an end, and cannot be scored frame by frame.
+    expect(parseCamerasArgs(['--loop', '--seconds', '600'])).toMatchObject({ loop: true, seconds: 600 });
+    expect(() => parseCamerasArgs(['--loop'])).toThrow(/--seconds/);
+    expect(() => parseCamerasArgs(['--loop', '--seconds', '60', '--ground-truth', 'a.json'])).toThrow(/ground-truth/);
     expect(() => parseCamerasArgs(['--video', 'a', '--ground-truth', 'x', '--ground-truth', 'y'])).toThrow(/ground-truth/);
   });
 });
