@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { Database } from 'sqlite3';
@@ -29,6 +31,21 @@ function openDb(dataDir: string) {
 /** The bytes of the database file and its write-ahead log. */
 function dbFiles(dataDir: string): Buffer[] {
   return ['face-stream.sqlite', 'face-stream.sqlite-wal'].map((file) => join(dataDir, file)).filter(existsSync).map((file) => readFileSync(file));
+}
+
+/** The files of a ZIP, read with Info-ZIP's unzip (checked whole first with `unzip -t`). */
+async function unzipped(zip: Buffer): Promise<{ names: string[]; read(name: string): Buffer }> {
+  const dir = mkdtempSync(join(tmpdir(), 'export-zip-'));
+  const file = join(dir, 'export.zip');
+  writeFileSync(file, zip);
+  try {
+    expect(execFileSync('unzip', ['-tq', file], { encoding: 'utf8' })).toMatch(/No errors detected/);
+    const names = execFileSync('zipinfo', ['-1', file], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const contents = new Map(names.map((name) => [name, execFileSync('unzip', ['-p', file, name], { maxBuffer: 64 << 20 })]));
+    return { names, read: (name) => contents.get(name) ?? Buffer.alloc(0) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function enroll(server: RunningServer, name: string): Promise<{ id: number; faces: Array<{ id: number }> }> {
@@ -117,22 +134,44 @@ describe('privacy: unknownInbox, export, erasure, audit log, retention (real ser
     await until('an inbox entry once the camera keeps strangers', async () => (await db.all("SELECT id FROM unknown_faces WHERE camera = 'main'")).length > 0, 25_000);
   });
 
-  it('exports everything stored about a person, to an admin only', async () => {
+  it('exports everything stored about a person as one ZIP, to an admin only (and as JSON on request)', async () => {
     await until('a sighting of Serena', async () => (await db.all('SELECT id FROM sightings WHERE personId = ? AND thumbnail IS NOT NULL', [serena.id])).length > 0);
     expect((await get(server, `/people/${serena.id}/export`, {})).status).toBe(401);
-    const reply = await get(server, `/people/${serena.id}/export`);
+    const zipped = await fetch(`${server.url}/people/${serena.id}/export`, { headers: withAdminKey() });
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers.get('content-type')).toBe('application/zip');
+    expect(zipped.headers.get('content-disposition')).toBe(`attachment; filename="person-${serena.id}-export.zip"`);
+    // Streamed as it is made: no length known up front.
+    expect(zipped.headers.get('transfer-encoding')).toBe('chunked');
+    const archive = await unzipped(Buffer.from(await zipped.arrayBuffer()));
+    const manifest = JSON.parse(archive.read('manifest.json').toString('utf8'));
+    expect(manifest).toMatchObject({ format: 'face-stream/person-export', version: 1, person: { id: serena.id, name: 'Serena_Williams' } });
+    expect(manifest.faces).toHaveLength(1);
+    expect(archive.read(manifest.faces[0].photo.path).equals(readFileSync(ENROLL('Serena_Williams')))).toBe(true);
+    expect(archive.read(manifest.faces[0].thumbnail.path).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect(Buffer.from(manifest.faces[0].embeddingFloat32Base64, 'base64').length).toBeGreaterThanOrEqual(128 * 4);
+    const rows = await db.all('SELECT id, camera, firstSeen FROM sightings WHERE personId = ? ORDER BY firstSeen, id', [serena.id]);
+    expect(manifest.sightings.length).toBeGreaterThanOrEqual(rows.length);
+    expect(manifest.sightings[0]).toMatchObject({ id: rows[0].id, camera: 'main', firstSeen: new Date(rows[0].firstSeen).toISOString() });
+    const crops = manifest.sightings.flatMap((s: { crop: string | null }) => (s.crop ? [s.crop] : []));
+    expect(crops.length).toBeGreaterThan(0);
+    for (const crop of crops) expect(archive.read(crop).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    // Every file the manifest names is in the archive, and nothing else but the manifest and the CSV.
+    const named = [manifest.faces[0].photo.path, manifest.faces[0].thumbnail.path, ...crops];
+    expect(archive.names.sort()).toEqual(['manifest.json', 'sightings.csv', ...named].sort());
+    const csv = archive.read('sightings.csv').toString('utf8').trim().split('\r\n');
+    expect(csv[0]).toBe('id,camera,personName,firstSeen,lastSeen,bestConfidence,crop');
+    expect(csv).toHaveLength(manifest.sightings.length + 1);
+
+    const reply = await get(server, `/people/${serena.id}/export?format=json`);
     expect(reply.status).toBe(200);
     expect(reply.headers.get('content-disposition')).toBe(`attachment; filename="person-${serena.id}-export.json"`);
     const doc = reply.body;
     expect(doc).toMatchObject({ format: 'face-stream/person-export', version: 1, person: { id: serena.id, name: 'Serena_Williams' } });
-    expect(doc.faces).toHaveLength(1);
     expect(Buffer.from(doc.faces[0].photo.base64, 'base64').equals(readFileSync(ENROLL('Serena_Williams')))).toBe(true);
-    expect(Buffer.from(doc.faces[0].thumbnail.base64, 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
-    expect(Buffer.from(doc.faces[0].embeddingFloat32Base64, 'base64').length).toBeGreaterThanOrEqual(128 * 4);
-    const rows = await db.all('SELECT id, camera, firstSeen FROM sightings WHERE personId = ? ORDER BY firstSeen, id', [serena.id]);
-    expect(doc.sightings.length).toBeGreaterThanOrEqual(rows.length);
-    expect(doc.sightings[0]).toMatchObject({ id: rows[0].id, camera: 'main', firstSeen: new Date(rows[0].firstSeen).toISOString() });
     expect(doc.sightings.some((s: { cropJpegBase64: string | null }) => s.cropJpegBase64 !== null)).toBe(true);
+    const bad = await get(server, `/people/${serena.id}/export?format=tar`);
+    expect([bad.status, bad.body.message]).toEqual([400, 'format must be one of: zip, json']);
   });
 
   it('erases in one transaction: a failure on the last statement leaves every row, file and the gallery as they were', async () => {
@@ -197,6 +236,8 @@ describe('privacy: unknownInbox, export, erasure, audit log, retention (real ser
       'GET /people/:id/export 404',
       'DELETE /people/:id 204',
       'DELETE /people/:id 500',
+      'GET /people/:id/export 400',
+      'GET /people/:id/export 200',
       'GET /people/:id/export 200',
       'PATCH /cameras/:name 200',
       'POST /people 201',
