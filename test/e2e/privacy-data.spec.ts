@@ -6,7 +6,7 @@ import { io } from 'socket.io-client';
 import { Database } from 'sqlite3';
 import { DAY_MS } from '../../src/retention/retention-rules';
 import { DEMO_VIDEO, TESTDATA } from '../support/paths';
-import { RunningServer, startServer, withAdminKey } from '../support/server-process';
+import { RunningServer, startServer, withAdminKey, withViewerKey } from '../support/server-process';
 
 jest.setTimeout(300_000);
 
@@ -226,25 +226,31 @@ describe('privacy: unknownInbox, export, erasure, audit log, retention (real ser
     expect((await get(server, `/people/${serena.id}/export`)).status).toBe(404);
   });
 
-  it('lists every admin action in the audit log, to an admin only', async () => {
+  it('lists every admin action in the audit log, and refused attempts at admin routes, to an admin only', async () => {
     expect((await get(server, '/audit', {})).status).toBe(401);
-    const { status, body } = await get(server, '/audit?pageSize=100');
+    // Refused attempts are written as the refusal is answered: the list has it at the latest very soon after.
+    const { status, body } = await until('the refused look at the log, listed', async () => {
+      const reply = await get(server, '/audit?pageSize=100');
+      return reply.body.items?.[0]?.route === '/audit' ? reply : undefined;
+    });
     expect(status).toBe(200);
-    const actions = body.items.map((item: { method: string; route: string; status: number }) => `${item.method} ${item.route} ${item.status}`);
-    // Newest first; reads other than the export are not admin actions.
+    const actions = body.items.map((item: { method: string; route: string; status: number; role: string }) => `${item.method} ${item.route} ${item.status} ${item.role}`);
+    // Newest first; reads other than the export are not admin actions, nor is a refused read.
     expect(actions).toEqual([
-      'GET /people/:id/export 404',
-      'DELETE /people/:id 204',
-      'DELETE /people/:id 500',
-      'GET /people/:id/export 400',
-      'GET /people/:id/export 200',
-      'GET /people/:id/export 200',
-      'PATCH /cameras/:name 200',
-      'POST /people 201',
-      'POST /people 201',
+      'GET /audit 401 none',
+      'GET /people/:id/export 404 admin',
+      'DELETE /people/:id 204 admin',
+      'DELETE /people/:id 500 admin',
+      'GET /people/:id/export 400 admin',
+      'GET /people/:id/export 200 admin',
+      'GET /people/:id/export 200 admin',
+      'GET /people/:id/export 401 none',
+      'PATCH /cameras/:name 200 admin',
+      'POST /people 201 admin',
+      'POST /people 201 admin',
     ]);
-    expect(body.items.every((item: { role: string; ip: string }) => item.role === 'admin' && /127\.0\.0\.1/.test(item.ip))).toBe(true);
-    expect(body.items[1].path).toBe(`/people/${serena.id}`);
+    expect(body.items.every((item: { ip: string; suppressed: number }) => /127\.0\.0\.1/.test(item.ip) && item.suppressed === 0)).toBe(true);
+    expect(body.items[2].path).toBe(`/people/${serena.id}`);
     expect(Date.now() - Date.parse(body.items[0].at)).toBeLessThan(60_000);
     // Documented, with the key, although reads are open on this server.
     const doc = (await get(server, '/docs/openapi.json', {})).body;
@@ -254,6 +260,22 @@ describe('privacy: unknownInbox, export, erasure, audit log, retention (real ser
     }
     expect(doc.paths['/people/{id}'].get.security).toBeUndefined();
     expect(Object.keys(doc.paths['/audit'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '401']));
+  });
+
+  it('bounds how many refused attempts it records: a burst of wrong keys leaves a few entries, not one each', async () => {
+    const since = Date.now();
+    const tries = Array.from({ length: 40 }, (_, i) =>
+      fetch(`${server.url}/people/${i + 1000}`, { method: 'DELETE', headers: i % 2 ? { 'x-api-key': `wrong-${i}` } : withViewerKey() }),
+    );
+    const answers = (await Promise.all(tries)).map((reply) => reply.status);
+    expect(new Set(answers)).toEqual(new Set([401, 403]));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const { body } = await get(server, '/audit?pageSize=100');
+    const burst = body.items.filter((item: { at: string; route: string }) => Date.parse(item.at) >= since && item.route === '/people/:id');
+    // At most 5 an address and minute (the earlier refusals of this test may share the minute).
+    expect(burst.length).toBeGreaterThanOrEqual(1);
+    expect(burst.length).toBeLessThanOrEqual(5);
+    for (const item of burst) expect(['viewer', 'none']).toContain(item.role);
   });
 
   it('deletes expired sightings, inbox entries and audit entries at start, and counts them', async () => {
