@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { requirementFor } from './access-rule';
@@ -28,7 +28,8 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly access: AccessService,
     private readonly reflector: Reflector,
-    private readonly events: EventBus,
+    // Optional: a test app built without the event bus still checks access (nothing is announced).
+    @Optional() private readonly events?: EventBus,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -52,7 +53,7 @@ export class AccessGuard implements CanActivate {
     }
     // A refused attempt at an admin route is worth an audit entry (the audit log bounds how many).
     if (requirement === 'write' || requirement === 'admin') {
-      this.events.emit('access.refused', {
+      this.events?.emit('access.refused', {
         method: request.method.toUpperCase().slice(0, 8),
         route: routeOf(request),
         path: request.path.slice(0, 256),

@@ -3,6 +3,7 @@ import type { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { AccessGuard, SignInRequiredException } from '../../src/auth/access.guard';
 import { AccessService } from '../../src/auth/access.service';
+import { MemorySessionRevocations } from '../../src/auth/session-revocations';
 import { AdminOnly } from '../../src/auth/admin-only.decorator';
 import type { AppConfig } from '../../src/config/app-config';
 import type { AppEvents } from '../../src/events/app-events';
@@ -20,7 +21,7 @@ class AuditController {
 function guard(publicReads = false, events = new EventBus()): AccessGuard {
   const values: Partial<AppConfig> = { PUBLIC_READS: publicReads, CORS_ORIGINS: '', SESSION_TTL_HOURS: 1 };
   const config = { get: (key: keyof AppConfig) => values[key] } as unknown as ConfigService<AppConfig, true>;
-  return new AccessGuard(new AccessService({ adminKey: ADMIN, viewerKey: VIEWER, sessionSecret: 'secret-0123456789abcdef' }, config), new Reflector(), events);
+  return new AccessGuard(new AccessService({ adminKey: ADMIN, viewerKey: VIEWER, sessionSecret: 'secret-0123456789abcdef' }, config, new MemorySessionRevocations()), new Reflector(), events);
 }
 
 function context(method: string, path: string, handler: () => void, headers: Record<string, string> = {}) {
