@@ -36,7 +36,10 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
 
   async onApplicationBootstrap(): Promise<void> {
     const policy = this.config.policy();
-    this.logger.log(`retention: ${RETENTION_KINDS.map((kind) => `${kind} ${policy[kind] === 0 ? 'kept' : `${policy[kind]} days`}`).join(', ')}`);
+    this.logger.log(
+      `retention: ${RETENTION_KINDS.map((kind) => `${kind} ${policy[kind] === 0 ? 'kept' : `${policy[kind]} days`}`).join(', ')}; ` +
+        `checked at start and every ${RETENTION_EVERY_MS / 60_000} min (scheduled job "${RETENTION_JOB}")`,
+    );
     // At start (before the server listens: nothing expired is served), then hourly.
     await this.run();
     this.stop = this.scheduler.every(RETENTION_JOB, RETENTION_EVERY_MS, () => void this.run());

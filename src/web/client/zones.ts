@@ -42,14 +42,19 @@ export class ZonesEditor {
 
   /** The camera shown (again: the list is refreshed every few seconds); a drawing in progress is kept. */
   show(camera: Camera): void {
-    if (this.camera?.name !== camera.name) {
+    const switched = this.camera?.name !== camera.name;
+    if (switched) {
       this.pending = [];
       this.drawing = null;
       say(this.message, '');
     }
+    const saved = zonesOf(camera.overrides);
+    const changed = switched || JSON.stringify(saved) !== JSON.stringify(this.saved);
     this.camera = camera;
-    this.saved = zonesOf(camera.overrides);
-    this.render();
+    this.saved = saved;
+    // The list is refreshed every few seconds: the panel is redrawn only when the zones changed (a button under the pointer stays put).
+    if (changed) this.render();
+    else this.draw();
   }
 
   /** The picture's size in pixels: the stream's frames, else what the camera reports. */
