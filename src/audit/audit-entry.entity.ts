@@ -1,6 +1,9 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** One admin action: what (method, route, path, answer), when, by which role, from where. */
+/**
+ * One admin action, or a refused attempt at one (status 401/403): what (method, route, path,
+ * answer), when, by which role, from where.
+ */
 @Entity('audit_log')
 export class AuditEntry {
   @PrimaryGeneratedColumn()
@@ -11,7 +14,7 @@ export class AuditEntry {
   @Column('integer')
   at: number;
 
-  /** The role of the credentials used (`admin` today). */
+  /** The role of the credentials used: `admin`; for a refused attempt `viewer`, `link` or `none` (no or bad credentials). */
   @Column({ type: 'varchar', length: 16 })
   role: string;
 
@@ -33,4 +36,8 @@ export class AuditEntry {
   /** The HTTP status answered. */
   @Column('integer')
   status: number;
+
+  /** Refused attempts from the same address left out of the log before this one (the rate bound). */
+  @Column('integer', { default: 0 })
+  suppressed: number;
 }

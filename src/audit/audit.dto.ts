@@ -7,7 +7,7 @@ export class AuditEntryDto {
   id: number;
   @ApiProperty({ description: 'When the answer was sent', example: '2026-01-31T12:00:00.000Z' })
   at: string;
-  @ApiProperty({ description: 'The role of the credentials used', example: 'admin' })
+  @ApiProperty({ description: 'The role of the credentials used; for a refused attempt (401/403) `viewer`, `link` or `none`', example: 'admin' })
   role: string;
   @ApiProperty({ description: 'The client address', example: '192.0.2.7' })
   ip: string;
@@ -17,11 +17,13 @@ export class AuditEntryDto {
   route: string;
   @ApiProperty({ description: 'The path requested (no query)', example: '/people/3' })
   path: string;
-  @ApiProperty({ description: 'The HTTP status answered', example: 204 })
+  @ApiProperty({ description: 'The HTTP status answered (401/403: a refused attempt)', example: 204 })
   status: number;
+  @ApiProperty({ description: 'Refused attempts from the same address not listed before this one (at most a few per minute are)', example: 0 })
+  suppressed: number;
 
   static from(this: void, row: AuditEntry): AuditEntryDto {
-    return { id: row.id, at: new Date(row.at).toISOString(), role: row.role, ip: row.ip, method: row.method, route: row.route, path: row.path, status: row.status };
+    return { id: row.id, at: new Date(row.at).toISOString(), role: row.role, ip: row.ip, method: row.method, route: row.route, path: row.path, status: row.status, suppressed: row.suppressed ?? 0 };
   }
 }
 

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import type { Observable } from 'rxjs';
 import { requirementFor } from '../auth/access-rule';
 import { ADMIN_ONLY } from '../auth/admin-only.decorator';
+import { clientAddress, routeOf } from '../auth/request-auth';
 import { AuditService } from './audit.service';
 
 /** A request as the access guard leaves it (see request-auth.ts). */
@@ -15,8 +16,8 @@ const CLIENT_CLOSED = 499;
 /**
  * Global interceptor: records every admin action (a route that needs the admin key whatever
  * PROTECT_READS says: every change, and the admin-only reads such as an export) in the audit
- * log once its answer is sent, with the status it got. Requests the guards refused never get
- * here, so they are not actions.
+ * log once its answer is sent, with the status it got. Requests the access guard refused never
+ * get here: the guard announces them ('access.refused') and AuditService records them, rate-bounded.
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
@@ -37,7 +38,7 @@ export class AuditInterceptor implements NestInterceptor {
         role: request.auth?.role ?? 'admin',
         ip: clientAddress(request),
         method: request.method.toUpperCase(),
-        route: String((request.route as { path?: unknown } | undefined)?.path ?? request.path).slice(0, 128),
+        route: routeOf(request),
         path: request.path.slice(0, 256),
         status: response.writableFinished ? response.statusCode : CLIENT_CLOSED,
       });
@@ -49,8 +50,4 @@ export class AuditInterceptor implements NestInterceptor {
 /** An action only an admin may take: the access rule's changes, and the reads marked @AdminOnly(). */
 export function isAdminAction(method: string, path: string, adminOnly: boolean): boolean {
   return adminOnly || requirementFor(method, path) === 'write';
-}
-
-function clientAddress(request: Request): string {
-  return (request.ip ?? request.socket.remoteAddress ?? '').slice(0, 64);
 }

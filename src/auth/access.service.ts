@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config';
 import { AccessOptions, Caller, decide, Requirement, Role } from './access-rule';
 import { apiKeyMatches } from './api-key';
 import { CredentialInput, CredentialStore, identify, isForeignOrigin, requestHosts } from './credentials';
 import { corsOriginOption } from './http-security';
+import { SessionRevocations } from './session-revocations';
 import { keyFingerprint, signSession, signStreamLink, verifySession } from './signed-tokens';
 
 export const ACCESS_SECRETS = Symbol('ACCESS_SECRETS');
@@ -33,15 +34,23 @@ export const MAX_LINK_SECONDS = 365 * 24 * 3600;
  * issues and ends sessions, signs stream links.
  */
 @Injectable()
-export class AccessService {
+export class AccessService implements OnModuleInit {
+  private readonly logger = new Logger('Access');
   readonly options: AccessOptions;
   readonly corsOrigins: boolean | string[];
   readonly sessionTtlSeconds: number;
   private readonly store: CredentialStore;
-  /** Signed-out sessions (id → expiry, seconds), kept until they would have expired anyway. */
+  /**
+   * Signed-out sessions (id → expiry, seconds), kept until they would have expired anyway: checked
+   * here (every request, synchronously), and stored (SessionRevocations) so a restart keeps them.
+   */
   private readonly revoked = new Map<string, number>();
 
-  constructor(@Inject(ACCESS_SECRETS) private readonly secrets: AccessSecrets, config: ConfigService<AppConfig, true>) {
+  constructor(
+    @Inject(ACCESS_SECRETS) private readonly secrets: AccessSecrets,
+    config: ConfigService<AppConfig, true>,
+    private readonly revocations: SessionRevocations,
+  ) {
     const metricsToken = config.get('METRICS_TOKEN', { infer: true });
     this.options = { publicReads: config.get('PUBLIC_READS', { infer: true }), metricsToken: Boolean(metricsToken) };
     this.corsOrigins = corsOriginOption(config.get('CORS_ORIGINS', { infer: true }));
@@ -55,6 +64,12 @@ export class AccessService {
       fingerprintOf: (role) => fingerprints[role],
       isRevoked: (id) => this.revoked.has(id),
     };
+  }
+
+  /** Loads the stored sign-outs before the server listens (dropping those expired meanwhile). */
+  async onModuleInit(): Promise<void> {
+    for (const { id, expires } of await this.revocations.load(nowSeconds())) this.revoked.set(id, expires);
+    if (this.revoked.size > 0) this.logger.log(`${this.revoked.size} signed-out session(s) stay refused`);
   }
 
   /** Whether the request may go on, and who made it. */
@@ -88,14 +103,22 @@ export class AccessService {
     return { token: signSession(this.store.secret, role, expires, this.store.fingerprintOf), expires };
   }
 
-  /** Ends the session of this token, if it is a valid one. */
-  endSession(token: string | undefined | null): void {
+  /**
+   * Ends the session of this token, if it is a valid one: refused at once, and stored before this
+   * resolves (a failed write is logged; the session stays refused until the next restart).
+   */
+  async endSession(token: string | undefined | null): Promise<void> {
     if (!token) return;
     const now = nowSeconds();
     const check = verifySession(this.store.secret, token, now, this.store.fingerprintOf);
     if (!check.ok) return;
     this.revoked.set(check.value.id, check.value.expires);
     for (const [id, expires] of this.revoked) if (expires <= now) this.revoked.delete(id);
+    try {
+      await this.revocations.add(check.value.id, check.value.expires);
+    } catch (err) {
+      this.logger.warn(`could not store a sign-out (it holds until the server restarts): ${err instanceof Error ? err.message : err}`);
+    }
   }
 
   /** A signed link to a camera's stream for `seconds`: the path with its query, and when it expires. */

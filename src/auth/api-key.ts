@@ -9,11 +9,14 @@ export const SESSION_SCHEME = 'session';
 
 /**
  * Whether `given` is the key, in time that does not depend on where they differ: both are
- * hashed first, so even their lengths are compared in constant time.
+ * hashed first, so even their lengths are compared in constant time. A missing or empty key
+ * takes the same steps as a wrong one (hashed and compared, then refused), so the time does
+ * not tell them apart either.
  */
 export function apiKeyMatches(given: unknown, expected: string): boolean {
-  if (typeof given !== 'string' || given.length === 0 || expected.length === 0) return false;
-  return timingSafeEqual(digest(given), digest(expected));
+  const text = typeof given === 'string' ? given : '';
+  const same = timingSafeEqual(digest(text), digest(expected));
+  return same && text.length > 0 && expected.length > 0;
 }
 
 /** A new random key: 32 bytes, base64url (43 characters). */

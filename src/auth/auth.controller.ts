@@ -58,10 +58,10 @@ export class AuthController {
 
   @Post('auth/logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Sign out: ends the session and removes its cookie (a form post goes on to the login page)' })
+  @ApiOperation({ summary: 'Sign out: ends the session (for good: a restart keeps it ended) and removes its cookie (a form post goes on to the login page)' })
   @ApiNoContentResponse({ description: 'Signed out' })
-  logout(@Req() request: Request, @Res() response: Response): void {
-    this.access.endSession(sessionCookieFrom(request.headers.cookie));
+  async logout(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.access.endSession(sessionCookieFrom(request.headers.cookie));
     response.append('Set-Cookie', clearedSessionCookie(https(request)));
     if (request.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded' || !request.headers['content-type']) {
       if (request.accepts(['json', 'html']) === 'html') {

@@ -4,12 +4,15 @@ import { Logger, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config';
 import { AccessGuard } from './access.guard';
 import { ACCESS_SECRETS, AccessSecrets, AccessService } from './access.service';
 import { AuthController } from './auth.controller';
 import { ADMIN_KEY_SPEC, provisionSecret, SESSION_SECRET_SPEC, VIEWER_KEY_SPEC } from './key-file';
 import { RATE_LIMIT_WRITES_SKIP, rateLimitKey, RateLimitGuard, WRITES_THROTTLER } from './rate-limit.guard';
+import { RevokedSession } from './revoked-session.entity';
+import { SessionRevocations, SessionRevocationsRepository } from './session-revocations';
 import { SignInRedirectFilter } from './sign-in-redirect.filter';
 
 /** The two keys and the signing secret: configured, or generated once into DATA_DIR (mode 0600). */
@@ -47,6 +50,7 @@ function provisionAccessSecrets(config: ConfigService<AppConfig, true>): AccessS
  */
 @Module({
   imports: [
+    TypeOrmModule.forFeature([RevokedSession]),
     ThrottlerModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<AppConfig, true>) => {
@@ -64,6 +68,7 @@ function provisionAccessSecrets(config: ConfigService<AppConfig, true>): AccessS
   controllers: [AuthController],
   providers: [
     { provide: ACCESS_SECRETS, inject: [ConfigService], useFactory: provisionAccessSecrets },
+    { provide: SessionRevocations, useClass: SessionRevocationsRepository },
     AccessService,
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AccessGuard },

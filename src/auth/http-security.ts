@@ -1,4 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import { type Server, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import helmet from 'helmet';
 
 /**
@@ -37,8 +39,34 @@ export function corsOriginOption(setting: string): boolean | string[] {
   return origins;
 }
 
-/** Secure headers (helmet) and CORS. */
+/**
+ * The whole answer to a request Node's HTTP parser refused before the app saw it (a NUL or a
+ * control character in a header, headers over 16 KB, a broken request line): the API's JSON
+ * error shape, like every other refusal, instead of Node's bare status line; then the
+ * connection closes.
+ */
+export function malformedRequestAnswer(code: string | undefined): string {
+  const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const message =
+    status === 431 ? 'the request headers are too large (16 KB in all at most)' : status === 408 ? 'the request took too long to arrive' : 'the request is not valid HTTP (a header holds a character that is not allowed, such as NUL)';
+  const body = JSON.stringify({ statusCode: status, message, error: STATUS_CODES[status] });
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+/** Answers requests the HTTP parser refused with malformedRequestAnswer (a reset connection is simply closed). */
+export function answerMalformedRequestsInJson(server: Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end(malformedRequestAnswer(err.code));
+  });
+}
+
+/** Secure headers (helmet), CORS, and JSON answers to malformed requests. */
 export function applyHttpSecurity(app: INestApplication, corsOrigins: string): void {
+  answerMalformedRequestsInJson(app.getHttpServer() as Server);
   app.use(
     helmet({
       contentSecurityPolicy: CONTENT_SECURITY_POLICY,

@@ -20,3 +20,13 @@ export interface RequestWithAuth {
 export function authOf(request: unknown): RequestAuth {
   return (request as RequestWithAuth).auth ?? { role: 'anonymous', via: 'none' };
 }
+
+/** The client's address as the server saw it (behind a reverse proxy, the proxy's), at most 64 characters. */
+export function clientAddress(request: { ip?: string; socket?: { remoteAddress?: string } }): string {
+  return (request.ip ?? request.socket?.remoteAddress ?? '').slice(0, 64);
+}
+
+/** The route's pattern (`/people/:id`), or the path when no route matched, at most 128 characters. */
+export function routeOf(request: { route?: unknown; path: string }): string {
+  return String((request.route as { path?: unknown } | undefined)?.path ?? request.path).slice(0, 128);
+}

@@ -65,6 +65,11 @@ export interface AppEvents {
    * own copy (retained MQTT state, caches) clear theirs.
    */
   'person.changed': { personId: number; name: string; change: 'added' | 'renamed' | 'removed' };
+  /**
+   * A request to an admin route (a change, or an admin-only read) was refused: 401 (no or bad
+   * credentials) or 403 (a viewer, a stream link, another site's page). For the audit log.
+   */
+  'access.refused': { method: string; route: string; path: string; status: 401 | 403; role: string; ip: string };
   /** The unknown-faces inbox changed. */
   'unknown-face.changed': { id: number; change: 'added' | 'grouped' | 'removed'; camera?: string };
 }

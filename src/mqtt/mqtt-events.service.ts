@@ -23,6 +23,10 @@ export class MqttEventsService implements OnModuleInit, OnModuleDestroy {
   private readonly topics?: MqttTopics;
   private subscriptions: Array<{ unsubscribe(): void }> = [];
   private timer?: NodeJS.Timeout;
+  /** Retained topics holding a person's name or face (a camera's last-recognised and snapshot): whose they are. */
+  private readonly retainedOf = new Map<string, number | null>();
+  /** People erased since start: a snapshot read that was under way when they were does not publish their face. */
+  private readonly erased = new Set<number>();
 
   constructor(
     @Inject(MQTT_SETTINGS) private readonly settings: MqttSettings | null,
@@ -41,7 +45,7 @@ export class MqttEventsService implements OnModuleInit, OnModuleDestroy {
         if (joined) this.publish(joined);
       }),
       this.events.subscribe('sighting.changed', (sighting) => this.join.sighting(sighting).forEach((joined) => this.publish(joined))),
-      this.events.subscribe('person.changed', ({ personId, change }) => change === 'removed' && this.join.forgetPerson(personId)),
+      this.events.subscribe('person.changed', ({ personId, change }) => change === 'removed' && this.forget(personId)),
     );
     this.timer = setInterval(() => {
       if (this.join.waiting > 0) this.join.expire(Date.now()).forEach((joined) => this.publish(joined));
@@ -54,6 +58,22 @@ export class MqttEventsService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.timer);
   }
 
+  /** Erasure: events still held for the person are dropped, and retained topics showing them are emptied. */
+  private forget(personId: number): void {
+    this.join.forgetPerson(personId);
+    this.erased.add(personId);
+    for (const [topic, holder] of this.retainedOf) {
+      if (holder !== personId) continue;
+      this.mqtt!.publish(topic, '', { qos: 1, retain: true });
+      this.retainedOf.delete(topic);
+    }
+  }
+
+  private retain(topic: string, payload: string | Buffer, personId: number | null): void {
+    this.mqtt!.publish(topic, payload, { qos: 1, retain: true });
+    this.retainedOf.set(topic, personId);
+  }
+
   private publish({ change, sightingId }: JoinedChange): void {
     const mqtt = this.mqtt!;
     const topics = this.topics!;
@@ -63,13 +83,14 @@ export class MqttEventsService implements OnModuleInit, OnModuleDestroy {
     mqtt.publish(topics.events, JSON.stringify(message), { qos: 1 });
     const haEvent = toHaEvent(message);
     if (haEvent) mqtt.publish(camera.events, JSON.stringify(haEvent), { qos: 1 });
-    if (change.personId !== null && (change.type === 'recognised' || change.type === 'renamed')) {
-      mqtt.publish(camera.lastRecognised, JSON.stringify(toLastRecognised(message)), { qos: 1, retain: true });
+    const erased = change.personId !== null && this.erased.has(change.personId);
+    if (change.personId !== null && !erased && (change.type === 'recognised' || change.type === 'renamed')) {
+      this.retain(camera.lastRecognised, JSON.stringify(toLastRecognised(message)), change.personId);
     }
     if (this.settings!.MQTT_SNAPSHOTS && change.type !== 'left') {
       this.snapshots
         .read(change, sightingId)
-        .then((jpeg) => jpeg && mqtt.publish(camera.snapshot, jpeg, { qos: 1, retain: true }))
+        .then((jpeg) => jpeg && !(change.personId !== null && this.erased.has(change.personId)) && this.retain(camera.snapshot, jpeg, change.personId))
         .catch((err) => this.logger.warn(`no snapshot for a ${change.type} event on ${change.camera}: ${err instanceof Error ? err.message : err}`));
     }
   }

@@ -61,6 +61,7 @@ export class MqttStateService implements OnModuleInit, OnApplicationBootstrap, O
           this.names.delete(personId);
           this.presence.forget(personId);
           this.mqtt!.publish(this.topics!.person(personId), '', RETAINED);
+          this.dropFromViews(personId);
           return;
         }
         this.names.set(personId, name);
@@ -98,6 +99,14 @@ export class MqttStateService implements OnModuleInit, OnApplicationBootstrap, O
     if (entry?.published === json) return;
     this.views.set(camera, { view, published: json });
     this.publishView(camera, view);
+  }
+
+  /** A deleted person's name leaves every camera's retained "who is in view" at once, not at the next frame. */
+  private dropFromViews(personId: number): void {
+    for (const [camera, { view }] of this.views) {
+      if (!view.people.some((person) => person.personId === personId)) continue;
+      this.setView(camera, { ...view, people: view.people.filter((person) => person.personId !== personId) });
+    }
   }
 
   private publishView(camera: string, view: CameraView): void {

@@ -1,5 +1,6 @@
 import { AdminOnly } from '../auth/admin-only.decorator';
 import {
+  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -7,9 +8,11 @@ import {
   HttpCode,
   HttpStatus,
   Param,
+  ParseEnumPipe,
   ParseIntPipe,
   Patch,
   Post,
+  Query,
   Res,
   StreamableFile,
   UploadedFile,
@@ -24,12 +27,16 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
+  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiError, ApiInvalidId, ApiPersonNotFound, ApiUploadErrors, JpegEndpoint } from './api-errors';
 import { AddFaceDto, AddFaceForm, CreatePersonDto, CreatePersonForm, RenamePersonDto } from './dto/person-input.dto';
 import { PersonDto } from './dto/person.dto';
+import { ArchiveWriter } from './export/archive-writer';
 import { PersonExportDto } from './export/person-export';
+import { personArchiveEntries } from './export/person-archive';
 import { PersonExportService } from './export/person-export.service';
 import { PeopleService } from './people.service';
 
@@ -37,6 +44,10 @@ import { PeopleService } from './people.service';
 interface UploadedImage {
   buffer: Buffer;
 }
+
+/** The export's forms: one ZIP archive (the default), or one JSON document. */
+const EXPORT_FORMATS = ['zip', 'json'] as const;
+type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const NAME_TAKEN_EXAMPLE = 'a person named "Grace Hopper" already exists';
 
@@ -46,6 +57,7 @@ export class PeopleController {
   constructor(
     private readonly people: PeopleService,
     private readonly exports: PersonExportService,
+    private readonly archives: ArchiveWriter,
   ) {}
 
   @Get()
@@ -69,17 +81,33 @@ export class PeopleController {
   @ApiOperation({
     summary: 'Everything stored about a person (admin)',
     description:
-      'One JSON document (a download): the person, every enrolled photo and thumbnail (base64) with its metadata and embedding, ' +
-      'every sighting with its times, camera and face crop. Recorded in the audit log.',
+      'One ZIP archive (a download `person-{id}-export.zip`, streamed): `manifest.json` (the person, every face\'s metadata and ' +
+      'embedding, every sighting with its times and camera, and the path of each file), `sightings.csv`, the photos and ' +
+      'thumbnails under `faces/`, the sighting crops under `sightings/`. `?format=json` answers the same as one JSON document ' +
+      '(files base64-encoded, `person-{id}-export.json`). Recorded in the audit log.',
   })
-  @ApiOkResponse({ type: PersonExportDto, description: 'The export, as an attachment `person-{id}-export.json`' })
+  @ApiQuery({ name: 'format', required: false, enum: EXPORT_FORMATS, description: 'zip (default) or json' })
+  @ApiProduces('application/zip', 'application/json')
+  @ApiOkResponse({ type: PersonExportDto, description: 'The export: a ZIP, or with `?format=json` this document' })
+  @ApiError(HttpStatus.BAD_REQUEST, 'An unknown format', ['format must be one of: zip, json'])
   @ApiInvalidId()
   @ApiPersonNotFound()
-  async export(@Param('id', ParseIntPipe) id: number, @Res({ passthrough: true }) response: Response): Promise<PersonExportDto> {
+  async export(
+    @Param('id', ParseIntPipe) id: number,
+    @Query('format', new ParseEnumPipe(EXPORT_FORMATS, { optional: true, exceptionFactory: () => new BadRequestException('format must be one of: zip, json') }))
+    format: ExportFormat | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PersonExportDto | StreamableFile> {
     const document = await this.exports.export(id);
-    response.setHeader('Content-Disposition', `attachment; filename="person-${id}-export.json"`);
     response.setHeader('Cache-Control', 'no-store');
-    return document;
+    if (format === 'json') {
+      response.setHeader('Content-Disposition', `attachment; filename="person-${id}-export.json"`);
+      return document;
+    }
+    return new StreamableFile(await this.archives.zip(personArchiveEntries(document)), {
+      type: 'application/zip',
+      disposition: `attachment; filename="person-${id}-export.zip"`,
+    });
   }
 
   @Post()

@@ -6,7 +6,9 @@ import { Sighting } from '../sightings/sighting.entity';
 import { SightingTraces } from '../sightings/sighting-traces';
 import { FaceSample } from './entities/face-sample.entity';
 import { Person } from './entities/person.entity';
+import { ArchiveWriter } from './export/archive-writer';
 import { PersonExportService } from './export/person-export.service';
+import { ArchiverZipWriter } from './export/zip-writer';
 import { PeopleStartupService } from './people-startup.service';
 import { PeopleController } from './people.controller';
 import { PeopleRepository } from './people.repository';
@@ -30,6 +32,7 @@ import { PhotoUploadModule } from './upload/photo-upload.module';
     PhotoStore,
     PeopleStartupService,
     PersonExportService,
+    { provide: ArchiveWriter, useClass: ArchiverZipWriter },
     { provide: CLOCK, useValue: Date.now },
   ],
   exports: [PeopleService],

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { CLOCK } from '../common/clock';
@@ -10,16 +11,17 @@ import { PrometheusRetentionMetrics } from './retention.metrics';
 import { ExpiringRecords, RetentionMetrics } from './retention.ports';
 import { RetentionRepository } from './retention.repository';
 import { RetentionService } from './retention.service';
-import { IntervalScheduler, Scheduler } from './scheduler';
+import { INTERVAL_REGISTRY, NestScheduler, Scheduler } from './scheduler';
 
-/** Data that expires: RETENTION_*_DAYS, applied at start and hourly. */
+/** Data that expires: RETENTION_*_DAYS, applied at start and hourly (a @nestjs/schedule interval). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Sighting, UnknownFace, AuditEntry]), MetricsModule],
+  imports: [ScheduleModule.forRoot(), TypeOrmModule.forFeature([Sighting, UnknownFace, AuditEntry]), MetricsModule],
   providers: [
     // Validated while the app is built: a bad value stops the server before it listens.
     { provide: RETENTION_CONFIG, useFactory: () => validateRetentionConfig(process.env) },
     { provide: CLOCK, useValue: Date.now },
-    { provide: Scheduler, useClass: IntervalScheduler },
+    { provide: INTERVAL_REGISTRY, useExisting: SchedulerRegistry },
+    { provide: Scheduler, useClass: NestScheduler },
     { provide: ExpiringRecords, useClass: RetentionRepository },
     { provide: RetentionMetrics, useClass: PrometheusRetentionMetrics },
     RetentionService,

@@ -8,6 +8,8 @@ import { Scheduler, StopJob } from './scheduler';
 
 /** How often expired records are looked for (and once at start). */
 export const RETENTION_EVERY_MS = 3_600_000;
+/** The job's name in @nestjs/schedule's SchedulerRegistry. */
+export const RETENTION_JOB = 'retention';
 
 /** What one run deleted, by kind. */
 export type RetentionRun = Record<RetentionKind, number>;
@@ -34,10 +36,13 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
 
   async onApplicationBootstrap(): Promise<void> {
     const policy = this.config.policy();
-    this.logger.log(`retention: ${RETENTION_KINDS.map((kind) => `${kind} ${policy[kind] === 0 ? 'kept' : `${policy[kind]} days`}`).join(', ')}`);
+    this.logger.log(
+      `retention: ${RETENTION_KINDS.map((kind) => `${kind} ${policy[kind] === 0 ? 'kept' : `${policy[kind]} days`}`).join(', ')}; ` +
+        `checked at start and every ${RETENTION_EVERY_MS / 60_000} min (scheduled job "${RETENTION_JOB}")`,
+    );
     // At start (before the server listens: nothing expired is served), then hourly.
     await this.run();
-    this.stop = this.scheduler.every(RETENTION_EVERY_MS, () => void this.run());
+    this.stop = this.scheduler.every(RETENTION_JOB, RETENTION_EVERY_MS, () => void this.run());
   }
 
   onModuleDestroy(): void {

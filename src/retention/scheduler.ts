@@ -1,34 +1,46 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
 /** A scheduled job, stopped by calling it. */
 export type StopJob = () => void;
 
 /**
- * Runs jobs periodically. A port so tests drive time themselves; the app's implementation is a
- * plain unref'd setInterval (@nestjs/schedule is not a dependency yet: its `@Interval` should
- * replace IntervalScheduler when it is).
+ * Runs named jobs periodically. A port so the services' specs drive time themselves (a fake);
+ * the app's adapter registers them with @nestjs/schedule (NestScheduler).
  */
 export abstract class Scheduler {
-  abstract every(ms: number, job: () => void): StopJob;
+  abstract every(name: string, ms: number, job: () => void): StopJob;
 }
 
-/** setInterval, unref'd (never keeps the process alive), every job stopped when the module is destroyed. */
-@Injectable()
-export class IntervalScheduler extends Scheduler implements OnModuleDestroy {
-  private readonly timers = new Set<NodeJS.Timeout>();
+/**
+ * The part of @nestjs/schedule's SchedulerRegistry the adapter uses. Injected by this token (bound
+ * to the real registry in RetentionModule) so this file loads without the package, which is ESM
+ * only and which the CommonJS test runner cannot load.
+ */
+export interface IntervalRegistry {
+  addInterval(name: string, intervalId: NodeJS.Timeout): void;
+  deleteInterval(name: string): void;
+  doesExist(type: 'interval', name: string): boolean;
+}
+export const INTERVAL_REGISTRY = Symbol('INTERVAL_REGISTRY');
 
-  every(ms: number, job: () => void): StopJob {
-    const timer = setInterval(job, ms);
-    timer.unref();
-    this.timers.add(timer);
-    return () => {
-      clearInterval(timer);
-      this.timers.delete(timer);
-    };
+/**
+ * @nestjs/schedule's dynamic intervals: each job is an unref'd setInterval (it never keeps the
+ * process alive) registered by name in the SchedulerRegistry, which lists it and clears every
+ * one before the app shuts down.
+ */
+@Injectable()
+export class NestScheduler extends Scheduler {
+  constructor(@Inject(INTERVAL_REGISTRY) private readonly registry: IntervalRegistry) {
+    super();
   }
 
-  onModuleDestroy(): void {
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers.clear();
+  every(name: string, ms: number, job: () => void): StopJob {
+    const timer = setInterval(job, ms);
+    timer.unref();
+    this.registry.addInterval(name, timer);
+    return () => {
+      // Gone already when the registry cleared it at shutdown.
+      if (this.registry.doesExist('interval', name)) this.registry.deleteInterval(name);
+    };
   }
 }

@@ -190,6 +190,34 @@ describe('MQTT and Home Assistant discovery with a real broker and the real serv
     expect(after.messages.map((m) => m.topic)).not.toContain(personConfig(id));
   });
 
+  it('erases a person the camera showed from every retained topic: discovery, presence, last recognised, who is in view', async () => {
+    const lastRecognised = `${P}/cameras/main/last-recognised`;
+    // Whoever the camera named last: their name is retained there now.
+    const shown = await subscriber.waitFor('someone retained as last recognised', () => {
+      const text = subscriber.last(lastRecognised);
+      return text ? (JSON.parse(text) as { personId: number; name: string }) : undefined;
+    }, 60_000);
+    const mark = subscriber.messages.length;
+    expect((await fetch(`${server.url}/people/${shown.personId}`, { method: 'DELETE', headers: withAdminKey() })).status).toBe(204);
+    delete ids[shown.name]; // the tests after this one republish the people still enrolled
+    const since = () => subscriber.messages.slice(mark);
+    await subscriber.waitFor('their config and presence emptied', () =>
+      [personConfig(shown.personId), `${P}/people/${shown.personId}`].every((topic) => since().some((m) => m.topic === topic && m.payload.length === 0)),
+    );
+    // The camera's last recognised is emptied unless someone else was named first.
+    const next = since().find((m) => m.topic === lastRecognised);
+    const outcome = next === undefined ? 'nothing' : next.payload.length === 0 ? 'emptied' : JSON.parse(next.payload.toString()).personId === shown.personId ? 'them again' : 'someone else';
+    expect(['emptied', 'someone else']).toContain(outcome);
+    // What a new subscriber (Home Assistant restarting) is given: nothing of them.
+    const fresh = await RecordingSubscriber.connect(broker.url, [`${P}/#`, `${HA}/#`]);
+    late.push(fresh);
+    await fresh.waitFor('the retained state', () => fresh.messages.some((m) => m.topic === `${P}/cameras/main/state`) && fresh.messages.some((m) => m.topic === personConfig(ids.Hugo_Chavez)));
+    const retained = fresh.messages.filter((m) => m.retain);
+    expect(retained.filter((m) => m.topic === personConfig(shown.personId) || m.topic === `${P}/people/${shown.personId}`)).toEqual([]);
+    const leaks = retained.filter((m) => /last-recognised|\/people$/.test(m.topic) && m.payload.toString().includes(`"personId":${shown.personId},`));
+    expect(leaks.map((m) => m.topic)).toEqual([]);
+  });
+
   it('publishes discovery again when Home Assistant announces online', async () => {
     const mark = subscriber.messages.length;
     await subscriber.client.publishAsync(`${HA}/status`, 'online', { qos: 1 });

@@ -98,11 +98,12 @@ describe('expiring records (real SQLite file)', () => {
     expect(await retention.deleteExpired('unknown_faces', CUTOFF)).toEqual([old]);
     expect(await unknown.count()).toBe(1);
 
-    const base = { role: 'admin', ip: '127.0.0.1', method: 'DELETE', route: '/people/:id', path: '/people/1', status: 204 };
+    const base = { role: 'admin', ip: '127.0.0.1', method: 'DELETE', route: '/people/:id', path: '/people/1', status: 204, suppressed: 0 };
     const expired = await audit.insert({ ...base, at: CUTOFF - 1 });
-    const kept = await audit.insert({ ...base, at: CUTOFF + 1 });
+    // A refused attempt (with the count of those left out before it) expires like any entry.
+    const kept = await audit.insert({ ...base, role: 'none', status: 401, suppressed: 3, at: CUTOFF + 1 });
     expect(await retention.deleteExpired('audit', CUTOFF)).toEqual([expired]);
     const [entries, total] = await audit.findPage({ page: 1, pageSize: 20, skip: 0, take: 20 });
-    expect([entries.map((e) => e.id), total]).toEqual([[kept], 1]);
+    expect([entries.map((e) => [e.id, e.status, e.suppressed]), total]).toEqual([[[kept, 401, 3]], 1]);
   });
 });

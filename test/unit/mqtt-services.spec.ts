@@ -281,6 +281,44 @@ describe('face events (fake broker port through DI)', () => {
   });
 });
 
+describe('erasure reaches retained MQTT state (fake broker port through DI)', () => {
+  it('empties the retained last-recognised and snapshot topics that show a deleted person, and only those', async () => {
+    const { module, mqtt, events } = await build({ MQTT_SNAPSHOTS: 'true' });
+    events.emit('face.changed', faceChange({ camera: 'door', type: 'left' })); // no retained topic for a departure
+    events.emit('face.changed', faceChange({ camera: 'yard', personId: 1, name: 'Ada', trackId: 3 }));
+    events.emit('sighting.changed', { id: 11, camera: 'yard', personId: 1, personName: 'Ada', firstSeen: '', lastSeen: '', bestConfidence: 97, ongoing: true, thumbnailUrl: '' });
+    events.emit('face.changed', faceChange({ camera: 'door' }));
+    events.emit('sighting.changed', { id: 12, camera: 'door', personId: 2, personName: 'Grace', firstSeen: '', lastSeen: '', bestConfidence: 97, ongoing: true, thumbnailUrl: '' });
+    events.emit('frame.recognized', frame('door', [recognizedFace(1, 2, 'Grace'), recognizedFace(2, 1, 'Ada')]));
+    await new Promise((r) => setImmediate(r));
+    expect(mqtt.json('face-stream/cameras/door/last-recognised')).toMatchObject({ personId: 2 });
+    expect(mqtt.last('face-stream/cameras/door/snapshot')).toBe('JPEG');
+
+    const mark = mqtt.published.length;
+    events.emit('person.changed', { personId: 2, name: 'Grace', change: 'removed' });
+    const cleared = mqtt.published.slice(mark).filter((m) => m.payload.length === 0);
+    expect(cleared.map((m) => [m.topic, m.retain]).sort()).toEqual([
+      ['face-stream/cameras/door/last-recognised', true],
+      ['face-stream/cameras/door/snapshot', true],
+      ['face-stream/people/2', true],
+      [personConfigTopic(2), true],
+    ]);
+    // Ada's topics are hers still; the door's view loses Grace at once.
+    expect(mqtt.json('face-stream/cameras/yard/last-recognised')).toMatchObject({ personId: 1, name: 'Ada' });
+    expect(mqtt.last('face-stream/cameras/yard/snapshot')).toBe('JPEG');
+    expect(mqtt.json('face-stream/cameras/door/people')).toEqual([{ personId: 1, name: 'Ada' }]);
+
+    // An event for her still in flight does not bring her back into retained topics.
+    const count = mqtt.published.length;
+    events.emit('face.changed', faceChange({ camera: 'door', trackId: 9 }));
+    events.emit('sighting.changed', { id: 13, camera: 'door', personId: 2, personName: 'Grace', firstSeen: '', lastSeen: '', bestConfidence: 97, ongoing: true, thumbnailUrl: '' });
+    await new Promise((r) => setImmediate(r));
+    expect(mqtt.published.slice(count).filter((m) => m.retain)).toEqual([]);
+    expect(mqtt.last('face-stream/cameras/door/last-recognised')).toBe('');
+    await module.close();
+  });
+});
+
 describe('MQTT metrics', () => {
   it('reads the client\'s counters when scraped, and registers nothing with MQTT off', async () => {
     const registry = new Registry();

@@ -5,8 +5,8 @@ import { EventBus } from '../../src/events/event-bus';
 import { DAY_MS, RetentionKind } from '../../src/retention/retention-rules';
 import { RETENTION_CONFIG, validateRetentionConfig } from '../../src/retention/retention.config';
 import { ExpiringRecords, RetentionMetrics } from '../../src/retention/retention.ports';
-import { RETENTION_EVERY_MS, RetentionService } from '../../src/retention/retention.service';
-import { Scheduler } from '../../src/retention/scheduler';
+import { RETENTION_EVERY_MS, RETENTION_JOB, RetentionService } from '../../src/retention/retention.service';
+import { IntervalRegistry, NestScheduler, Scheduler } from '../../src/retention/scheduler';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 
@@ -34,9 +34,9 @@ class CountingMetrics extends RetentionMetrics {
 
 /** A scheduler whose jobs run when the test says. */
 class ManualScheduler extends Scheduler {
-  jobs: Array<{ ms: number; job: () => void; stopped: boolean }> = [];
-  every(ms: number, job: () => void) {
-    const entry = { ms, job, stopped: false };
+  jobs: Array<{ name: string; ms: number; job: () => void; stopped: boolean }> = [];
+  every(name: string, ms: number, job: () => void) {
+    const entry = { name, ms, job, stopped: false };
     this.jobs.push(entry);
     return () => void (entry.stopped = true);
   }
@@ -97,7 +97,7 @@ describe('RetentionService', () => {
   it('runs again every hour with the time of that run, and stops when the module closes', async () => {
     const t = await build();
     await t.module.init();
-    expect(t.scheduler.jobs.map((job) => job.ms)).toEqual([RETENTION_EVERY_MS]);
+    expect(t.scheduler.jobs.map((job) => [job.name, job.ms])).toEqual([[RETENTION_JOB, RETENTION_EVERY_MS]]);
     t.records.rows.sightings = [{ id: 3, time: NOW - 29 * DAY_MS }];
     t.clock.now = NOW + 2 * DAY_MS; // the sighting is 31 days old now
     t.scheduler.jobs[0].job();
@@ -132,24 +132,49 @@ describe('RetentionService', () => {
   });
 });
 
-describe('IntervalScheduler', () => {
-  it('runs a job every interval without keeping the process alive, until stopped or destroyed', async () => {
-    const { IntervalScheduler } = await import('../../src/retention/scheduler');
+/** SchedulerRegistry's interval book, as @nestjs/schedule keeps it (clearing an interval when it is deleted). */
+class MemoryRegistry implements IntervalRegistry {
+  readonly intervals = new Map<string, NodeJS.Timeout>();
+  addInterval(name: string, id: NodeJS.Timeout): void {
+    if (this.intervals.has(name)) throw new Error(`Interval with the given name (${name}) already exists`);
+    this.intervals.set(name, id);
+  }
+  deleteInterval(name: string): void {
+    clearInterval(this.intervals.get(name));
+    this.intervals.delete(name);
+  }
+  doesExist(_type: 'interval', name: string): boolean {
+    return this.intervals.has(name);
+  }
+  /** What the schedule module does before the app shuts down. */
+  clearAll(): void {
+    for (const name of [...this.intervals.keys()]) this.deleteInterval(name);
+  }
+}
+
+describe('NestScheduler (the @nestjs/schedule adapter)', () => {
+  it('registers each job by name, runs it every interval without keeping the process alive, and stops it', () => {
     jest.useFakeTimers();
     try {
-      const scheduler = new IntervalScheduler();
+      const registry = new MemoryRegistry();
+      const scheduler = new NestScheduler(registry);
       let a = 0;
       let b = 0;
-      const stopA = scheduler.every(1000, () => a++);
-      scheduler.every(1000, () => b++);
+      const stopA = scheduler.every('a', 1000, () => a++);
+      const stopB = scheduler.every('b', 1000, () => b++);
+      expect([...registry.intervals.keys()]).toEqual(['a', 'b']);
+      expect(registry.intervals.get('a')!.hasRef()).toBe(false);
       jest.advanceTimersByTime(3500);
       expect([a, b]).toEqual([3, 3]);
       stopA();
+      expect(registry.doesExist('interval', 'a')).toBe(false);
       jest.advanceTimersByTime(1000);
       expect([a, b]).toEqual([3, 4]);
-      scheduler.onModuleDestroy();
+      // The schedule module clears what is left at shutdown; stopping afterwards is harmless.
+      registry.clearAll();
       jest.advanceTimersByTime(5000);
       expect([a, b]).toEqual([3, 4]);
+      expect(() => stopB()).not.toThrow();
     } finally {
       jest.useRealTimers();
     }

@@ -11,8 +11,8 @@ const CONTENT_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': '
 
 /**
  * Everything stored about one person, as one JSON document (files base64-encoded): the person,
- * every face sample with its photo, thumbnail and embedding, every sighting with its crop.
- * (No archive library is a dependency: a ZIP would need one.)
+ * every face sample with its photo, thumbnail and embedding, every sighting with its crop. The
+ * ZIP form is laid out from it (person-archive.ts).
  */
 @Injectable()
 export class PersonExportService {

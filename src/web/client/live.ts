@@ -69,6 +69,16 @@ export class LiveView {
     }
   }
 
+  /**
+   * Opens the stream again: after a change to the camera (its pipeline restarts with the new
+   * settings, and an ended MJPEG answer would leave the last old frame standing).
+   */
+  reconnect(): void {
+    if (!this.camera || !streamsIn(this.camera.state)) return;
+    this.stream.stop();
+    this.stream.play(this.camera.streamUrl);
+  }
+
   /** Leaves the page: the stream connection and the stats polling end. */
   hide(): void {
     this.stream.stop();

@@ -8,6 +8,7 @@ import { CamerasView } from './cameras.js';
 import { byId, say, toast } from './dom.js';
 import { Library } from './library.js';
 import { LiveView } from './live.js';
+import { ZonesEditor } from './zones.js';
 import { Sightings } from './sightings.js';
 import { events } from './socket.js';
 
@@ -41,6 +42,7 @@ const library = new Library(() => undefined);
 const sightings = new Sightings();
 const camerasView = new CamerasView(book, { reload: () => loadCameras() });
 const live = new LiveView(book, { pick: (face) => pick(face) });
+const zones = new ZonesEditor({ reload: () => loadCameras(), reconnect: () => live.reconnect() });
 
 async function loadCameras(): Promise<void> {
   try {
@@ -95,6 +97,7 @@ function applyRoute(): void {
     camerasView.hide();
     if (before?.view !== 'camera' || before.name !== shown.name) byId('pick-panel').hidden = true;
     live.show(shown);
+    zones.show(shown);
   } else {
     live.hide();
     camerasView.show();
@@ -223,6 +226,7 @@ function start(): void {
   }, LIST_EVERY_MS);
   listen();
   live.start();
+  zones.start();
   camerasView.start();
   library.start();
   sightings.start();
