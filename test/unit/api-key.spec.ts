@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import { apiKeyMatches, generateApiKey } from '../../src/auth/api-key';
 import { CredentialStore, identify } from '../../src/auth/credentials';
 import { corsOriginOption, malformedRequestAnswer } from '../../src/auth/http-security';
@@ -34,7 +35,14 @@ function medianTimes(fns: Array<() => unknown>, rounds = 31, batch = 400): numbe
   return samples.map((times) => times.sort((a, b) => a - b)[Math.floor(times.length / 2)]);
 }
 
-describe('no timing difference between a wrong key and a missing one', () => {
+/**
+ * Timings cannot be judged on a busy machine (other jobs preempt one batch and not the next): the
+ * comparisons run only while the load is under the core count, else they show as skipped.
+ */
+const quietMachine = loadavg()[0] < cpus().length;
+const timed = quietMachine ? it : it.skip;
+
+describe(`no timing difference between a wrong key and a missing one${quietMachine ? '' : ' (skipped: machine loaded)'}`, () => {
   const ADMIN = 'admin-key-0123456789abcdef-0123456789abcdef';
   const store: CredentialStore = {
     adminKey: ADMIN,
@@ -45,7 +53,7 @@ describe('no timing difference between a wrong key and a missing one', () => {
   };
   const NOW = 1_800_000_000;
 
-  it('signing in: a missing or empty key is hashed and compared like a wrong one', () => {
+  timed('signing in: a missing or empty key is hashed and compared like a wrong one', () => {
     medianTimes([() => apiKeyMatches('warm-up', ADMIN)], 3);
     const [missing, empty, wrong, nearlyRight] = medianTimes([
       () => apiKeyMatches(undefined, ADMIN),
@@ -58,7 +66,7 @@ describe('no timing difference between a wrong key and a missing one', () => {
     for (const time of [missing, empty, nearlyRight]) expect(time / wrong).toBeLessThan(1.5);
   });
 
-  it('every request: a missing key is compared with every key like a wrong one', () => {
+  timed('every request: a missing key is compared with every key like a wrong one', () => {
     const request = (headers: Record<string, string>) => () => identify({ path: '/people/1', headers }, store, NOW);
     medianTimes([request({})], 3);
     const [missing, wrong] = medianTimes([request({}), request({ 'x-api-key': 'wrong-key-0123456789abcdef-0123456789abcdef' })]);
