@@ -73,7 +73,7 @@ export interface CamerasReport {
   /** total.cores / floor.totalCoresAtRealTime. */
   ratioToFloor: number;
   /** RSS of the server's process tree every 10 s of the measured window. */
-  rssTimeline?: Array<{ seconds: number; mb: number }>;
+  rssTimeline?: Array<{ seconds: number; mb: number; heapMb?: number; arrayBuffersMb?: number }>;
   notes: string[];
 }
 
@@ -182,7 +182,12 @@ export function formatCamerasReport(report: CamerasReport): string {
   }
   const t = report.total;
   lines.push('', `total: ${num(t.cores, 2)} cores (server, all threads and child processes), ${num(t.coresPerCamera, 2)} per camera, peak RSS ${num(t.peakRssMb, 0)} MB`);
-  if ((report.rssTimeline?.length ?? 0) > 1) lines.push(`RSS every 10 s (MB): ${report.rssTimeline!.map((s) => s.mb).join(', ')}`);
+  if ((report.rssTimeline?.length ?? 0) > 1) {
+    const timeline = report.rssTimeline!;
+    lines.push(`RSS every 10 s (MB): ${timeline.map((s) => s.mb).join(', ')}`);
+    lines.push(`server V8 heap (MB): ${timeline.map((s) => s.heapMb ?? '-').join(', ')}`);
+    lines.push(`server array buffers, frames included (MB): ${timeline.map((s) => s.arrayBuffersMb ?? '-').join(', ')}`);
+  }
   lines.push('', 'floor (single-thread ffmpeg decode + OpenCV JPEG encode at quality 80, measured in this run):');
   const floorRows = report.floor.perCamera.map((f) => [
     f.name,

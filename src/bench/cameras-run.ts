@@ -46,8 +46,11 @@ export interface CamerasServerResult {
   wallSeconds: number;
   cpuSeconds: number;
   peakRssMb: number;
-  /** RSS of the whole tree every 10 s of the measured window (MB): flat, or growing? */
-  rssTimeline: Array<{ seconds: number; mb: number }>;
+  /**
+   * Every 10 s of the measured window (MB): RSS of the whole tree, and the server's V8 heap and
+   * array buffers (frames are shared array buffers) as it last reported them: flat, or growing?
+   */
+  rssTimeline: Array<{ seconds: number; mb: number; heapMb?: number; arrayBuffersMb?: number }>;
   /** Per camera, the frame rate its MJPEG viewer received (with `viewers`). */
   viewerFps: Record<string, number>;
 }
@@ -59,6 +62,7 @@ export interface CamerasServerResult {
 type ChildMessage =
   | { type: 'ready'; port: number; cameras: string[] }
   | { type: 'camera'; name: string }
+  | { type: 'memory'; heapMb: number; arrayBuffersMb: number }
   | { type: 'clock'; at: 'start' | 'stop' }
   | { type: 'result'; cameras: CameraRunResult[] };
 
@@ -105,11 +109,12 @@ export async function runCamerasServer(options: CamerasServerOptions): Promise<C
   let stopped: { wallSeconds: number; cpuSeconds: number; viewerFps: Record<string, number> } | undefined;
   let peakRss = 0;
   const rssTimeline: CamerasServerResult['rssTimeline'] = [];
+  let serverMemory: { heapMb?: number; arrayBuffersMb?: number } = {};
   const sampler = setInterval(() => {
     const mb = treeRssMb(pid);
     peakRss = Math.max(peakRss, mb);
     const seconds = started && !stopped ? (performance.now() - started) / 1000 : -1;
-    if (seconds >= 0 && seconds >= (rssTimeline.at(-1)?.seconds ?? -10) + 10) rssTimeline.push({ seconds: Math.round(seconds), mb: Math.round(mb) });
+    if (seconds >= 0 && seconds >= (rssTimeline.at(-1)?.seconds ?? -10) + 10) rssTimeline.push({ seconds: Math.round(seconds), mb: Math.round(mb), ...serverMemory });
   }, 500);
   try {
     return await new Promise<CamerasServerResult>((done, fail) => {
@@ -122,6 +127,8 @@ export async function runCamerasServer(options: CamerasServerOptions): Promise<C
           port = message.port;
           log(`server ready on port ${message.port} with ${message.cameras.join(', ')}`);
           message.cameras.forEach(watch);
+        } else if (message.type === 'memory') {
+          serverMemory = { heapMb: message.heapMb, arrayBuffersMb: message.arrayBuffersMb };
         } else if (message.type === 'camera') {
           log(`${message.name} enabled`);
           watch(message.name);
@@ -262,6 +269,11 @@ async function childMain(): Promise<void> {
   while (!pipelines.every((p) => p.captureStatus().framesCaptured > 0) && performance.now() - waitSince < 120_000) await sleep(20);
   process.send?.({ type: 'clock', at: 'start' });
   const started = performance.now();
+  const reportMemory = () => {
+    const { heapUsed, arrayBuffers } = process.memoryUsage();
+    process.send?.({ type: 'memory', heapMb: Math.round(heapUsed / 2 ** 20), arrayBuffersMb: Math.round(arrayBuffers / 2 ** 20) });
+  };
+  const memoryTimer = setInterval(reportMemory, 5000);
   // Safety net when --seconds is not given: files that never end.
   const limitMs = (seconds || 3600) * 1000;
   const runs = [...recorders.values()];
@@ -274,6 +286,7 @@ async function childMain(): Promise<void> {
   while (performance.now() - started < limitMs && !allEnded()) await sleep(100);
   // The frames still in the pipeline when the files ended (outside the clock, like the filling at the start).
   if (allEnded()) await sleep(1000);
+  clearInterval(memoryTimer);
   const cameras = runs.map((r) => r.result(stoppedAt));
   await new Promise<void>((r) => process.send!({ type: 'result', cameras }, () => r()));
   await app.close();
