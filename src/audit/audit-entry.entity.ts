@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { EPOCH_MS } from '../database/portable-types';
 
 /** One admin action: what (method, route, path, answer), when, by which role, from where. */
 @Entity('audit_log')
@@ -8,7 +9,7 @@ export class AuditEntry {
 
   /** Epoch ms, when the answer was sent. */
   @Index()
-  @Column('integer')
+  @Column(EPOCH_MS)
   at: number;
 
   /** The role of the credentials used (`admin` today). */

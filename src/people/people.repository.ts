@@ -108,7 +108,7 @@ export class PeopleRepository {
       const person = await tx.findOneBy(Person, { id: personId });
       if (!person) return null;
       const saved = await this.insertSample(tx, personId, sample);
-      await tx.update(Person, personId, { updatedAt: () => "datetime('now')" });
+      await tx.update(Person, personId, { updatedAt: () => 'CURRENT_TIMESTAMP' });
       return { person, sample: saved };
     });
   }
@@ -141,7 +141,7 @@ export class PeopleRepository {
         return { person, sightings };
       });
       // Committed: no copy of the erased pages stays in the write-ahead log either.
-      if (erased) await forgetCommitted(this.dataSource);
+      if (erased) await forgetCommitted(this.dataSource, ['face_samples', 'sightings', 'people']);
       return erased;
     });
   }
@@ -153,7 +153,7 @@ export class PeopleRepository {
       if (!sample) return null;
       if ((await tx.countBy(FaceSample, { personId })) === 1) throw new LastSampleError();
       await tx.delete(FaceSample, { id: sampleId });
-      await tx.update(Person, personId, { updatedAt: () => "datetime('now')" });
+      await tx.update(Person, personId, { updatedAt: () => 'CURRENT_TIMESTAMP' });
       return sample;
     });
   }

@@ -13,13 +13,14 @@ interface Target {
   entity: EntityTarget<ObjectLiteral>;
   /** The condition on alias `r` that makes a row expired before :cutoff. */
   where: string;
+  table: string;
 }
 
 const TARGETS: Record<RetentionKind, Target> = {
   // Ended sightings only: one still open is being written.
-  sightings: { entity: Sighting, where: 'r.lastSeen < :cutoff AND r.ongoing = 0' },
-  unknown_faces: { entity: UnknownFace, where: 'r.lastSeen < :cutoff' },
-  audit: { entity: AuditEntry, where: 'r.at < :cutoff' },
+  sightings: { entity: Sighting, table: 'sightings', where: 'r.lastSeen < :cutoff AND NOT r.ongoing' },
+  unknown_faces: { entity: UnknownFace, table: 'unknown_faces', where: 'r.lastSeen < :cutoff' },
+  audit: { entity: AuditEntry, table: 'audit_log', where: 'r.at < :cutoff' },
 };
 
 /**
@@ -36,15 +37,15 @@ export class RetentionRepository extends ExpiringRecords {
   }
 
   deleteExpired(kind: RetentionKind, cutoff: number): Promise<number[]> {
-    const { entity, where } = TARGETS[kind];
+    const { entity, table, where } = TARGETS[kind];
     return this.lock.run(async () => {
       const ids = await this.dataSource.transaction(async (tx: EntityManager) => {
         const rows: Array<{ id: number }> = await tx.createQueryBuilder(entity, 'r').select('r.id', 'id').where(where, { cutoff }).getRawMany();
-        // The same condition in the same transaction (nothing else writes meanwhile): the same rows.
-        if (rows.length > 0) await tx.createQueryBuilder().delete().from(entity, 'r').where(where.replace(/\br\./g, ''), { cutoff }).execute();
+        // The same condition in the same transaction (nothing else writes meanwhile on SQLite): the same rows.
+        if (rows.length > 0) await tx.createQueryBuilder().delete().from(entity, 'r').where(where, { cutoff }).execute();
         return rows.map((row) => row.id);
       });
-      if (ids.length > 0) await forgetCommitted(this.dataSource);
+      if (ids.length > 0) await forgetCommitted(this.dataSource, [table]);
       return ids;
     });
   }

@@ -1,0 +1,22 @@
+import type { StoreDialect } from '../../src/database/store-options';
+import { startPostgres, type RunningPostgres } from './postgres';
+
+/** Every store the server supports: the specs that exercise SQL run once per dialect (`describe.each(STORE_DIALECTS)`). */
+export const STORE_DIALECTS: StoreDialect[] = ['sqlite', 'postgres'];
+
+/**
+ * One PostgreSQL cluster for the whole test file, started on first use (about 3 s) and removed
+ * after the file's last test (afterAll runs on failure too). Call at the top of a spec file.
+ * Returns the store settings for a dialect: DATA_DIR always, and for PostgreSQL a fresh database.
+ */
+export function useStores(): (dialect: StoreDialect, dataDir: string) => Promise<{ DATA_DIR: string; DATABASE_URL?: string }> {
+  let cluster: Promise<RunningPostgres> | undefined;
+  afterAll(async () => {
+    if (cluster) (await cluster).dispose();
+  }, 30_000);
+  return async (dialect, dataDir) => {
+    if (dialect === 'sqlite') return { DATA_DIR: dataDir };
+    cluster ??= startPostgres();
+    return { DATA_DIR: dataDir, DATABASE_URL: await (await cluster).createDatabase() };
+  };
+}
