@@ -15,6 +15,9 @@ export function useStores(): (dialect: StoreDialect, dataDir: string) => Promise
     if (cluster) (await cluster).dispose();
   }, 30_000);
   return async (dialect, dataDir) => {
+    // ConfigModule copies validated settings into process.env, and ConfigService falls back to
+    // process.env for a setting left unset: a URL from an earlier suite would leak into this one.
+    delete process.env.DATABASE_URL;
     if (dialect === 'sqlite') return { DATA_DIR: dataDir };
     cluster ??= startPostgres();
     return { DATA_DIR: dataDir, DATABASE_URL: await (await cluster).createDatabase() };
