@@ -107,11 +107,25 @@ function upload(t: TestApp, path: string, fields: Record<string, string>, image?
   return send(t, 'POST', path, { body: form });
 }
 
-/** Everything an enrollment could leave behind: rows in both tables and files in both folders. */
+const onPostgres = (t: TestApp) => t.db.options.type === 'postgres';
+
+/** The names in a photo store's folder: files in DATA_DIR (SQLite), rows of photo_files (PostgreSQL). */
+async function storedNames(t: TestApp, folder: 'photos' | 'thumbnails'): Promise<string[]> {
+  if (onPostgres(t)) return (await t.db.query('SELECT name FROM photo_files WHERE kind = $1 ORDER BY name', [folder])).map((row: { name: string }) => row.name);
+  return existsSync(join(t.dataDir, folder)) ? readdirSync(join(t.dataDir, folder)).sort() : [];
+}
+
+/** A stored photo's bytes, or undefined. */
+async function storedBytes(t: TestApp, folder: 'photos' | 'thumbnails', name: string): Promise<Buffer | undefined> {
+  if (onPostgres(t)) return (await t.db.query('SELECT bytes FROM photo_files WHERE kind = $1 AND name = $2', [folder, name]))[0]?.bytes;
+  const path = join(t.dataDir, folder, name);
+  return existsSync(path) ? readFileSync(path) : undefined;
+}
+
+/** Everything an enrollment could leave behind: rows in both tables and stored photos in both folders. */
 async function storedState(t: TestApp) {
   const count = async (table: string) => Number((await t.db.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
-  const files = (folder: string) => (existsSync(join(t.dataDir, folder)) ? readdirSync(join(t.dataDir, folder)).sort() : []);
-  return { people: await count('people'), samples: await count('face_samples'), photos: files('photos'), thumbnails: files('thumbnails') };
+  return { people: await count('people'), samples: await count('face_samples'), photos: await storedNames(t, 'photos'), thumbnails: await storedNames(t, 'thumbnails') };
 }
 
 async function embeddingOf(t: TestApp, relative: string): Promise<Float32Array> {
@@ -182,7 +196,9 @@ describe.each(STORE_DIALECTS)('People REST API (%s store)', (dialect) => {
     expect(state.thumbnails).toHaveLength(1);
     // Stored as uploaded, under a generated name with the extension of the real format.
     expect(state.photos[0]).toMatch(/^[0-9a-f-]{36}\.jpg$/);
-    expect(readFileSync(join(t.dataDir, 'photos', state.photos[0]))).toEqual(Buffer.from(photo));
+    expect(await storedBytes(t, 'photos', state.photos[0])).toEqual(Buffer.from(photo));
+    // With PostgreSQL the photos are in the database, for every node: nothing in DATA_DIR.
+    if (onPostgres(t)) expect(existsSync(join(t.dataDir, 'photos'))).toBe(false);
 
     // On the live stream at once.
     const embedding = await embeddingOf(t, GRACE_PHOTO);
@@ -471,9 +487,9 @@ describe.each(STORE_DIALECTS)('People REST API (%s store)', (dialect) => {
   it('deletes a person with their rows and stored files, and the stream forgets them', async () => {
     const files = await t.db.getRepository(FaceSample).findBy({ personId: grace.id });
     expect(files).toHaveLength(1);
-    const photo = join(t.dataDir, 'photos', files[0].photoFile);
-    const thumbnail = join(t.dataDir, 'thumbnails', files[0].thumbnailFile);
-    expect(existsSync(photo) && existsSync(thumbnail)).toBe(true);
+    const photo = () => storedBytes(t, 'photos', files[0].photoFile);
+    const thumbnail = () => storedBytes(t, 'thumbnails', files[0].thumbnailFile);
+    expect((await photo()) && (await thumbnail())).toBeDefined();
     const before = await storedState(t);
 
     expect((await sendJson(t, 'DELETE', `/people/${grace.id}`)).status).toBe(204);
@@ -481,8 +497,8 @@ describe.each(STORE_DIALECTS)('People REST API (%s store)', (dialect) => {
     expect((await sendJson(t, 'GET', `/people/${grace.id}`)).status).toBe(404);
     expect(await t.db.getRepository(Person).findBy({ id: grace.id })).toEqual([]);
     expect(await t.db.getRepository(FaceSample).findBy({ personId: grace.id })).toEqual([]);
-    expect(existsSync(photo)).toBe(false);
-    expect(existsSync(thumbnail)).toBe(false);
+    expect(await photo()).toBeUndefined();
+    expect(await thumbnail()).toBeUndefined();
     const after = await storedState(t);
     expect(after).toMatchObject({ people: before.people - 1, samples: before.samples - 1 });
     expect(after.photos).toEqual(before.photos.filter((name) => name !== files[0].photoFile));

@@ -1,6 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The schema as of the first release with migrations (the SQLite baseline's tables, in PostgreSQL's types). */
+/**
+ * The schema as of the first release with migrations: the SQLite baseline's tables in
+ * PostgreSQL's types, and `photo_files` (photos live in the database on PostgreSQL).
+ */
 export class PostgresBaseline1764720000000 implements MigrationInterface {
   name = 'PostgresBaseline1764720000000';
 
@@ -33,9 +36,11 @@ export class PostgresBaseline1764720000000 implements MigrationInterface {
     await db.query(
       `ALTER TABLE "face_samples" ADD CONSTRAINT "FK_ac3c120368c314bc8b36546fd04" FOREIGN KEY ("personId") REFERENCES "people"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
     );
+    // Enrollment photos and thumbnails (DatabasePhotoStore): in the database, so every node has them.
+    await db.query(`CREATE TABLE "photo_files" ("kind" character varying(16) NOT NULL, "name" character varying(64) NOT NULL, "bytes" bytea NOT NULL, PRIMARY KEY ("kind", "name"))`);
   }
 
   async down(db: QueryRunner): Promise<void> {
-    for (const table of ['face_samples', 'people', 'sightings', 'unknown_faces', 'audit_log', 'camera']) await db.query(`DROP TABLE "${table}"`);
+    for (const table of ['photo_files', 'face_samples', 'people', 'sightings', 'unknown_faces', 'audit_log', 'camera']) await db.query(`DROP TABLE "${table}"`);
   }
 }
