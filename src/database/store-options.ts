@@ -56,9 +56,39 @@ export function storeOptions(settings: StoreSettings): DataSourceOptions {
   };
 }
 
+/** Any constant: the PostgreSQL advisory lock nodes take while they migrate. */
+const MIGRATION_LOCK = 7_405_117_731;
+
 /** Opens the store: portable column types, connection, then any migration not yet applied. */
 export async function openStore(options: DataSourceOptions): Promise<DataSource> {
-  const dataSource = new DataSource(options);
+  const dataSource = new DataSource({ ...options, migrationsRun: false });
   adaptDriverToPortableTypes(dataSource);
-  return dataSource.initialize();
+  await dataSource.initialize();
+  try {
+    if (options.migrationsRun) await migrate(dataSource);
+  } catch (err) {
+    await dataSource.destroy();
+    throw err;
+  }
+  return dataSource;
+}
+
+/**
+ * Applies pending migrations, all in one transaction. Nodes starting together on one PostgreSQL
+ * database take turns (an advisory lock, held on a connection of its own): the first migrates,
+ * the others then find nothing left to do instead of failing on tables that just appeared.
+ */
+async function migrate(dataSource: DataSource): Promise<void> {
+  if (dialectOf(dataSource) === 'sqlite') {
+    await dataSource.runMigrations({ transaction: 'all' });
+    return;
+  }
+  const lock = dataSource.createQueryRunner();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await dataSource.runMigrations({ transaction: 'all' });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
 }

@@ -74,6 +74,20 @@ describe.each(STORE_DIALECTS)('store schema by migrations (%s)', (dialect) => {
   });
 });
 
+describe('several nodes opening one new PostgreSQL database at once', () => {
+  it('migrate it once between them: every node opens, the baseline is applied once', async () => {
+    const settings = await storeFor('postgres', mkdtempSync(join(tmpdir(), 'store-nodes-')));
+    const nodes = await Promise.all(Array.from({ length: 4 }, () => openStore({ ...storeOptions(settings), entities: ENTITIES })));
+    try {
+      expect(await nodes[3].query('SELECT name FROM migrations')).toEqual([{ name: 'PostgresBaseline1764720000000' }]);
+      expect(await nodes[0].getRepository(Person).count()).toBe(0);
+    } finally {
+      for (const node of nodes) await node.destroy();
+      rmSync(settings.DATA_DIR, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a SQLite data dir made before migrations (by synchronize)', () => {
   let dir: string;
 
