@@ -12,7 +12,12 @@ import { RunningServer, startServer, withAdminKey } from '../support/server-proc
 jest.setTimeout(300_000);
 
 /** One camera, switched off: no sighting or stranger appears by itself, so every count below is exact. */
-const ENV = { CAMERAS: JSON.stringify([{ name: 'main', source: DEMO_VIDEO, enabled: false }]), RATE_LIMIT_WRITE_MAX: '1000' };
+const ENV = {
+  CAMERAS: JSON.stringify([{ name: 'main', source: DEMO_VIDEO, enabled: false }]),
+  RATE_LIMIT_WRITE_MAX: '1000',
+  UNKNOWN_FACE_AFTER_MS: '300',
+  SIGHTING_END_AFTER_MS: '1000',
+};
 const PHOTO = (name: string) => readFileSync(join(TESTDATA, 'video', 'enroll', `${name}.jpg`));
 const CLI = join(PROJECT_ROOT, 'dist', 'cli', 'main.js');
 
@@ -31,6 +36,14 @@ const getJson = async (server: RunningServer, path: string) => {
   return reply.json();
 };
 const getBytes = async (server: RunningServer, path: string) => Buffer.from(await (await fetch(`${server.url}${path}`, { headers: withAdminKey() })).arrayBuffer());
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
 
 function migrateStore(dataDir: string, url: string, json = true): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -169,5 +182,22 @@ describe('PostgreSQL store: migrate-store, then the server on PostgreSQL', () =>
     } finally {
       await db.destroy();
     }
+  });
+
+  it('records live sightings and strangers into PostgreSQL once the camera is switched on through the API', async () => {
+    const node = servers[1];
+    const switched = await fetch(`${node.url}/cameras/main`, { method: 'PATCH', headers: withAdminKey({ 'content-type': 'application/json' }), body: JSON.stringify({ enabled: true }) });
+    expect(switched.status).toBe(200);
+    const copiedIds = new Set((await getJson(node, '/sightings?pageSize=100')).items.map((s: { id: number }) => s.id));
+    let live: { id: number; personName: string; camera: string } | undefined;
+    await until('a live sighting', async () => {
+      live = (await getJson(node, '/sightings?pageSize=100')).items.find((s: { id: number }) => !copiedIds.has(s.id));
+      return live !== undefined;
+    });
+    expect(live!.camera).toBe('main');
+    expect(['Colin_Powell', 'Hugo_Chavez']).toContain(live!.personName);
+    await until('its face crop', async () => (await fetch(`${node.url}/sightings/${live!.id}/thumbnail`, { headers: withAdminKey() })).status === 200);
+    expect((await getBytes(node, `/sightings/${live!.id}/thumbnail`)).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    await until('a stranger in the inbox', async () => (await getJson(node, '/unknown-faces')).total > 2);
   });
 });
