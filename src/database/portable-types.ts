@@ -22,10 +22,14 @@ export const DOUBLE: ColumnOptions = { type: 'float' };
  * Binary columns are declared `blob` (SQLite's name, the type of existing data dirs); on
  * PostgreSQL they are `bytea`. TypeORM has no portable binary type, so the PostgreSQL driver of
  * each DataSource is taught the alias before its entities are validated (call before initialize()).
+ * Creation and update dates are `timestamptz` there: an instant, whatever the server's or the
+ * database's time zone (SQLite keeps them as UTC text).
  */
 export function adaptDriverToPortableTypes(dataSource: DataSource): void {
   if (dataSource.options.type !== 'postgres') return;
   const driver = dataSource.driver;
+  driver.mappedDataTypes.createDate = 'timestamptz';
+  driver.mappedDataTypes.updateDate = 'timestamptz';
   driver.supportedDataTypes.push('blob');
   const normalizeType = driver.normalizeType.bind(driver);
   driver.normalizeType = (column) => (column.type === 'blob' ? 'bytea' : normalizeType(column));

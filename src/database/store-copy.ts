@@ -33,6 +33,7 @@ export class ForeignTargetError extends Error {}
 
 const BATCH = 200;
 const BOOLEAN_COLUMNS: Record<string, string[]> = { sightings: ['ongoing'], camera: ['enabled'] };
+const DATE_COLUMNS: Record<string, string[]> = { people: ['createdAt', 'updatedAt'], face_samples: ['createdAt'] };
 
 /**
  * Copies a SQLite store (its tables and DATA_DIR's photo files) into a PostgreSQL store, keeping
@@ -93,10 +94,11 @@ async function assertSameRows(target: DataSource, table: string, identity: reado
   }
 }
 
-/** SQLite keeps booleans as 0/1. */
+/** SQLite keeps booleans as 0/1, and dates as UTC text without a zone (`2026-12-03 11:59:12`). */
 function toPostgres(table: string, row: Record<string, unknown>): Record<string, unknown> {
   const converted = { ...row };
   for (const column of BOOLEAN_COLUMNS[table] ?? []) converted[column] = Boolean(row[column]);
+  for (const column of DATE_COLUMNS[table] ?? []) converted[column] = new Date(`${String(row[column]).replace(' ', 'T')}Z`);
   return converted;
 }
 

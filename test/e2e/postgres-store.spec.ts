@@ -71,6 +71,7 @@ describe('PostgreSQL store: migrate-store, then the server on PostgreSQL', () =>
   let colinThumbnail: Buffer;
   const crop = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
   let auditEntries: number;
+  let sqlitePeople: Array<{ name: string; createdAt: string; faces: Array<{ createdAt: string }> }>;
 
   beforeAll(async () => {
     postgres = await startPostgres();
@@ -89,6 +90,7 @@ describe('PostgreSQL store: migrate-store, then the server on PostgreSQL', () =>
     await enroll(sqliteServer, 'Hugo_Chavez');
     colinThumbnail = await getBytes(sqliteServer, colin.faces[0].thumbnailUrl);
     expect(colinThumbnail.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    sqlitePeople = await getJson(sqliteServer, '/people');
     expect(await sqliteServer.stop()).toBe(0);
 
     const db = await openStore({ ...storeOptions({ DATA_DIR: sqliteServer.dataDir }), entities: [Sighting, UnknownFace] });
@@ -146,6 +148,9 @@ describe('PostgreSQL store: migrate-store, then the server on PostgreSQL', () =>
     const server = await startServer({ ...ENV, DATABASE_URL: databaseUrl });
     servers.push(server);
     const people = await getJson(server, '/people');
+    // The same people, at the same instants (SQLite's UTC text became timestamptz).
+    const summary = (list: typeof sqlitePeople) => list.map((p) => ({ name: p.name, createdAt: p.createdAt, faces: p.faces.map((f) => f.createdAt) }));
+    expect(summary(people)).toEqual(summary(sqlitePeople));
     expect(people.map((p: { name: string }) => p.name)).toEqual(['Colin_Powell', 'Hugo_Chavez']);
     expect(await getBytes(server, colin.faces[0].thumbnailUrl)).toEqual(colinThumbnail);
     const sightings = await getJson(server, `/sightings?personId=${colin.id}`);

@@ -25,11 +25,11 @@ export class PostgresBaseline1764720000000 implements MigrationInterface {
     await db.query(`CREATE INDEX "IDX_12019fdadbe5fcefc41c715f23" ON "sightings" ("lastSeen")`);
     await db.query(`CREATE INDEX "IDX_b760dc9dd80e4e75d2e4b51eae" ON "sightings" ("personId", "firstSeen")`);
     await db.query(
-      `CREATE TABLE "people" ("id" SERIAL NOT NULL, "name" character varying(100) NOT NULL, "nameKey" character varying NOT NULL, "createdAt" TIMESTAMP NOT NULL DEFAULT now(), "updatedAt" TIMESTAMP NOT NULL DEFAULT now(), CONSTRAINT "PK_aa866e71353ee94c6cc51059c5b" PRIMARY KEY ("id"))`,
+      `CREATE TABLE "people" ("id" SERIAL NOT NULL, "name" character varying(100) NOT NULL, "nameKey" character varying NOT NULL, "createdAt" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updatedAt" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_aa866e71353ee94c6cc51059c5b" PRIMARY KEY ("id"))`,
     );
     await db.query(`CREATE UNIQUE INDEX "IDX_a17fef54bfe1abca461b578613" ON "people" ("nameKey")`);
     await db.query(
-      `CREATE TABLE "face_samples" ("id" SERIAL NOT NULL, "personId" integer NOT NULL, "embedding" bytea NOT NULL, "modelId" character varying NOT NULL, "box" text NOT NULL, "photoFile" character varying NOT NULL, "thumbnailFile" character varying NOT NULL, "photoSha256" character varying(64) NOT NULL, "createdAt" TIMESTAMP NOT NULL DEFAULT now(), CONSTRAINT "PK_5278a5812e46edafc5a788133ec" PRIMARY KEY ("id"))`,
+      `CREATE TABLE "face_samples" ("id" SERIAL NOT NULL, "personId" integer NOT NULL, "embedding" bytea NOT NULL, "modelId" character varying NOT NULL, "box" text NOT NULL, "photoFile" character varying NOT NULL, "thumbnailFile" character varying NOT NULL, "photoSha256" character varying(64) NOT NULL, "createdAt" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_5278a5812e46edafc5a788133ec" PRIMARY KEY ("id"))`,
     );
     await db.query(`CREATE INDEX "IDX_5764871f4f40aa927acdf7b9ff" ON "face_samples" ("modelId")`);
     await db.query(`CREATE INDEX "IDX_a801e8f2f7491355bac616aeaa" ON "face_samples" ("photoSha256")`);
