@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { dialectOf } from './store-options';
@@ -22,6 +22,8 @@ export class SecureDelete implements OnModuleInit {
   }
 }
 
+const logger = new Logger('SecureDelete');
+
 /** After an erasure has committed (best effort: a reader may hold the log, a vacuum may wait). */
 export async function forgetCommitted(db: DataSource, tables: readonly string[]): Promise<void> {
   if (dialectOf(db) === 'sqlite') {
@@ -29,5 +31,10 @@ export async function forgetCommitted(db: DataSource, tables: readonly string[])
     return;
   }
   // VACUUM cannot run in a transaction: a pooled connection in autocommit, outside the erasure's.
-  await db.query(`VACUUM ${tables.map((table) => `"${table}"`).join(', ')}`);
+  // The erasure has committed either way: a vacuum refused (not the tables' owner) is only logged.
+  try {
+    await db.query(`VACUUM ${tables.map((table) => `"${table}"`).join(', ')}`);
+  } catch (err) {
+    logger.warn(`VACUUM ${tables.join(', ')} after an erasure failed (autovacuum will reclaim the rows): ${(err as Error).message}`);
+  }
 }
