@@ -77,6 +77,16 @@ export async function startPostgres(): Promise<RunningPostgres> {
   }
   const url = `postgres://${CLUSTER_USER}@127.0.0.1:${port}`;
   let databases = 0;
+  const dispose = () => {
+    process.off('exit', dispose);
+    try {
+      stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  // A test process that exits without its afterAll (an abort, a timeout) still leaves no server behind.
+  process.on('exit', dispose);
   return {
     url,
     port,
@@ -92,13 +102,7 @@ export async function startPostgres(): Promise<RunningPostgres> {
     },
     stop,
     start,
-    dispose() {
-      try {
-        stop();
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
+    dispose,
   };
 }
 
