@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 # System packages: OpenCV for the capture/drawing/detection binding; ffmpeg to build test clips;
 # chromium for the web console tests (driven by playwright-core, never a downloaded browser);
-# mosquitto for the MQTT tests (started by the tests themselves, never as a service); Noto fonts
-# so names in every script are drawn on the stream.
-SYSTEM_PACKAGES=(libopencv-dev ffmpeg chromium mosquitto mosquitto-clients fonts-noto-core fonts-noto-cjk)
+# mosquitto for the MQTT tests and postgresql for the PostgreSQL store's tests (both started by the
+# tests themselves in temporary folders, never as a service); Noto fonts so names in every script
+# are drawn on the stream.
+SYSTEM_PACKAGES=(libopencv-dev ffmpeg chromium mosquitto mosquitto-clients postgresql fonts-noto-core fonts-noto-cjk)
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { EPOCH_MS } from '../database/portable-types';
 
 /**
  * One admin action, or a refused attempt at one (status 401/403): what (method, route, path,
@@ -11,7 +12,7 @@ export class AuditEntry {
 
   /** Epoch ms, when the answer was sent. */
   @Index()
-  @Column('integer')
+  @Column(EPOCH_MS)
   at: number;
 
   /** The role of the credentials used: `admin`; for a refused attempt `viewer`, `link` or `none` (no or bad credentials). */

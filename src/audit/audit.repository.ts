@@ -5,7 +5,8 @@ import { DatabaseWriteLock } from '../database/database-write-lock';
 import type { PageRequest } from '../sightings/paging';
 import { AuditEntry } from './audit-entry.entity';
 
-export type NewAuditEntry = Omit<AuditEntry, 'id'>;
+/** A new entry; `suppressed` (refused attempts left out before it) defaults to 0. */
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'suppressed'> & { suppressed?: number };
 
 /** The audit log's table. Abstract so services take a fake in unit tests. */
 export abstract class AuditLog {

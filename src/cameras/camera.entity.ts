@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { EPOCH_MS } from '../database/portable-types';
 import type { CameraOverrides } from './camera-definition.types';
 
 /** Where a camera came from: the configuration (CAMERAS, CAMERAS_FILE, CAMERA_SOURCE) or the API. */
@@ -33,6 +34,6 @@ export class CameraRecord {
   origin: CameraOrigin;
 
   /** Epoch ms. */
-  @Column('integer')
+  @Column(EPOCH_MS)
   createdAt: number;
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { DatabaseWriteLock } from '../database/database-write-lock';
+import { isUniqueViolation } from '../database/query-errors';
 import type { CameraPatch } from './camera-definition';
 import { CAMERA_OVERRIDE_FIELDS, type CameraDefinition, type CameraOverrides } from './camera-definition.types';
 import { CameraRecord, type CameraOrigin } from './camera.entity';
@@ -123,8 +124,4 @@ function pickOverrides(from: CameraOverrides): CameraOverrides {
     if (from[field] !== undefined && from[field] !== null) overrides[field] = from[field];
   }
   return overrides as CameraOverrides;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && /UNIQUE constraint failed/i.test(error.message);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `face-stream` / `npm run cli -- <command>`: the server's recognition and people services
- * from the command line (compare, verify-pairs, recognize, enroll, identify). Same engine,
+ * from the command line (compare, verify-pairs, recognize, enroll, identify; migrate-store). Same engine,
  * thresholds and DATA_DIR as the server, from the same environment variables; never starts
  * the camera. Results go to stdout, logs and the progress bar to stderr.
  */
@@ -14,6 +14,7 @@ import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-errors';
 import { compareCommand } from './commands/compare';
 import { enrollCommand } from './commands/enroll';
 import { identifyCommand } from './commands/identify';
+import { migrateStoreCommand } from './commands/migrate-store';
 import { recognizeCommand } from './commands/recognize';
 import { verifyPairsCommand } from './commands/verify-pairs';
 
@@ -24,6 +25,7 @@ Configuration comes from the same environment variables as the server (see the R
   MATCH_FALSE_NAME_RATE  share of strangers that may be named when the threshold follows the gallery (0.01)
   EMBEDDING_MODEL      an ONNX embedding model of your own (fit its tail once: identify DIR --fit)
   DATA_DIR             the people database and stored photos (default: data)
+  DATABASE_URL         postgres://… : the store is that PostgreSQL database instead
   MODELS_DIR           the ONNX models (default: the models folder next to the program)
 
 Exit codes: 0 done, 1 the command failed, 2 bad usage (unknown option, missing file or folder).`;
@@ -125,6 +127,19 @@ export function buildProgram(): Command {
     .action((dir: string, options: Omit<Parameters<typeof identifyCommand>[1], 'verbose'>, command: Command) =>
       identifyCommand(dir, { ...globals(command), ...options }),
     );
+
+  program
+    .command('migrate-store')
+    .description("copy DATA_DIR's SQLite store (people, faces, photos, sightings, inbox, cameras, audit) into PostgreSQL")
+    .requiredOption('--to <url>', 'the PostgreSQL database, postgres://user:password@host:port/database (migrated first)')
+    .option('--json', 'print the summary as JSON')
+    .addHelpText(
+      'after',
+      '\nIds are kept, so running it again copies nothing twice; the target must be empty or filled by this\n' +
+        'command. Then start the server with DATABASE_URL set to the same URL.\n\n' +
+        'Example:\n  DATA_DIR=data npm run cli -- migrate-store --to postgres://face:secret@db:5432/face',
+    )
+    .action((options: { to: string; json?: boolean }) => migrateStoreCommand(options));
 
   return program;
 }

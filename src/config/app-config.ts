@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { CameraConfigError, camerasFromSettings } from '../cameras/camera-definition';
 import { AccessConfig, accessConfigProblem, OPTIONAL_ACCESS_SETTINGS, SECRET_ACCESS_SETTINGS } from './access-config';
 import { ENGINE_NAMES, EngineName, SMALL_FACE_PASSES, SmallFacePass } from '../recognition/face.types';
@@ -73,9 +73,13 @@ export class AppConfig extends AccessConfig {
   @IsIn(CAPTURE_BACKENDS)
   CAPTURE_BACKEND: CaptureBackend = 'ffmpeg';
 
-  /** Folder for the SQLite file and stored photos. */
+  /** Folder for the SQLite file (when DATABASE_URL is unset) and stored photos. */
   @IsString() @MinLength(1)
   DATA_DIR = 'data';
+
+  /** `postgres://user:password@host:port/database`: the store is that PostgreSQL database instead of the SQLite file in DATA_DIR. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
 
   /** Photos enrolled at start, one per person, named after the person. */
   @IsString() @MinLength(1)
@@ -245,6 +249,7 @@ export class AppConfig extends AccessConfig {
 const OPTIONAL_SETTINGS = [
   'CAMERAS',
   'CAMERAS_FILE',
+  'DATABASE_URL',
   ...EMBEDDING_SETTINGS,
   'MATCH_THRESHOLD',
   'UNKNOWN_FACE_GROUP_SIMILARITY',
@@ -253,7 +258,7 @@ const OPTIONAL_SETTINGS = [
 ];
 
 /** Never repeated in error messages. */
-const SECRET_SETTINGS = new Set(SECRET_ACCESS_SETTINGS);
+const SECRET_SETTINGS = new Set<string>([...SECRET_ACCESS_SETTINGS, 'DATABASE_URL']);
 
 /** For ConfigModule: turns process.env into a typed, validated AppConfig or throws a readable error. */
 export function validateConfig(env: Record<string, unknown>): AppConfig {

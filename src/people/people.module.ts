@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { dialectOf } from '../database/store-options';
 import { CLOCK } from '../common/clock';
 import { RecognitionModule } from '../recognition/recognition.module';
 import { Sighting } from '../sightings/sighting.entity';
@@ -14,6 +18,8 @@ import { PeopleController } from './people.controller';
 import { PeopleRepository } from './people.repository';
 import { PeopleService } from './people.service';
 import { PERSON_TRACES } from './person-traces';
+import { DatabasePhotoStore } from './storage/database-photo-store';
+import { FilePhotoStore } from './storage/file-photo-store';
 import { PhotoStore } from './storage/photo-store';
 import { PhotoUploadModule } from './upload/photo-upload.module';
 
@@ -29,7 +35,12 @@ import { PhotoUploadModule } from './upload/photo-upload.module';
     { provide: PERSON_TRACES, useClass: SightingTraces },
     PeopleRepository,
     PeopleService,
-    PhotoStore,
+    {
+      provide: PhotoStore,
+      inject: [ConfigService, DataSource],
+      useFactory: (config: ConfigService<AppConfig, true>, db: DataSource): PhotoStore =>
+        dialectOf(db) === 'postgres' ? new DatabasePhotoStore(db) : new FilePhotoStore(config.get('DATA_DIR', { infer: true })),
+    },
     PeopleStartupService,
     PersonExportService,
     { provide: ArchiveWriter, useClass: ArchiverZipWriter },

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DatabaseWriteLock } from '../database/database-write-lock';
+import { isUniqueViolation } from '../database/query-errors';
 import { forgetCommitted } from '../database/secure-delete';
 import type { Box } from '../recognition/face.types';
 import { FaceSample } from './entities/face-sample.entity';
@@ -95,11 +96,14 @@ export class PeopleRepository {
 
   /** Inserts a person with their first sample; throws NameTakenError. */
   createPerson(name: string, sample: NewSample): Promise<CommittedSample> {
-    return this.transaction(async (tx) => {
-      await this.assertNameFree(tx, name);
-      const person = await tx.save(tx.create(Person, { name, nameKey: nameKeyOf(name) }));
-      return { person, sample: await this.insertSample(tx, person.id, sample) };
-    });
+    return nameTakenOnConflict(
+      name,
+      this.transaction(async (tx) => {
+        await this.assertNameFree(tx, name);
+        const person = await tx.save(tx.create(Person, { name, nameKey: nameKeyOf(name) }));
+        return { person, sample: await this.insertSample(tx, person.id, sample) };
+      }),
+    );
   }
 
   /** Adds a sample to a person; null when the person does not exist. */
@@ -108,22 +112,25 @@ export class PeopleRepository {
       const person = await tx.findOneBy(Person, { id: personId });
       if (!person) return null;
       const saved = await this.insertSample(tx, personId, sample);
-      await tx.update(Person, personId, { updatedAt: () => "datetime('now')" });
+      await tx.update(Person, personId, { updatedAt: () => 'CURRENT_TIMESTAMP' });
       return { person, sample: saved };
     });
   }
 
   /** Renames a person; null when the person does not exist; throws NameTakenError. */
   rename(id: number, name: string): Promise<Person | null> {
-    return this.transaction(async (tx) => {
-      const person = await tx.findOneBy(Person, { id });
-      if (!person) return null;
-      await this.assertNameFree(tx, name, id);
-      person.name = name;
-      person.nameKey = nameKeyOf(name);
-      await tx.save(person);
-      return tx.findOneOrFail(Person, { where: { id }, relations: { samples: true }, order: { samples: { id: 'ASC' } } });
-    });
+    return nameTakenOnConflict(
+      name,
+      this.transaction(async (tx) => {
+        const person = await tx.findOneBy(Person, { id });
+        if (!person) return null;
+        await this.assertNameFree(tx, name, id);
+        person.name = name;
+        person.nameKey = nameKeyOf(name);
+        await tx.save(person);
+        return tx.findOneOrFail(Person, { where: { id }, relations: { samples: true }, order: { samples: { id: 'ASC' } } });
+      }),
+    );
   }
 
   /**
@@ -141,7 +148,7 @@ export class PeopleRepository {
         return { person, sightings };
       });
       // Committed: no copy of the erased pages stays in the write-ahead log either.
-      if (erased) await forgetCommitted(this.dataSource);
+      if (erased) await forgetCommitted(this.dataSource, ['face_samples', 'sightings', 'people']);
       return erased;
     });
   }
@@ -153,7 +160,7 @@ export class PeopleRepository {
       if (!sample) return null;
       if ((await tx.countBy(FaceSample, { personId })) === 1) throw new LastSampleError();
       await tx.delete(FaceSample, { id: sampleId });
-      await tx.update(Person, personId, { updatedAt: () => "datetime('now')" });
+      await tx.update(Person, personId, { updatedAt: () => 'CURRENT_TIMESTAMP' });
       return sample;
     });
   }
@@ -178,3 +185,15 @@ export class PeopleRepository {
   }
 }
 
+/**
+ * The name check runs before the insert, but on PostgreSQL another node (or connection) may take
+ * the name in between: the unique index on nameKey then refuses the row, the same answer.
+ */
+async function nameTakenOnConflict<T>(name: string, write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new NameTakenError(name);
+    throw err;
+  }
+}

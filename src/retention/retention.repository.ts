@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, FindOptionsWhere, LessThan, ObjectLiteral } from 'typeorm';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { DatabaseWriteLock } from '../database/database-write-lock';
 import { forgetCommitted } from '../database/secure-delete';
@@ -11,15 +11,16 @@ import { ExpiringRecords } from './retention.ports';
 
 interface Target {
   entity: EntityTarget<ObjectLiteral>;
-  /** The condition on alias `r` that makes a row expired before :cutoff. */
-  where: string;
+  table: string;
+  /** The rows expired before `cutoff`. */
+  expired(cutoff: number): FindOptionsWhere<ObjectLiteral>;
 }
 
 const TARGETS: Record<RetentionKind, Target> = {
   // Ended sightings only: one still open is being written.
-  sightings: { entity: Sighting, where: 'r.lastSeen < :cutoff AND r.ongoing = 0' },
-  unknown_faces: { entity: UnknownFace, where: 'r.lastSeen < :cutoff' },
-  audit: { entity: AuditEntry, where: 'r.at < :cutoff' },
+  sightings: { entity: Sighting, table: 'sightings', expired: (cutoff) => ({ lastSeen: LessThan(cutoff), ongoing: false }) },
+  unknown_faces: { entity: UnknownFace, table: 'unknown_faces', expired: (cutoff) => ({ lastSeen: LessThan(cutoff) }) },
+  audit: { entity: AuditEntry, table: 'audit_log', expired: (cutoff) => ({ at: LessThan(cutoff) }) },
 };
 
 /**
@@ -36,15 +37,16 @@ export class RetentionRepository extends ExpiringRecords {
   }
 
   deleteExpired(kind: RetentionKind, cutoff: number): Promise<number[]> {
-    const { entity, where } = TARGETS[kind];
+    const { entity, table, expired } = TARGETS[kind];
     return this.lock.run(async () => {
       const ids = await this.dataSource.transaction(async (tx: EntityManager) => {
-        const rows: Array<{ id: number }> = await tx.createQueryBuilder(entity, 'r').select('r.id', 'id').where(where, { cutoff }).getRawMany();
-        // The same condition in the same transaction (nothing else writes meanwhile): the same rows.
-        if (rows.length > 0) await tx.createQueryBuilder().delete().from(entity, 'r').where(where.replace(/\br\./g, ''), { cutoff }).execute();
+        const rows = (await tx.find(entity, { select: { id: true }, where: expired(cutoff) })) as Array<{ id: number }>;
+        // The same condition in the same transaction: the same rows (on SQLite nothing else writes
+        // meanwhile; on PostgreSQL a row that expires in between is left for the next run's count).
+        if (rows.length > 0) await tx.delete(entity, expired(cutoff));
         return rows.map((row) => row.id);
       });
-      if (ids.length > 0) await forgetCommitted(this.dataSource);
+      if (ids.length > 0) await forgetCommitted(this.dataSource, [table]);
       return ids;
     });
   }

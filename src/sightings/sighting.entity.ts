@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { DOUBLE, EPOCH_MS } from '../database/portable-types';
 
 /** One appearance of a known person in view: first and last seen, best confidence, a face crop. */
 @Entity('sightings')
@@ -20,14 +21,14 @@ export class Sighting {
 
   /** Epoch ms. */
   @Index()
-  @Column('integer')
+  @Column(EPOCH_MS)
   firstSeen: number;
 
   @Index()
-  @Column('integer')
+  @Column(EPOCH_MS)
   lastSeen: number;
 
-  @Column('real')
+  @Column(DOUBLE)
   bestConfidence: number;
 
   /** Still in view (the appearance has not ended yet). */

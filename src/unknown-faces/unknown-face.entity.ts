@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn, ValueTransformer } from 'typeorm';
+import { EPOCH_MS } from '../database/portable-types';
 
 const float32Blob: ValueTransformer = {
   to: (vector: Float32Array | undefined) => vector && Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
@@ -18,10 +19,10 @@ export class UnknownFace {
   camera: string;
 
   /** Epoch ms. */
-  @Column('integer')
+  @Column(EPOCH_MS)
   firstSeen: number;
 
-  @Column('integer')
+  @Column(EPOCH_MS)
   lastSeen: number;
 
   /** Appearances grouped into this entry. */

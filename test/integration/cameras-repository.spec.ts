@@ -2,27 +2,34 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { CameraDefinition } from '../../src/cameras/camera-definition.types';
 import { CameraRecord } from '../../src/cameras/camera.entity';
 import { CameraExistsError, CamerasRepository } from '../../src/cameras/cameras.repository';
-import { DatabaseWriteLock } from '../../src/database/database-write-lock';
+import { validateConfig } from '../../src/config/app-config';
+import { DatabaseModule } from '../../src/database/database.module';
+import { STORE_DIALECTS, useStores } from '../support/store-dialects';
 
-/** The cameras table on a real SQLite file, through the same Nest wiring as the server. */
-describe('CamerasRepository (real SQLite file)', () => {
+const storeFor = useStores();
+
+/** The cameras table on a real SQLite file and a real PostgreSQL database, through the same Nest wiring as the server. */
+describe.each(STORE_DIALECTS)('CamerasRepository (real %s store)', (dialect) => {
   let dir: string;
+  let env: Record<string, string | undefined>;
   let context: INestApplicationContext | undefined;
 
-  /** Opens (or reopens, like a server restart) the database file in `dir`. */
+  /** Opens (or reopens, like a server restart) the store. */
   async function start(): Promise<{ cameras: CamerasRepository; db: DataSource }> {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot({ type: 'sqlite', database: join(dir, 'face-stream.sqlite'), entities: [CameraRecord], synchronize: true, enableWAL: true }),
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: () => validateConfig(env) }),
+        DatabaseModule,
         TypeOrmModule.forFeature([CameraRecord]),
       ],
-      providers: [DatabaseWriteLock, CamerasRepository],
+      providers: [CamerasRepository],
     }).compile();
     context = await moduleRef.init();
     return { cameras: context.get(CamerasRepository), db: context.get(DataSource) };
@@ -33,8 +40,9 @@ describe('CamerasRepository (real SQLite file)', () => {
     context = undefined;
   }
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cameras-repo-'));
+    env = await storeFor(dialect, dir);
   });
 
   afterEach(async () => {
@@ -52,10 +60,11 @@ describe('CamerasRepository (real SQLite file)', () => {
     expect(await cameras.all()).toEqual([door, yard]);
     expect(await cameras.find('door')).toEqual(door);
     expect(await cameras.find('gate')).toBeUndefined();
-    const rows = await db.query('SELECT name, enabled, overrides, origin, createdAt FROM camera ORDER BY id');
+    const rows = await db.query('SELECT name, enabled, overrides, origin, "createdAt" FROM camera ORDER BY id');
     expect(rows.map((r: { origin: string }) => r.origin)).toEqual(['api', 'config']);
     expect(JSON.parse(rows[1].overrides)).toEqual({});
-    expect(rows[0].createdAt).toBeGreaterThan(Date.now() - 60_000);
+    // Epoch ms in a 64-bit column (pg hands bigint over as text).
+    expect(Number(rows[0].createdAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('refuses a taken name and writes no second row', async () => {
@@ -70,8 +79,10 @@ describe('CamerasRepository (real SQLite file)', () => {
 
   it('keeps names unique in the table itself', async () => {
     const { db } = await start();
-    await db.query(`INSERT INTO camera (name, source, enabled, overrides, origin, createdAt) VALUES ('door', 'auto', 1, '{}', 'api', 1)`);
-    await expect(db.query(`INSERT INTO camera (name, source, enabled, overrides, origin, createdAt) VALUES ('door', 'auto', 1, '{}', 'api', 2)`)).rejects.toThrow(/UNIQUE/);
+    const insert = (createdAt: number) =>
+      db.query(`INSERT INTO camera (name, source, enabled, overrides, origin, "createdAt") VALUES ('door', 'auto', true, '{}', 'api', ${createdAt})`);
+    await insert(1);
+    await expect(insert(2)).rejects.toThrow(/UNIQUE|unique constraint/);
   });
 
   it('updates source, enabled and overrides; null removes an override', async () => {
@@ -111,7 +122,7 @@ describe('CamerasRepository (real SQLite file)', () => {
     const lobby = { name: 'lobby', source: '/v/lobby.mp4', enabled: true, loop: false };
     expect(await cameras.ensure([{ ...door, source: 'rtsp://elsewhere' }, yard, lobby], 'config')).toEqual([{ ...door, enabled: false }, yard, gate, lobby]);
     const db = context!.get(DataSource);
-    expect(await db.query('SELECT COUNT(*) AS n FROM camera')).toEqual([{ n: 4 }]);
+    expect(await db.getRepository(CameraRecord).count()).toBe(4);
     expect(await cameras.ensure([], 'config')).toHaveLength(4);
   });
 });

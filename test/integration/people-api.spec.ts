@@ -16,7 +16,10 @@ import type { Box } from '../../src/recognition/face.types';
 import { GalleryService } from '../../src/recognition/gallery.service';
 import { RecognitionModule } from '../../src/recognition/recognition.module';
 import { RecognitionService } from '../../src/recognition/recognition.service';
+import { FaceSample } from '../../src/people/entities/face-sample.entity';
+import { Person } from '../../src/people/entities/person.entity';
 import { TESTDATA } from '../support/paths';
+import { STORE_DIALECTS, useStores } from '../support/store-dialects';
 
 jest.setTimeout(300_000);
 
@@ -35,11 +38,15 @@ interface TestApp {
   recognition: RecognitionService;
 }
 
-/** The people module as the server runs it: real SQLite file, real models, real HTTP on a free port. */
-async function startApp(dataDir: string, facesDir: string): Promise<TestApp> {
+const storeFor = useStores();
+type Store = Awaited<ReturnType<typeof storeFor>>;
+
+/** The people module as the server runs it: real store (SQLite file or PostgreSQL), real models, real HTTP on a free port. */
+async function startApp(store: Store, facesDir: string): Promise<TestApp> {
+  const dataDir = store.DATA_DIR;
   // The admin key guard as the server runs it; the rate limits out of the way of this many requests.
   const env = {
-    DATA_DIR: dataDir,
+    ...store,
     FACES_DIR: facesDir,
     UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES),
     ADMIN_API_KEY: ADMIN_KEY, PUBLIC_READS: 'true',
@@ -100,11 +107,25 @@ function upload(t: TestApp, path: string, fields: Record<string, string>, image?
   return send(t, 'POST', path, { body: form });
 }
 
-/** Everything an enrollment could leave behind: rows in both tables and files in both folders. */
+const onPostgres = (t: TestApp) => t.db.options.type === 'postgres';
+
+/** The names in a photo store's folder: files in DATA_DIR (SQLite), rows of photo_files (PostgreSQL). */
+async function storedNames(t: TestApp, folder: 'photos' | 'thumbnails'): Promise<string[]> {
+  if (onPostgres(t)) return (await t.db.query('SELECT name FROM photo_files WHERE kind = $1 ORDER BY name', [folder])).map((row: { name: string }) => row.name);
+  return existsSync(join(t.dataDir, folder)) ? readdirSync(join(t.dataDir, folder)).sort() : [];
+}
+
+/** A stored photo's bytes, or undefined. */
+async function storedBytes(t: TestApp, folder: 'photos' | 'thumbnails', name: string): Promise<Buffer | undefined> {
+  if (onPostgres(t)) return (await t.db.query('SELECT bytes FROM photo_files WHERE kind = $1 AND name = $2', [folder, name]))[0]?.bytes;
+  const path = join(t.dataDir, folder, name);
+  return existsSync(path) ? readFileSync(path) : undefined;
+}
+
+/** Everything an enrollment could leave behind: rows in both tables and stored photos in both folders. */
 async function storedState(t: TestApp) {
   const count = async (table: string) => Number((await t.db.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
-  const files = (folder: string) => (existsSync(join(t.dataDir, folder)) ? readdirSync(join(t.dataDir, folder)).sort() : []);
-  return { people: await count('people'), samples: await count('face_samples'), photos: files('photos'), thumbnails: files('thumbnails') };
+  return { people: await count('people'), samples: await count('face_samples'), photos: await storedNames(t, 'photos'), thumbnails: await storedNames(t, 'thumbnails') };
 }
 
 async function embeddingOf(t: TestApp, relative: string): Promise<Float32Array> {
@@ -122,7 +143,7 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return sum;
 }
 
-describe('People REST API', () => {
+describe.each(STORE_DIALECTS)('People REST API (%s store)', (dialect) => {
   let root: string;
   let t: TestApp;
   let grace: { id: number; faceId: number; embedding: Float32Array };
@@ -131,7 +152,7 @@ describe('People REST API', () => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'people-api-'));
     mkdirSync(join(root, 'faces'));
-    t = await startApp(join(root, 'data'), join(root, 'faces'));
+    t = await startApp(await storeFor(dialect, join(root, 'data')), join(root, 'faces'));
   });
 
   afterAll(async () => {
@@ -175,7 +196,9 @@ describe('People REST API', () => {
     expect(state.thumbnails).toHaveLength(1);
     // Stored as uploaded, under a generated name with the extension of the real format.
     expect(state.photos[0]).toMatch(/^[0-9a-f-]{36}\.jpg$/);
-    expect(readFileSync(join(t.dataDir, 'photos', state.photos[0]))).toEqual(Buffer.from(photo));
+    expect(await storedBytes(t, 'photos', state.photos[0])).toEqual(Buffer.from(photo));
+    // With PostgreSQL the photos are in the database, for every node: nothing in DATA_DIR.
+    if (onPostgres(t)) expect(existsSync(join(t.dataDir, 'photos'))).toBe(false);
 
     // On the live stream at once.
     const embedding = await embeddingOf(t, GRACE_PHOTO);
@@ -462,20 +485,20 @@ describe('People REST API', () => {
   });
 
   it('deletes a person with their rows and stored files, and the stream forgets them', async () => {
-    const files = await t.db.query('SELECT photoFile, thumbnailFile FROM face_samples WHERE personId = ?', [grace.id]);
+    const files = await t.db.getRepository(FaceSample).findBy({ personId: grace.id });
     expect(files).toHaveLength(1);
-    const photo = join(t.dataDir, 'photos', files[0].photoFile);
-    const thumbnail = join(t.dataDir, 'thumbnails', files[0].thumbnailFile);
-    expect(existsSync(photo) && existsSync(thumbnail)).toBe(true);
+    const photo = () => storedBytes(t, 'photos', files[0].photoFile);
+    const thumbnail = () => storedBytes(t, 'thumbnails', files[0].thumbnailFile);
+    expect((await photo()) && (await thumbnail())).toBeDefined();
     const before = await storedState(t);
 
     expect((await sendJson(t, 'DELETE', `/people/${grace.id}`)).status).toBe(204);
 
     expect((await sendJson(t, 'GET', `/people/${grace.id}`)).status).toBe(404);
-    expect(await t.db.query('SELECT id FROM people WHERE id = ?', [grace.id])).toEqual([]);
-    expect(await t.db.query('SELECT id FROM face_samples WHERE personId = ?', [grace.id])).toEqual([]);
-    expect(existsSync(photo)).toBe(false);
-    expect(existsSync(thumbnail)).toBe(false);
+    expect(await t.db.getRepository(Person).findBy({ id: grace.id })).toEqual([]);
+    expect(await t.db.getRepository(FaceSample).findBy({ personId: grace.id })).toEqual([]);
+    expect(await photo()).toBeUndefined();
+    expect(await thumbnail()).toBeUndefined();
     const after = await storedState(t);
     expect(after).toMatchObject({ people: before.people - 1, samples: before.samples - 1 });
     expect(after.photos).toEqual(before.photos.filter((name) => name !== files[0].photoFile));
@@ -508,11 +531,11 @@ describe('People REST API', () => {
   });
 });
 
-describe('People at startup: FACES_DIR and restarts', () => {
+describe.each(STORE_DIALECTS)('People at startup: FACES_DIR and restarts (%s store)', (dialect) => {
   const ENROLL = join(TESTDATA, 'video', 'enroll');
   const NAMES = ['Colin_Powell', 'Hugo_Chavez', 'Junichiro_Koizumi', 'Serena_Williams'];
   let root: string;
-  let dataDir: string;
+  let store: Store;
   let facesDir: string;
   let t: TestApp | undefined;
   let warn: jest.SpyInstance;
@@ -520,16 +543,16 @@ describe('People at startup: FACES_DIR and restarts', () => {
   const restart = async () => {
     await t?.app.close();
     warn.mockClear();
-    t = await startApp(dataDir, facesDir);
+    t = await startApp(store, facesDir);
     return t;
   };
   const people = async (app: TestApp) =>
     (await sendJson(app, 'GET', '/people')).body.map((p: any) => ({ name: p.name, faces: p.faces.length }));
   const warnings = () => warn.mock.calls.map((call) => String(call[0])).join('\n');
 
-  beforeAll(() => {
+  beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'people-startup-'));
-    dataDir = join(root, 'data');
+    store = await storeFor(dialect, join(root, 'data'));
     facesDir = join(root, 'faces');
     mkdirSync(facesDir);
     for (const name of NAMES) copyFileSync(join(ENROLL, `${name}.jpg`), join(facesDir, `${name}.jpg`));
@@ -591,17 +614,16 @@ describe('People at startup: FACES_DIR and restarts', () => {
   });
 
   it('re-embeds samples made by another model from their stored photo', async () => {
-    const [colin] = await t!.db.query(
-      "SELECT s.id, s.embedding FROM face_samples s JOIN people p ON p.id = s.personId WHERE p.name = 'Colin_Powell'",
-    );
-    const original = new Float32Array(new Uint8Array(colin.embedding).buffer);
+    const samples = t!.db.getRepository(FaceSample);
+    const colin = await samples.findOneByOrFail({ person: { name: 'Colin_Powell' } });
+    const original = colin.embedding;
     // As if enrolled by another engine: another model id and a vector of another size.
-    await t!.db.query("UPDATE face_samples SET modelId = 'some-other-model', embedding = ? WHERE id = ?", [Buffer.alloc(16), colin.id]);
+    await samples.update(colin.id, { modelId: 'some-other-model', embedding: new Float32Array(4) });
 
     const app = await restart();
-    const [updated] = await app.db.query('SELECT modelId, embedding FROM face_samples WHERE id = ?', [colin.id]);
+    const updated = await app.db.getRepository(FaceSample).findOneByOrFail({ id: colin.id });
     expect(updated.modelId).toBe(app.recognition.engine.modelId);
-    const embedding = new Float32Array(new Uint8Array(updated.embedding).buffer);
+    const embedding = updated.embedding;
     expect(embedding).toHaveLength(original.length);
     expect(cosine(embedding, original)).toBeGreaterThan(0.99);
     expect(app.gallery.size).toBe(6);

@@ -14,12 +14,15 @@ import { DAY_MS } from '../../src/retention/retention-rules';
 import { RetentionRepository } from '../../src/retention/retention.repository';
 import { Sighting } from '../../src/sightings/sighting.entity';
 import { UnknownFace } from '../../src/unknown-faces/unknown-face.entity';
+import { STORE_DIALECTS, useStores } from '../support/store-dialects';
 
 const NOW = Date.now();
 const CUTOFF = NOW - 30 * DAY_MS;
 
-/** The retention and audit repositories on a real SQLite file (the app's DatabaseModule). */
-describe('expiring records (real SQLite file)', () => {
+const storeFor = useStores();
+
+/** The retention and audit repositories on a real SQLite file and a real PostgreSQL database (the app's DatabaseModule). */
+describe.each(STORE_DIALECTS)('expiring records (real %s store)', (dialect) => {
   let dir: string;
   let context: INestApplicationContext;
   let db: DataSource;
@@ -28,7 +31,7 @@ describe('expiring records (real SQLite file)', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'retention-'));
-    const env = { DATA_DIR: dir };
+    const env = await storeFor(dialect, dir);
     const moduleRef = await Test.createTestingModule({
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: () => validateConfig(env) }),
@@ -59,9 +62,21 @@ describe('expiring records (real SQLite file)', () => {
     thumbnail: Buffer.from([0xff, 0xd8]),
   });
 
-  it('overwrites deleted content (secure_delete is on for the connection)', async () => {
-    expect(await db.query('PRAGMA secure_delete')).toEqual([{ secure_delete: 1 }]);
-  });
+  if (dialect === 'sqlite') {
+    it('overwrites deleted content (secure_delete is on for the connection)', async () => {
+      expect(await db.query('PRAGMA secure_delete')).toEqual([{ secure_delete: 1 }]);
+    });
+  } else {
+    it('vacuums a table right after deleting from it (PostgreSQL has no secure_delete)', async () => {
+      const lastVacuum = async () => (await db.query(`SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'audit_log'`))[0]?.last_vacuum ?? null;
+      expect(await lastVacuum()).toBeNull();
+      await audit.insert({ role: 'admin', ip: '127.0.0.1', method: 'DELETE', route: '/people/:id', path: '/people/9', status: 204, at: CUTOFF - 5 });
+      expect(await retention.deleteExpired('audit', CUTOFF)).toHaveLength(1);
+      // The statistics collector reports with a short delay.
+      for (let i = 0; i < 50 && (await lastVacuum()) === null; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await lastVacuum()).not.toBeNull();
+    });
+  }
 
   it('deletes the sightings that ended before the cutoff (all 1203 of them), and nothing else', async () => {
     const rows = db.getRepository(Sighting);

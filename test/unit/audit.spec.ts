@@ -21,7 +21,7 @@ class MemoryAuditLog extends AuditLog {
   async insert(entry: NewAuditEntry): Promise<number> {
     if (this.failing) throw new Error('SQLITE_BUSY');
     const id = this.rows.length + 1;
-    this.rows.push({ id, ...entry });
+    this.rows.push({ id, suppressed: 0, ...entry });
     return id;
   }
   async findPage(page: { skip: number; take: number }): Promise<[AuditEntry[], number]> {

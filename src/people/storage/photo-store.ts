@@ -1,9 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import type { AppConfig } from '../../config/app-config';
 
 /** The stored files of one face sample, by generated name. */
 export interface SampleFiles {
@@ -11,37 +6,31 @@ export interface SampleFiles {
   thumbnail: string;
 }
 
-type Folder = 'photos' | 'thumbnails';
+export type PhotoFolder = 'photos' | 'thumbnails';
 
 /** A generated name: a UUID and an extension we chose. Anything else is refused, so no path escapes the store. */
 const STORED_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[a-z]{3,4}$/;
 
+export function assertStoredName(name: string): void {
+  if (!STORED_NAME.test(name)) throw new Error(`not a stored file name: ${JSON.stringify(name)}`);
+}
+
+/** What readers of a missing photo catch (the code of a missing file, whatever the store). */
+export function missingPhoto(kind: PhotoFolder, name: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${kind}/${name} is missing`), { code: 'ENOENT' });
+}
+
 /**
- * Enrollment photos (as uploaded) under DATA_DIR/photos and face thumbnails under
- * DATA_DIR/thumbnails. Writes are atomic (temp file + rename), so a crash never leaves
- * half a photo under a name the database points at.
+ * Enrollment photos (as uploaded) and face thumbnails, by generated name: files under DATA_DIR
+ * with SQLite (FilePhotoStore), rows of the database with PostgreSQL (DatabasePhotoStore), so
+ * every node sharing the database serves every photo and an erasure reaches all of them.
  */
-@Injectable()
-export class PhotoStore implements OnModuleInit {
-  readonly root: string;
-
-  constructor(config: ConfigService<AppConfig, true>) {
-    this.root = resolve(config.get('DATA_DIR', { infer: true }));
-  }
-
-  async onModuleInit(): Promise<void> {
-    await Promise.all([mkdir(this.folder('photos'), { recursive: true }), mkdir(this.folder('thumbnails'), { recursive: true })]);
-  }
-
-  folder(kind: Folder): string {
-    return join(this.root, kind);
-  }
-
+export abstract class PhotoStore {
   /** Stores both files of a sample, or neither. */
   async saveSample(photo: Uint8Array, photoExtension: string, thumbnailJpeg: Uint8Array): Promise<SampleFiles> {
-    const photoName = await this.save('photos', photo, photoExtension);
+    const photoName = await this.save('photos', photo, `${randomUUID()}${photoExtension}`);
     try {
-      return { photo: photoName, thumbnail: await this.save('thumbnails', thumbnailJpeg, '.jpg') };
+      return { photo: photoName, thumbnail: await this.save('thumbnails', thumbnailJpeg, `${randomUUID()}.jpg`) };
     } catch (err) {
       await this.delete('photos', photoName);
       throw err;
@@ -49,38 +38,25 @@ export class PhotoStore implements OnModuleInit {
   }
 
   readPhoto(name: string): Promise<Buffer> {
-    return readFile(this.pathOf('photos', name));
+    assertStoredName(name);
+    return this.read('photos', name);
   }
 
   readThumbnail(name: string): Promise<Buffer> {
-    return readFile(this.pathOf('thumbnails', name));
+    assertStoredName(name);
+    return this.read('thumbnails', name);
   }
 
   /** Deletes a sample's files; already missing files are fine. */
   async removeSample(files: SampleFiles): Promise<void> {
+    assertStoredName(files.photo);
+    assertStoredName(files.thumbnail);
     await Promise.all([this.delete('photos', files.photo), this.delete('thumbnails', files.thumbnail)]);
   }
 
-  private async save(kind: Folder, bytes: Uint8Array, extension: string): Promise<string> {
-    const name = `${randomUUID()}${extension}`;
-    const target = this.pathOf(kind, name);
-    const temp = `${target}.tmp`;
-    try {
-      await writeFile(temp, bytes, { flag: 'wx' });
-      await rename(temp, target);
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
-    }
-    return name;
-  }
-
-  private async delete(kind: Folder, name: string): Promise<void> {
-    await rm(this.pathOf(kind, name), { force: true });
-  }
-
-  private pathOf(kind: Folder, name: string): string {
-    if (!STORED_NAME.test(name)) throw new Error(`not a stored file name: ${JSON.stringify(name)}`);
-    return join(this.folder(kind), name);
-  }
+  /** Stores `bytes` under `name` (atomically: never half a photo under a name); returns the name. */
+  protected abstract save(kind: PhotoFolder, bytes: Uint8Array, name: string): Promise<string>;
+  /** The bytes, or a rejection with code ENOENT (missingPhoto) when there are none. */
+  protected abstract read(kind: PhotoFolder, name: string): Promise<Buffer>;
+  protected abstract delete(kind: PhotoFolder, name: string): Promise<void>;
 }
