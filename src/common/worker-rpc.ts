@@ -97,7 +97,10 @@ export class WorkerRpcClient<Api extends RpcApi> {
 /**
  * Worker side: answers calls from the parent with the given handlers. Calls in the same lane
  * run one at a time (native engines are not re-entrant); calls in different lanes interleave
- * wherever a handler awaits, so quick work is not stuck behind slow work.
+ * wherever a handler awaits, so quick work is not stuck behind slow work. Each call starts on a
+ * macrotask: a lane with calls queued would otherwise run them back to back as microtasks, and
+ * the messages carrying other lanes' calls would wait until it ran dry (drawing four cameras'
+ * frames starved their recognition that way).
  */
 export function serveWorkerApi(
   api: RpcApi,
@@ -111,6 +114,7 @@ export function serveWorkerApi(
     const lane = laneOf(msg.method);
     const queue = lanes.get(lane) ?? Promise.resolve();
     const next = queue.then(async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
       let reply: ReplyMessage;
       let transfer: Transferable[] = [];
       try {
