@@ -102,7 +102,7 @@ export class LiveFacesService implements OnModuleInit, OnModuleDestroy {
     const view = this.lastViews.get(trackId);
     if (!view || Date.now() - view.at > ENROLLABLE_FOR_MS) throw new NotFoundException(`face ${trackId} is not in view any more`);
     const { photo } = await this.cropper.crop(view.image, view.box);
-    return this.people.create(name, photo);
+    return (await this.people.create(name, photo)).person;
   }
 
   /** One sample a second per camera; fps counts frames through its pipeline (drawn or not: drawing follows the viewers). */

@@ -99,9 +99,9 @@ export class PeopleStartupService implements OnModuleInit {
     const bytes = await readFile(path);
     if (await this.people.isEnrolled(bytes)) return false;
     const existing = await this.people.findByName(name);
-    // A file cannot name a face: its subject is the face that dominates it.
-    if (existing) await this.people.addFace(existing.id, bytes, { dominantFace: true });
-    else await this.people.create(name, bytes, { dominantFace: true });
+    // A file cannot name a face: its subject is the face that dominates it (as for every upload).
+    if (existing) await this.people.addFace(existing.id, bytes);
+    else await this.people.create(name, bytes);
     return true;
   }
 }

@@ -135,7 +135,7 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     try {
       const photo = (await this.repository.blob(id, 'photo')) ?? notFound(id);
       // PeopleService checks, stores and commits the photo like any upload; a refusal leaves the entry as it was.
-      const person = name !== undefined ? await this.people.create(name, photo) : await this.people.addFace(personId!, photo);
+      const { person } = name !== undefined ? await this.people.create(name, photo) : await this.people.addFace(personId!, photo);
       await this.writes.run(async () => {
         await this.repository.delete(id);
         this.groups.delete(id);

@@ -1,4 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { Enrollment } from '../people.service';
+import { FoundFaceDto } from './error-response.dto';
 import type { FaceSample } from '../entities/face-sample.entity';
 import type { Person } from '../entities/person.entity';
 import { FaceBoxDto } from './face-box.dto';
@@ -59,6 +61,47 @@ export class PersonDto {
       createdAt: person.createdAt,
       updatedAt: person.updatedAt,
       faces: (person.samples ?? []).map((sample) => FaceSampleDto.from(sample)),
+    };
+  }
+}
+
+/** Which face of the uploaded photo was enrolled, and which were ignored. */
+export class EnrolledFaceDto {
+  @ApiProperty({ description: 'Its index among the faces found, largest first (what faceIndex would say)', example: 0 })
+  index: number;
+
+  @ApiProperty({ type: FaceBoxDto, description: 'The enrolled face in the photo' })
+  box: FaceBoxDto;
+
+  @ApiProperty({ description: 'Faces found in the photo', example: 2 })
+  facesFound: number;
+
+  @ApiProperty({
+    enum: ['only', 'faceIndex', 'dominant'],
+    description: '`only`: the one face; `faceIndex`: the one asked for; `dominant`: several faces, this one clearly the subject (much larger, near the centre)',
+    example: 'dominant',
+  })
+  reason: 'only' | 'faceIndex' | 'dominant';
+
+  @ApiProperty({ type: [FoundFaceDto], description: 'The faces not enrolled' })
+  ignored: FoundFaceDto[];
+
+  @ApiProperty({ description: 'The same in words', example: 'enrolled the largest, central face (index 0); 1 other face ignored' })
+  message: string;
+}
+
+/** The answer to an enrollment or an added photo: the person, and which face of the photo was taken. */
+export class EnrolledPersonDto extends PersonDto {
+  @ApiProperty({ type: EnrolledFaceDto })
+  enrolledFace: EnrolledFaceDto;
+
+  static fromEnrollment({ person, chosen }: Enrollment): EnrolledPersonDto {
+    const others = chosen.ignored.length;
+    const ignoredText = others === 0 ? '' : `; ${others} other face${others === 1 ? '' : 's'} ignored`;
+    const what = chosen.reason === 'dominant' ? 'the largest, central face' : chosen.reason === 'faceIndex' ? 'the face asked for' : 'the only face';
+    return {
+      ...PersonDto.from(person),
+      enrolledFace: { ...chosen, message: `enrolled ${what} (index ${chosen.index})${ignoredText}` },
     };
   }
 }
