@@ -18,6 +18,7 @@ import { PeopleModule } from './people/people.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { RecognizeModule } from './recognize/recognize.module';
 import { RetentionModule } from './retention/retention.module';
+import { SightingCorrectionModule } from './sightings/correction/sighting-correction.module';
 import { SightingsModule } from './sightings/sightings.module';
 import { StreamModule } from './stream/stream.module';
 import { UnknownFacesModule } from './unknown-faces/unknown-faces.module';
@@ -38,6 +39,7 @@ import { WebModule } from './web/web.module';
     LiveModule,
     SightingsModule,
     UnknownFacesModule,
+    SightingCorrectionModule,
     RecognizeModule,
     FaceSearchModule,
     WebModule,

@@ -34,6 +34,18 @@ export interface UnknownFacesOptions {
   groupSimilarity?: number;
 }
 
+/** A face that turned out to be a stranger after all (a sighting whose name was wrong), for the inbox. */
+export interface StrangerFace {
+  camera: string;
+  firstSeen: number;
+  lastSeen: number;
+  embedding: Float32Array;
+  faceHeight: number;
+  /** JPEG with the face, enrollable (the detector finds the face in it). */
+  photo: Buffer;
+  thumbnail: Buffer;
+}
+
 /** Exactly one of them: a new person's name, or the id of an enrolled person. */
 export interface Assignment {
   name?: string;
@@ -146,6 +158,18 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     } finally {
       this.assigning.delete(id);
     }
+  }
+
+  /** Puts a face in the inbox as a new entry (never grouped: an admin said who it is not, not who it is); its id. */
+  async addStranger(face: StrangerFace): Promise<number> {
+    const id = await this.writes.run(async () => {
+      const { embedding, ...fields } = face;
+      const id = await this.repository.insert({ ...fields, appearances: 1, centroid: embedding, modelId: this.recognition.engine.modelId });
+      this.groups.set(id, { id, centroid: embedding, count: 1 });
+      return id;
+    });
+    this.events.emit('unknown-face.changed', { id, change: 'added', camera: face.camera });
+    return id;
   }
 
   /** Removes the entries whose face the gallery now names (the stranger has been enrolled meanwhile). */

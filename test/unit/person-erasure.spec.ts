@@ -73,8 +73,8 @@ class FakePhotoStore {
 }
 
 const sightings: PersonSightingRecord[] = [
-  { id: 20, camera: 'door', personName: 'Grace', firstSeen: Date.parse('2026-02-01T10:00:00Z'), lastSeen: Date.parse('2026-02-01T10:00:05Z'), bestConfidence: 91.26, crop: Buffer.from('crop') },
-  { id: 21, camera: 'yard', personName: 'Grace Hopper', firstSeen: Date.parse('2026-02-02T10:00:00Z'), lastSeen: Date.parse('2026-02-02T10:01:00Z'), bestConfidence: 88, crop: null },
+  { id: 20, camera: 'door', personName: 'Grace', firstSeen: Date.parse('2026-02-01T10:00:00Z'), lastSeen: Date.parse('2026-02-01T10:00:05Z'), bestConfidence: 91.26, crop: Buffer.from('crop'), embedding: new Float32Array([0.5, -1]) },
+  { id: 21, camera: 'yard', personName: 'Grace Hopper', firstSeen: Date.parse('2026-02-02T10:00:00Z'), lastSeen: Date.parse('2026-02-02T10:01:00Z'), bestConfidence: 88, crop: null, embedding: null },
 ];
 
 async function build() {
@@ -162,8 +162,8 @@ describe('PersonExportService', () => {
     // A photo missing on disk is said so, not an error.
     expect(doc.faces[1].photo).toEqual({ file: PHOTO2, contentType: 'image/png', base64: null });
     expect(doc.sightings).toEqual([
-      { id: 20, camera: 'door', personName: 'Grace', firstSeen: '2026-02-01T10:00:00.000Z', lastSeen: '2026-02-01T10:00:05.000Z', bestConfidence: 91.3, cropJpegBase64: Buffer.from('crop').toString('base64') },
-      { id: 21, camera: 'yard', personName: 'Grace Hopper', firstSeen: '2026-02-02T10:00:00.000Z', lastSeen: '2026-02-02T10:01:00.000Z', bestConfidence: 88, cropJpegBase64: null },
+      { id: 20, camera: 'door', personName: 'Grace', firstSeen: '2026-02-01T10:00:00.000Z', lastSeen: '2026-02-01T10:00:05.000Z', bestConfidence: 91.3, cropJpegBase64: Buffer.from('crop').toString('base64'), embeddingFloat32Base64: Buffer.from(new Float32Array([0.5, -1]).buffer).toString('base64') },
+      { id: 21, camera: 'yard', personName: 'Grace Hopper', firstSeen: '2026-02-02T10:00:00.000Z', lastSeen: '2026-02-02T10:01:00.000Z', bestConfidence: 88, cropJpegBase64: null, embeddingFloat32Base64: null },
     ]);
   });
 

@@ -41,19 +41,19 @@ export class PersonExportService {
         lastSeen: new Date(sighting.lastSeen).toISOString(),
         bestConfidence: Math.round(sighting.bestConfidence * 10) / 10,
         cropJpegBase64: sighting.crop ? sighting.crop.toString('base64') : null,
+        embeddingFloat32Base64: sighting.embedding ? float32Base64(sighting.embedding) : null,
       })),
     };
   }
 
   private async face(sample: FaceSample): Promise<ExportedFaceDto> {
-    const embedding = Buffer.from(sample.embedding.buffer, sample.embedding.byteOffset, sample.embedding.byteLength);
     return {
       id: sample.id,
       createdAt: iso(sample.createdAt),
       modelId: sample.modelId,
       box: sample.box,
       photoSha256: sample.photoSha256,
-      embeddingFloat32Base64: embedding.toString('base64'),
+      embeddingFloat32Base64: float32Base64(sample.embedding),
       photo: await this.file(sample.photoFile, () => this.photos.readPhoto(sample.photoFile)),
       thumbnail: await this.file(sample.thumbnailFile, () => this.photos.readThumbnail(sample.thumbnailFile)),
     };
@@ -66,6 +66,10 @@ export class PersonExportService {
     });
     return { file: name, contentType: CONTENT_TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream', base64: bytes ? bytes.toString('base64') : null };
   }
+}
+
+function float32Base64(vector: Float32Array): string {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
 }
 
 function iso(date: Date | string): string {

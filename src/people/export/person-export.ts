@@ -48,6 +48,8 @@ export class ExportedSightingDto {
   bestConfidence: number;
   @ApiPropertyOptional({ description: 'The face crop (JPEG), base64', nullable: true, type: String })
   cropJpegBase64: string | null;
+  @ApiPropertyOptional({ description: 'The embedding of the face in the crop: little-endian float32, base64', nullable: true, type: String })
+  embeddingFloat32Base64: string | null;
 }
 
 export class PersonExportDto {
