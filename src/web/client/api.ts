@@ -88,6 +88,20 @@ export interface Sighting {
   ongoing: boolean;
   thumbnailUrl: string;
 }
+export interface MatchedSample {
+  personId: number;
+  sampleId: number;
+  similarity: number;
+  thumbnailUrl: string;
+}
+export interface SightingEvidence extends Sighting {
+  matchedSample: MatchedSample | null;
+}
+export interface SightingCorrection {
+  sighting: Sighting | null;
+  unknownFaceId: number | null;
+  matchedSample: MatchedSample | null;
+}
 export interface UnknownFace {
   id: number;
   camera: string;
