@@ -15,6 +15,7 @@ import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MqttModule } from './mqtt/mqtt.module';
 import { PeopleModule } from './people/people.module';
+import { SampleSuggestionsModule } from './people/suggestions/sample-suggestions.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { RecognizeModule } from './recognize/recognize.module';
 import { RetentionModule } from './retention/retention.module';
@@ -40,6 +41,7 @@ import { WebModule } from './web/web.module';
     SightingsModule,
     UnknownFacesModule,
     SightingCorrectionModule,
+    SampleSuggestionsModule,
     RecognizeModule,
     FaceSearchModule,
     WebModule,

@@ -4,8 +4,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DatabaseWriteLock } from '../database/database-write-lock';
 import { forgetCommitted } from '../database/secure-delete';
 import type { Box } from '../recognition/face.types';
+import type { FaceQuality } from '../recognition/quality/face-quality';
 import { FaceSample } from './entities/face-sample.entity';
 import { Person } from './entities/person.entity';
+import { SampleSuggestion } from './suggestions/sample-suggestion.entity';
 import { nameKeyOf } from './person-name';
 import { PERSON_TRACES, PersonTraces } from './person-traces';
 import type { SampleFiles } from './storage/photo-store';
@@ -23,6 +25,7 @@ export interface NewSample {
   box: Box;
   files: SampleFiles;
   photoSha256: string;
+  quality?: FaceQuality | null;
 }
 
 /** Another person already has this name (compared without case). */
@@ -127,7 +130,7 @@ export class PeopleRepository {
   }
 
   /**
-   * Erases a person in one transaction: their samples, their sightings (with the crops) and the
+   * Erases a person in one transaction: their samples, suggested samples, their sightings (with the crops) and the
    * person row, or nothing. Returns what was deleted (for its files), or null.
    */
   deletePerson(id: number): Promise<ErasedPerson | null> {
@@ -136,6 +139,7 @@ export class PeopleRepository {
         const person = await tx.findOne(Person, { where: { id }, relations: { samples: true } });
         if (!person) return null;
         await tx.delete(FaceSample, { personId: id });
+        await tx.delete(SampleSuggestion, { personId: id });
         const sightings = await this.traces.eraseIn(tx, id);
         await tx.delete(Person, { id });
         return { person, sightings };

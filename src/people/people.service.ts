@@ -7,6 +7,7 @@ import type { Box } from '../recognition/face.types';
 import { GalleryService } from '../recognition/gallery.service';
 import type { PhotoFace } from '../recognition/inference/inference.protocol';
 import { RecognitionService } from '../recognition/recognition.service';
+import { faceQuality } from '../recognition/quality/face-quality';
 import { ChosenFace, chooseEnrollmentFace, FaceChoice } from './enrollment/face-choice';
 import type { FaceSample } from './entities/face-sample.entity';
 import type { Person } from './entities/person.entity';
@@ -185,6 +186,7 @@ export class PeopleService {
       box: photo.face.box,
       files,
       photoSha256: photo.sha256,
+      quality: photo.face.sharpness === undefined ? null : faceQuality({ ...photo.face, sharpness: photo.face.sharpness }),
     };
     return this.writes.run(async () => {
       let committed: CommittedSample;

@@ -77,6 +77,13 @@ export class GalleryService implements OnModuleDestroy {
     return gallery.bestSampleOf(embedding, personId);
   }
 
+  /** The best similarity of this face to anyone but `personId` (null when nobody else is enrolled). */
+  runnerUpTo(personId: number, embedding: Float32Array): number | null {
+    const gallery = this.gallery;
+    if (!gallery || embedding.length !== gallery.dimension) return null;
+    return gallery.topPeople(embedding, 2).find((score) => score.personId !== personId)?.similarity ?? null;
+  }
+
   /** Names one face, synchronously (a loop over the gallery on this thread): for small galleries and tools. */
   match(embedding: Float32Array, policy: MatchPolicy): MatchResult {
     return matchFace(embedding, this.requireGallery(), (id) => this.names.get(id), policy);

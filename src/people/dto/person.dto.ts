@@ -5,6 +5,18 @@ import type { FaceSample } from '../entities/face-sample.entity';
 import type { Person } from '../entities/person.entity';
 import { FaceBoxDto } from './face-box.dto';
 
+/** How good a view of a face is, each 0–1 (see recognition/quality/face-quality.ts). */
+export class FaceQualityDto {
+  @ApiProperty({ description: 'Face height: 0 at 24 px, 1 from 96 px', example: 1 })
+  size: number;
+  @ApiProperty({ description: 'Detail in the face (Laplacian variance): a blurred photo scores under 0.5', example: 0.93 })
+  sharpness: number;
+  @ApiProperty({ description: '1 frontal, 0 in profile or strongly tilted (from the five landmarks)', example: 0.81 })
+  pose: number;
+  @ApiProperty({ description: 'The weakest of the three', example: 0.81 })
+  overall: number;
+}
+
 /** One enrolled photo of a person (the embedding itself stays on the server). */
 export class FaceSampleDto {
   @ApiProperty({ example: 7 })
@@ -25,6 +37,13 @@ export class FaceSampleDto {
   @ApiProperty({ description: 'JPEG crop of the face', example: '/people/3/faces/7/thumbnail' })
   thumbnailUrl: string;
 
+  @ApiProperty({
+    type: FaceQualityDto,
+    nullable: true,
+    description: 'How good a view the enrolled face is (0–1 each; `overall` is the weakest): a low one is a bad enrollment photo. Null for samples enrolled before it was measured',
+  })
+  quality: FaceQualityDto | null;
+
   static from(sample: FaceSample): FaceSampleDto {
     const { x, y, width, height } = sample.box;
     return {
@@ -34,6 +53,7 @@ export class FaceSampleDto {
       photoSha256: sample.photoSha256,
       createdAt: sample.createdAt,
       thumbnailUrl: `/people/${sample.personId}/faces/${sample.id}/thumbnail`,
+      quality: sample.quality ?? null,
     };
   }
 }

@@ -5,13 +5,15 @@ import type { FaceSample } from '../entities/face-sample.entity';
 import { PeopleRepository } from '../people.repository';
 import { PERSON_TRACES, PersonTraces } from '../person-traces';
 import { PhotoStore } from '../storage/photo-store';
+import { SUGGESTION_STORE, SuggestionStore } from '../suggestions/suggestion-store';
 import { EXPORT_FORMAT, EXPORT_VERSION, ExportedFaceDto, ExportedFileDto, PersonExportDto } from './person-export';
 
 const CONTENT_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
 
 /**
  * Everything stored about one person, as one JSON document (files base64-encoded): the person,
- * every face sample with its photo, thumbnail and embedding, every sighting with its crop.
+ * every face sample with its photo, thumbnail and embedding, every sighting with its crop, every
+ * suggested sample with its photo.
  * (No archive library is a dependency: a ZIP would need one.)
  */
 @Injectable()
@@ -21,12 +23,17 @@ export class PersonExportService {
     private readonly photos: PhotoStore,
     @Inject(PERSON_TRACES) private readonly traces: PersonTraces,
     @Inject(CLOCK) private readonly now: Clock,
+    @Inject(SUGGESTION_STORE) private readonly suggestions: SuggestionStore,
   ) {}
 
   async export(personId: number): Promise<PersonExportDto> {
     const person = await this.people.findOne(personId);
     if (!person) throw new NotFoundException(`person ${personId} not found`);
-    const [faces, sightings] = await Promise.all([Promise.all(person.samples.map((sample) => this.face(sample))), this.traces.listOf(personId)]);
+    const [faces, sightings, suggestions] = await Promise.all([
+      Promise.all(person.samples.map((sample) => this.face(sample))),
+      this.traces.listOf(personId),
+      this.suggestions.exportOf(personId),
+    ]);
     return {
       format: EXPORT_FORMAT,
       version: EXPORT_VERSION,
@@ -43,6 +50,16 @@ export class PersonExportService {
         cropJpegBase64: sighting.crop ? sighting.crop.toString('base64') : null,
         embeddingFloat32Base64: sighting.embedding ? float32Base64(sighting.embedding) : null,
       })),
+      suggestions: suggestions.map((suggestion) => ({
+        id: suggestion.id,
+        camera: suggestion.camera,
+        seenAt: new Date(suggestion.seenAt).toISOString(),
+        similarity: suggestion.similarity,
+        quality: suggestion.quality,
+        modelId: suggestion.modelId,
+        embeddingFloat32Base64: float32Base64(suggestion.embedding),
+        photoJpegBase64: suggestion.photo.toString('base64'),
+      })),
     };
   }
 
@@ -54,6 +71,7 @@ export class PersonExportService {
       box: sample.box,
       photoSha256: sample.photoSha256,
       embeddingFloat32Base64: float32Base64(sample.embedding),
+      quality: sample.quality ?? null,
       photo: await this.file(sample.photoFile, () => this.photos.readPhoto(sample.photoFile)),
       thumbnail: await this.file(sample.thumbnailFile, () => this.photos.readThumbnail(sample.thumbnailFile)),
     };
