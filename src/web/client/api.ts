@@ -68,8 +68,24 @@ export interface Session {
   publicReads: boolean;
   expiresAt?: string;
 }
+export interface FaceQuality {
+  size: number;
+  sharpness: number;
+  pose: number;
+  overall: number;
+}
 export interface FaceSample {
   id: number;
+  thumbnailUrl: string;
+  quality: FaceQuality | null;
+}
+export interface Suggestion {
+  id: number;
+  personId: number;
+  camera: string;
+  seenAt: string;
+  similarity: number;
+  quality: FaceQuality;
   thumbnailUrl: string;
 }
 export interface Person {
