@@ -173,6 +173,7 @@ describe('People REST API', () => {
           photoSha256: sha256(photo),
           createdAt: expect.any(String),
           thumbnailUrl: `/people/${body.id}/faces/${body.faces[0].id}/thumbnail`,
+          quality: { size: 1, sharpness: expect.any(Number), pose: expect.any(Number), overall: expect.any(Number) },
         },
       ],
       enrolledFace: {
@@ -187,6 +188,8 @@ describe('People REST API', () => {
     // Timestamps are real UTC instants (SQLite stores them without a zone).
     expect(Math.abs(Date.parse(body.createdAt) - before)).toBeLessThan(60_000);
     expect(body.faces[0].box.height).toBeGreaterThan(150);
+    // A sharp, frontal portrait: a good view, measured at enrollment.
+    expect(body.faces[0].quality.overall).toBeGreaterThan(0.6);
 
     const state = await storedState(t);
     expect(state).toMatchObject({ people: 1, samples: 1 });
