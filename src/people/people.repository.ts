@@ -96,6 +96,21 @@ export class PeopleRepository {
       .getMany();
   }
 
+  /** Samples enrolled before their quality was measured, with their person. */
+  samplesWithoutQuality(): Promise<FaceSample[]> {
+    return this.dataSource
+      .getRepository(FaceSample)
+      .createQueryBuilder('sample')
+      .innerJoinAndSelect('sample.person', 'person')
+      .where('sample.quality IS NULL')
+      .orderBy('sample.id')
+      .getMany();
+  }
+
+  async setQuality(sampleId: number, quality: FaceQuality): Promise<void> {
+    await this.lock.run(() => this.dataSource.getRepository(FaceSample).update(sampleId, { quality }));
+  }
+
   /** Inserts a person with their first sample; throws NameTakenError. */
   createPerson(name: string, sample: NewSample): Promise<CommittedSample> {
     return this.transaction(async (tx) => {

@@ -151,6 +151,16 @@ export class PeopleService {
     return this.people.samplesNotOfModel(this.recognition.engine.modelId);
   }
 
+  /** Samples enrolled before their quality was measured. */
+  samplesWithoutQuality(): Promise<FaceSample[]> {
+    return this.people.samplesWithoutQuality();
+  }
+
+  /** Stores the quality of a sample's face, measured on its stored photo. */
+  setQuality(sample: FaceSample, face: PhotoFace): Promise<void> {
+    return this.people.setQuality(sample.id, faceQuality({ ...face, sharpness: face.sharpness ?? 0 }));
+  }
+
   readPhoto(sample: FaceSample): Promise<Buffer> {
     return this.photos.readPhoto(sample.photoFile);
   }

@@ -660,4 +660,14 @@ describe('People at startup: FACES_DIR and restarts', () => {
     expect(whoIs(app, await embeddingOf(app, 'video/enroll/Colin_Powell.jpg')).name).toBe('Colin_Powell');
     expect(warnings()).not.toMatch(/re-embedded/);
   });
+
+  it('measures at start the quality of samples enrolled before quality was measured', async () => {
+    const rows = await t!.db.query('SELECT id, quality FROM face_samples ORDER BY id');
+    expect(rows.every((row: { quality: string | null }) => row.quality !== null)).toBe(true);
+    await t!.db.query('UPDATE face_samples SET quality = NULL');
+    const app = await restart();
+    const after = await app.db.query('SELECT id, quality FROM face_samples ORDER BY id');
+    // The same photos, the same faces: the same figures as measured at enrollment.
+    expect(after.map((row: { quality: string }) => JSON.parse(row.quality))).toEqual(rows.map((row: { quality: string }) => JSON.parse(row.quality)));
+  });
 });
