@@ -44,6 +44,8 @@ export interface StrangerFace {
   /** JPEG with the face, enrollable (the detector finds the face in it). */
   photo: Buffer;
   thumbnail: Buffer;
+  /** The person it was wrongly named after. */
+  notPersonId: number;
 }
 
 /** Exactly one of them: a new person's name, or the id of an enrolled person. */
@@ -87,7 +89,7 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
 
   async onApplicationBootstrap(): Promise<void> {
     for (const row of await this.repository.groupsOf(this.recognition.engine.modelId)) {
-      this.groups.set(row.id, { id: row.id, centroid: row.centroid, count: row.appearances });
+      this.groups.set(row.id, { id: row.id, centroid: row.centroid, count: row.appearances, notPersonId: row.notPersonId });
     }
     this.subscriptions.push(
       // Track ids are unique across cameras, so one watch serves every camera.
@@ -165,7 +167,7 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     const id = await this.writes.run(async () => {
       const { embedding, ...fields } = face;
       const id = await this.repository.insert({ ...fields, appearances: 1, centroid: embedding, modelId: this.recognition.engine.modelId });
-      this.groups.set(id, { id, centroid: embedding, count: 1 });
+      this.groups.set(id, { id, centroid: embedding, count: 1, notPersonId: face.notPersonId });
       return id;
     });
     this.events.emit('unknown-face.changed', { id, change: 'added', camera: face.camera });
@@ -176,7 +178,7 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
   private async resolveEnrolled(): Promise<void> {
     for (const group of [...this.groups.values()]) {
       const match = this.gallery.match(group.centroid, this.recognition.matchPolicy);
-      if (match.personId === null) continue;
+      if (match.personId === null || match.personId === group.notPersonId) continue;
       await this.repository.delete(group.id);
       this.groups.delete(group.id);
       this.logger.log(`unknown face ${group.id} is ${match.name} now: removed from the inbox`);

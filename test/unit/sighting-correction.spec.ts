@@ -134,7 +134,7 @@ describe('SightingCorrectionService', () => {
     const result = await service.reassign(5, { unknown: true });
     expect(result).toMatchObject({ sighting: null, unknownFaceId: 77, matchedSample: { sampleId: 12 } });
     expect(strangers).toEqual([
-      expect.objectContaining({ camera: 'door', firstSeen: 1000, lastSeen: 5000, faceHeight: 100, photo: Buffer.from('crop'), thumbnail: Buffer.from('crop') }),
+      expect.objectContaining({ camera: 'door', firstSeen: 1000, lastSeen: 5000, faceHeight: 100, photo: Buffer.from('crop'), thumbnail: Buffer.from('crop'), notPersonId: 1 }),
     ]);
     // The embedding from the full frame, not the one of the small crop.
     expect(Array.from(strangers[0].embedding)).toEqual(Array.from(unit(0.62, 0.78, 0)));

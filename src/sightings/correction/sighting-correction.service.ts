@@ -76,6 +76,7 @@ export class SightingCorrectionService {
       faceHeight: Math.round(face.box.height),
       photo: row.thumbnail,
       thumbnail: row.thumbnail,
+      notPersonId: row.personId,
     });
     await this.sightings.delete(row.id);
     this.logger.log(`sighting ${row.id} of ${row.personName} (#${row.personId}) was a stranger: unknown face ${unknownFaceId}`);
