@@ -53,6 +53,11 @@ export class UnknownFacesRepository {
     return row?.[column];
   }
 
+  /** A person was erased: no entry keeps their id. */
+  async forgetPerson(personId: number): Promise<void> {
+    await this.lock.run(() => this.rows.update({ notPersonId: personId }, { notPersonId: null }));
+  }
+
   /** Whether a row was deleted. */
   async delete(id: number): Promise<boolean> {
     return ((await this.lock.run(() => this.rows.delete({ id }))).affected ?? 0) > 0;

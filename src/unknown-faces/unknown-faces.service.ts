@@ -94,6 +94,8 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     this.subscriptions.push(
       // Track ids are unique across cameras, so one watch serves every camera.
       this.events.on('frame.observed').subscribe((observation) => this.observe(observation)),
+      // An erased person leaves no trace here either (entries sent here from their wrongly named sightings).
+      this.events.on('person.changed').subscribe(({ personId, change }) => change === 'removed' && this.forgetPerson(personId)),
       // Entries removed elsewhere (expired by the retention job) are no longer grouped with.
       this.events.on('unknown-face.changed').subscribe(({ id, change }) => change === 'removed' && this.groups.delete(id)),
       // Someone was enrolled (from the inbox, a photo or the live view): entries that are now them are resolved.
@@ -172,6 +174,11 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     });
     this.events.emit('unknown-face.changed', { id, change: 'added', camera: face.camera });
     return id;
+  }
+
+  private forgetPerson(personId: number): void {
+    for (const group of this.groups.values()) if (group.notPersonId === personId) group.notPersonId = null;
+    this.writes.run(() => this.repository.forgetPerson(personId)).catch((err) => this.logger.warn(`forgetting person #${personId} in the inbox failed: ${err}`));
   }
 
   /** Removes the entries whose face the gallery now names (the stranger has been enrolled meanwhile). */

@@ -58,6 +58,7 @@ describe('UnknownFacesService with a camera that keeps no strangers', () => {
 describe('UnknownFacesService with a face an admin said is not someone', () => {
   it('keeps it in the inbox while the gallery still names it after that person, resolves it when it names someone else', async () => {
     const deleted: number[] = [];
+    const forgotten: number[] = [];
     let nextId = 1;
     const changes = new Subject<void>();
     let namedAfter = 1;
@@ -67,7 +68,12 @@ describe('UnknownFacesService with a face an admin said is not someone', () => {
         EventBus,
         {
           provide: UnknownFacesRepository,
-          useValue: { groupsOf: async () => [], insert: async () => nextId++, delete: async (id: number) => (deleted.push(id), true) },
+          useValue: {
+            groupsOf: async () => [],
+            insert: async () => nextId++,
+            delete: async (id: number) => (deleted.push(id), true),
+            forgetPerson: async (id: number) => void forgotten.push(id),
+          },
         },
         { provide: RecognitionService, useValue: { engine: { modelId: 'm' }, matchPolicy: { threshold: 0.3, margin: 0.05 } } },
         { provide: GalleryService, useValue: { changes$: changes, match: () => ({ personId: namedAfter, name: 'X' }) } },
@@ -89,7 +95,10 @@ describe('UnknownFacesService with a face an admin said is not someone', () => {
     changes.next();
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(deleted).toEqual([wronglyBob, wronglyAnn]);
+    // Erasing a person clears their id from the inbox too.
+    module.get(EventBus).emit('person.changed', { personId: 1, name: 'Ann', change: 'removed' });
     await module.close();
+    expect(forgotten).toEqual([1]);
   });
 });
 
