@@ -3,10 +3,12 @@
  * chromium: suggested samples (add, not this person), samples shown with their quality, and
  * correcting a sighting's name (to another person, to Unknown) with the sample that caused it.
  */
-import { resolve } from 'node:path';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { openConsole, waitUntil } from '../support/console-browser';
-import { PROJECT_ROOT } from '../support/paths';
+import { PROJECT_ROOT, TESTDATA } from '../support/paths';
 import { RunningServer, TEST_VIEWER_KEY } from '../support/server-process';
 
 jest.setTimeout(300_000);
@@ -44,43 +46,46 @@ describe('known people get better with use (console in chromium)', () => {
   const people = async (): Promise<Person[]> => (await call('GET', '/people')).body;
   const byName = async (name: string) => (await people()).find((p) => p.name === name)!;
 
+  let facesDir: string;
+
   beforeAll(async () => {
-    ({ server, browser, page } = await openConsole(
-      { FACES_DIR: resolve(PROJECT_ROOT, 'faces'), SIGHTING_END_AFTER_MS: '1500', RATE_LIMIT_WRITE_MAX: '1000' },
-      ADMIN_KEY,
-    ));
+    // The demo people, and Tony_Blair from a photo unlike his views in the video (similarity 0.54–0.60 to
+    // them, under the 0.6 that makes a view new): the demo's own photos are 0.62–0.79 like theirs.
+    facesDir = mkdtempSync(join(tmpdir(), 'samples-faces-'));
+    mkdirSync(facesDir, { recursive: true });
+    for (const file of readdirSync(resolve(PROJECT_ROOT, 'faces'))) copyFileSync(resolve(PROJECT_ROOT, 'faces', file), join(facesDir, file));
+    copyFileSync(join(TESTDATA, 'video/not-enrolled/Tony_Blair_0007.jpg'), join(facesDir, 'Tony_Blair.jpg'));
+    ({ server, browser, page } = await openConsole({ FACES_DIR: facesDir, SIGHTING_END_AFTER_MS: '1500', RATE_LIMIT_WRITE_MAX: '1000' }, ADMIN_KEY));
   });
 
   afterAll(async () => {
     await browser?.close();
     await server?.dispose();
+    rmSync(facesDir, { recursive: true, force: true });
   });
 
   it('shows each enrolled photo with its quality on the people page', async () => {
     const enrolled = await people();
-    expect(enrolled).toHaveLength(4);
+    expect(enrolled).toHaveLength(5);
     for (const person of enrolled) expect(person.faces[0].quality?.overall).toBeGreaterThan(0);
     await page.click('nav a[href="#people"]');
-    await waitUntil('the samples with their quality', async () => (await page.locator('#people-list .sample figcaption').count()) === 4, 10_000);
+    await waitUntil('the samples with their quality', async () => (await page.locator('#people-list .sample figcaption').count()) === 5, 10_000);
     const captions = await page.locator('#people-list .sample figcaption').allTextContents();
     expect(captions.every((text) => /^(good|fair|poor) \d+%$/.test(text))).toBe(true);
   });
 
-  it('keeps good new views of recognised people as suggestions, and adds one with a click', async () => {
-    // The demo video shows other photos of Serena_Williams, Colin_Powell and Junichiro_Koizumi than the enrolled ones.
-    const [person, suggestions] = await waitUntil(
-      'a suggested sample',
+  it('keeps good new views of recognised people as suggestions; one click forgets one, one adds one', async () => {
+    // The demo video shows other photos of the people than the enrolled ones; Tony_Blair's differ most.
+    const person = await byName('Tony_Blair');
+    const suggestions: Suggestion[] = await waitUntil(
+      'a suggested sample of Tony_Blair',
       async () => {
-        for (const p of await people()) {
-          const list: Suggestion[] = (await call('GET', `/people/${p.id}/suggestions`)).body;
-          if (list.length) return [p, list] as const;
-        }
-        return null;
+        const list: Suggestion[] = (await call('GET', `/people/${person.id}/suggestions`)).body;
+        return list.length > 0 && list;
       },
       ON_CAMERA_MS,
       1000,
     );
-    expect(['Serena_Williams', 'Colin_Powell', 'Junichiro_Koizumi']).toContain(person.name);
     for (const s of suggestions) {
       expect(s.personId).toBe(person.id);
       expect(s.quality.overall).toBeGreaterThanOrEqual(0.6);
@@ -97,29 +102,28 @@ describe('known people get better with use (console in chromium)', () => {
     expect((await call('GET', `/people/999999/suggestions`)).status).toBe(404);
     expect((await byName(person.name)).faces).toHaveLength(1);
 
-    await page.reload();
-    await page.click('nav a[href="#people"]');
     const card = page.locator(`#people-list .person[data-person="${person.id}"]`);
-    await waitUntil('the suggestions on the card', async () => (await card.locator('.suggestion').count()) > 0, 15_000);
-    const shown = Number(await card.locator('.suggestion').first().getAttribute('data-suggestion'));
-    await card.locator(`.suggestion[data-suggestion="${shown}"] button.accept`).click();
-    await waitUntil('the second photo', async () => (await byName(person.name)).faces.length === 2, 15_000);
-    const remaining: Suggestion[] = (await call('GET', `/people/${person.id}/suggestions`)).body;
-    expect(remaining.map((s) => s.id)).not.toContain(shown);
+    const showCard = async () => {
+      await page.reload();
+      await page.click('nav a[href="#people"]');
+      await waitUntil('the suggestions on the card', async () => (await card.locator('.suggestion').count()) > 0, 15_000);
+      return Number(await card.locator('.suggestion').first().getAttribute('data-suggestion'));
+    };
+    const suggestionIds = async () => ((await call('GET', `/people/${person.id}/suggestions`)).body as Suggestion[]).map((s) => s.id);
+
+    // "Not this person" forgets one.
+    const rejected = await showCard();
+    await card.locator(`.suggestion[data-suggestion="${rejected}"] button.reject`).click();
+    await waitUntil('the suggestion gone', async () => !(await suggestionIds()).includes(rejected), 10_000);
+    expect((await byName(person.name)).faces).toHaveLength(1);
+
+    // The video loops: the view is suggested again; "Add" makes it a sample.
+    await waitUntil('a new suggestion', async () => (await suggestionIds()).length > 0, ON_CAMERA_MS, 1000);
+    const added = await showCard();
+    await card.locator(`.suggestion[data-suggestion="${added}"] button.accept`).click();
+    await waitUntil('the second photo, the suggestion used up', async () => (await byName(person.name)).faces.length === 2 && !(await suggestionIds()).includes(added), 15_000);
     // The new sample came with its quality.
     expect((await byName(person.name)).faces[1].quality?.overall).toBeGreaterThan(0);
-
-    // "Not this person" forgets one (new views keep coming while the video plays).
-    await page.reload();
-    await page.click('nav a[href="#people"]');
-    const suggestionsOnCard = page.locator(`#people-list .person[data-person="${person.id}"] .suggestion`);
-    const left = await waitUntil('a suggestion on the card', async () => (await suggestionsOnCard.count()) > 0, ON_CAMERA_MS, 1000).catch(() => false);
-    if (left) {
-      const rejected = Number(await suggestionsOnCard.first().getAttribute('data-suggestion'));
-      await suggestionsOnCard.first().locator('button.reject').click();
-      await waitUntil('the suggestion gone', async () => !((await call('GET', `/people/${person.id}/suggestions`)).body as Suggestion[]).some((s) => s.id === rejected), 10_000);
-      expect((await byName(person.name)).faces).toHaveLength(2);
-    }
     // Exported with the person.
     const exported = await call('GET', `/people/${person.id}/export`);
     expect(Array.isArray(exported.body.suggestions)).toBe(true);
