@@ -15,9 +15,11 @@ import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MqttModule } from './mqtt/mqtt.module';
 import { PeopleModule } from './people/people.module';
+import { SampleSuggestionsModule } from './people/suggestions/sample-suggestions.module';
 import { RecognitionModule } from './recognition/recognition.module';
 import { RecognizeModule } from './recognize/recognize.module';
 import { RetentionModule } from './retention/retention.module';
+import { SightingCorrectionModule } from './sightings/correction/sighting-correction.module';
 import { SightingsModule } from './sightings/sightings.module';
 import { StreamModule } from './stream/stream.module';
 import { UnknownFacesModule } from './unknown-faces/unknown-faces.module';
@@ -38,6 +40,8 @@ import { WebModule } from './web/web.module';
     LiveModule,
     SightingsModule,
     UnknownFacesModule,
+    SightingCorrectionModule,
+    SampleSuggestionsModule,
     RecognizeModule,
     FaceSearchModule,
     WebModule,

@@ -218,6 +218,17 @@ export class AppConfig extends AccessConfig {
   @IsOptional() @Type(() => Number) @IsNumber() @Min(-1) @Max(1)
   UNKNOWN_FACE_GROUP_SIMILARITY?: number;
 
+  /**
+   * Recognised faces that are good, new views of an enrolled person are offered as suggested samples;
+   * with this on, the clearest of them (wide margins, quality gate, a cap per person) are added without a click.
+   */
+  @Transform(toBoolean) @IsBoolean()
+  AUTO_ADD_SAMPLES = false;
+
+  /** Suggested samples kept per person (the oldest dropped beyond). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  SAMPLE_SUGGESTIONS_PER_PERSON = 8;
+
   // The keys, sessions, PUBLIC_READS and METRICS_TOKEN: see AccessConfig.
 
   /** Rate-limit window, in seconds. */

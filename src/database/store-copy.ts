@@ -8,6 +8,7 @@ import { assertStoredName, type PhotoFolder } from '../people/storage/photo-stor
 export const COPIED_TABLES = [
   { table: 'people', identity: ['nameKey'] },
   { table: 'face_samples', identity: ['personId', 'photoSha256'] },
+  { table: 'sample_suggestions', identity: ['personId', 'seenAt'] },
   { table: 'sightings', identity: ['personId', 'camera', 'firstSeen'] },
   { table: 'unknown_faces', identity: ['camera', 'firstSeen'] },
   { table: 'camera', identity: ['name'] },

@@ -120,7 +120,7 @@ export class LiveFacesService implements OnModuleInit, OnModuleDestroy {
     // The view may be replaced while the crop is made: hold the pixels for it.
     const letGo = view.hold();
     const { photo } = await this.cropper.crop(view.image, view.box).finally(letGo);
-    return this.people.create(name, photo);
+    return (await this.people.create(name, photo)).person;
   }
 
   /** One sample a second per camera; fps counts frames through its pipeline (drawn or not: drawing follows the viewers). */

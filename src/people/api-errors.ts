@@ -79,12 +79,12 @@ export function ApiFaceChoiceErrors() {
   return applyDecorators(
     ApiError(
       HttpStatus.UNPROCESSABLE_ENTITY,
-      'No usable face: none found, too small (ENROLL_MIN_FACE_PX), or several and no faceIndex, in which case `faces` lists them',
+      'No usable face: none found, too small (ENROLL_MIN_FACE_PX), or several, none clearly the subject, and no faceIndex, in which case `faces` lists them',
       [
         'no face found',
         'face is too small to enroll: 24 px tall, at least 40 px needed',
         {
-          message: '2 faces found: resend with faceIndex to choose one',
+          message: '2 faces found and none clearly the subject: resend with faceIndex to choose one',
           faces: [
             { index: 0, box: { x: 120, y: 80, width: 96, height: 118 }, score: 0.93 },
             { index: 1, box: { x: 301, y: 95, width: 88, height: 104 }, score: 0.9 },

@@ -40,7 +40,27 @@ export class PeopleStartupService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     await this.people.loadGallery();
     await this.reembedOtherModels();
+    await this.rateUnratedSamples();
     if (this.enrollFacesDirAtStart) await this.enrollFacesDir();
+  }
+
+  /** Samples enrolled before quality was measured get it from their stored photo, so the people page shows every photo's. */
+  private async rateUnratedSamples(): Promise<void> {
+    const samples = await this.people.samplesWithoutQuality();
+    if (samples.length === 0) return;
+    let rated = 0;
+    for (const sample of samples) {
+      try {
+        const analysis = await this.recognition.analyzePhoto(await this.people.readPhoto(sample));
+        const match = bestOverlappingFace(analysis.faces, sample.box);
+        if (!match || match.overlap < MIN_REEMBED_OVERLAP) continue;
+        await this.people.setQuality(sample, match.face);
+        rated++;
+      } catch (err) {
+        this.logger.warn(`the quality of face ${sample.id} of ${sample.person.name} was not measured: ${describeError(err)}`);
+      }
+    }
+    this.logger.log(`measured the quality of ${rated} of ${samples.length} face(s) enrolled before it was measured`);
   }
 
   /**
@@ -99,9 +119,9 @@ export class PeopleStartupService implements OnModuleInit {
     const bytes = await readFile(path);
     if (await this.people.isEnrolled(bytes)) return false;
     const existing = await this.people.findByName(name);
-    // A file cannot name a face: its subject is the face that dominates it.
-    if (existing) await this.people.addFace(existing.id, bytes, { dominantFace: true });
-    else await this.people.create(name, bytes, { dominantFace: true });
+    // A file cannot name a face: its subject is the face that dominates it (as for every upload).
+    if (existing) await this.people.addFace(existing.id, bytes);
+    else await this.people.create(name, bytes);
     return true;
   }
 }

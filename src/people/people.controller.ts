@@ -33,7 +33,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiError, ApiInvalidId, ApiPersonNotFound, ApiUploadErrors, JpegEndpoint } from './api-errors';
 import { AddFaceDto, AddFaceForm, CreatePersonDto, CreatePersonForm, RenamePersonDto } from './dto/person-input.dto';
-import { PersonDto } from './dto/person.dto';
+import { EnrolledPersonDto, PersonDto } from './dto/person.dto';
 import { ArchiveWriter } from './export/archive-writer';
 import { PersonExportDto } from './export/person-export';
 import { personArchiveEntries } from './export/person-archive';
@@ -115,16 +115,17 @@ export class PeopleController {
   @ApiOperation({
     summary: 'Enroll a new person from a photo',
     description:
-      'The photo must show one face, or `faceIndex` must say which (a 422 lists the faces found). ' +
+      'The photo must show one face, one face that clearly is its subject (at least twice the area of every other face and near the centre: ' +
+      'the others are ignored, as `enrolledFace` says), or `faceIndex` must say which (a 422 lists the faces found). ' +
       'The person is recognised on the live stream as soon as this returns.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: CreatePersonForm })
-  @ApiCreatedResponse({ type: PersonDto, description: 'Enrolled, and recognised on the stream from now on' })
+  @ApiCreatedResponse({ type: EnrolledPersonDto, description: 'Enrolled, and recognised on the stream from now on; `enrolledFace` says which face of the photo' })
   @ApiError(HttpStatus.CONFLICT, 'Someone already has this name (compared without case)', [NAME_TAKEN_EXAMPLE])
   @ApiUploadErrors()
-  async create(@Body() body: CreatePersonDto, @UploadedFile() image?: UploadedImage): Promise<PersonDto> {
-    return PersonDto.from(await this.people.create(body.name, image?.buffer, { faceIndex: body.faceIndex }));
+  async create(@Body() body: CreatePersonDto, @UploadedFile() image?: UploadedImage): Promise<EnrolledPersonDto> {
+    return EnrolledPersonDto.fromEnrollment(await this.people.create(body.name, image?.buffer, { faceIndex: body.faceIndex }));
   }
 
   @Patch(':id')
@@ -157,15 +158,15 @@ export class PeopleController {
   @ApiOperation({ summary: 'Add another photo of a person', description: 'Same rules as enrolling; more photos make recognition more robust.' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: AddFaceForm })
-  @ApiCreatedResponse({ type: PersonDto, description: 'The person with the new face' })
+  @ApiCreatedResponse({ type: EnrolledPersonDto, description: 'The person with the new face; `enrolledFace` says which face of the photo' })
   @ApiPersonNotFound()
   @ApiUploadErrors()
   async addFace(
     @Param('id', ParseIntPipe) id: number,
     @Body() body: AddFaceDto,
     @UploadedFile() image?: UploadedImage,
-  ): Promise<PersonDto> {
-    return PersonDto.from(await this.people.addFace(id, image?.buffer, { faceIndex: body.faceIndex }));
+  ): Promise<EnrolledPersonDto> {
+    return EnrolledPersonDto.fromEnrollment(await this.people.addFace(id, image?.buffer, { faceIndex: body.faceIndex }));
   }
 
   @Delete(':id/faces/:faceId')

@@ -22,11 +22,13 @@ import { DatabasePhotoStore } from './storage/database-photo-store';
 import { FilePhotoStore } from './storage/file-photo-store';
 import { PhotoStore } from './storage/photo-store';
 import { PhotoUploadModule } from './upload/photo-upload.module';
+import { SampleSuggestion } from './suggestions/sample-suggestion.entity';
+import { SUGGESTION_STORE, TypeOrmSuggestionStore } from './suggestions/suggestion-store';
 
 @Module({
   imports: [
     // Sightings are a person's traces too: erased with them, exported with them (PersonTraces).
-    TypeOrmModule.forFeature([Person, FaceSample, Sighting]),
+    TypeOrmModule.forFeature([Person, FaceSample, SampleSuggestion, Sighting]),
     RecognitionModule,
     PhotoUploadModule,
   ],
@@ -45,7 +47,9 @@ import { PhotoUploadModule } from './upload/photo-upload.module';
     PersonExportService,
     { provide: ArchiveWriter, useClass: ArchiverZipWriter },
     { provide: CLOCK, useValue: Date.now },
+    // Suggested samples are the person's data: erased in their deletion's transaction, exported with them.
+    { provide: SUGGESTION_STORE, useClass: TypeOrmSuggestionStore },
   ],
-  exports: [PeopleService],
+  exports: [PeopleService, SUGGESTION_STORE],
 })
 export class PeopleModule {}

@@ -5,8 +5,10 @@ import { DatabaseWriteLock } from '../database/database-write-lock';
 import { isUniqueViolation } from '../database/query-errors';
 import { forgetCommitted } from '../database/secure-delete';
 import type { Box } from '../recognition/face.types';
+import type { FaceQuality } from '../recognition/quality/face-quality';
 import { FaceSample } from './entities/face-sample.entity';
 import { Person } from './entities/person.entity';
+import { SampleSuggestion } from './suggestions/sample-suggestion.entity';
 import { nameKeyOf } from './person-name';
 import { PERSON_TRACES, PersonTraces } from './person-traces';
 import type { SampleFiles } from './storage/photo-store';
@@ -24,6 +26,7 @@ export interface NewSample {
   box: Box;
   files: SampleFiles;
   photoSha256: string;
+  quality?: FaceQuality | null;
 }
 
 /** Another person already has this name (compared without case). */
@@ -94,6 +97,21 @@ export class PeopleRepository {
       .getMany();
   }
 
+  /** Samples enrolled before their quality was measured, with their person. */
+  samplesWithoutQuality(): Promise<FaceSample[]> {
+    return this.dataSource
+      .getRepository(FaceSample)
+      .createQueryBuilder('sample')
+      .innerJoinAndSelect('sample.person', 'person')
+      .where('sample.quality IS NULL')
+      .orderBy('sample.id')
+      .getMany();
+  }
+
+  async setQuality(sampleId: number, quality: FaceQuality): Promise<void> {
+    await this.lock.run(() => this.dataSource.getRepository(FaceSample).update(sampleId, { quality }));
+  }
+
   /** Inserts a person with their first sample; throws NameTakenError. */
   createPerson(name: string, sample: NewSample): Promise<CommittedSample> {
     return nameTakenOnConflict(
@@ -134,7 +152,7 @@ export class PeopleRepository {
   }
 
   /**
-   * Erases a person in one transaction: their samples, their sightings (with the crops) and the
+   * Erases a person in one transaction: their samples, suggested samples, their sightings (with the crops) and the
    * person row, or nothing. Returns what was deleted (for its files), or null.
    */
   deletePerson(id: number): Promise<ErasedPerson | null> {
@@ -143,6 +161,7 @@ export class PeopleRepository {
         const person = await tx.findOne(Person, { where: { id }, relations: { samples: true } });
         if (!person) return null;
         await tx.delete(FaceSample, { personId: id });
+        await tx.delete(SampleSuggestion, { personId: id });
         const sightings = await this.traces.eraseIn(tx, id);
         await tx.delete(Person, { id });
         return { person, sightings };

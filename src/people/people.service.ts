@@ -7,7 +7,8 @@ import type { Box } from '../recognition/face.types';
 import { GalleryService } from '../recognition/gallery.service';
 import type { PhotoFace } from '../recognition/inference/inference.protocol';
 import { RecognitionService } from '../recognition/recognition.service';
-import { chooseEnrollmentFace, FaceChoice } from './enrollment/face-choice';
+import { faceQuality } from '../recognition/quality/face-quality';
+import { ChosenFace, chooseEnrollmentFace, FaceChoice } from './enrollment/face-choice';
 import type { FaceSample } from './entities/face-sample.entity';
 import type { Person } from './entities/person.entity';
 import { CommittedSample, LastSampleError, NameTakenError, NewSample, PeopleRepository } from './people.repository';
@@ -16,7 +17,13 @@ import { PhotoStore } from './storage/photo-store';
 import { UploadedPhotoAnalyzer } from './upload/uploaded-photo-analyzer';
 
 /** Which face of the photo to enroll (see FaceChoice). */
-export type FaceSelection = Omit<FaceChoice, 'minFacePx'>;
+export type FaceSelection = Pick<FaceChoice, 'faceIndex'>;
+
+/** A person just enrolled or given a photo, with which face of the photo was taken and which were ignored. */
+export interface Enrollment {
+  person: Person;
+  chosen: Omit<ChosenFace<PhotoFace>, 'face'> & { box: Box };
+}
 
 /** An enrollment photo that passed every check, with the face chosen from it. */
 interface EnrollablePhoto {
@@ -24,6 +31,7 @@ interface EnrollablePhoto {
   extension: string;
   sha256: string;
   face: PhotoFace;
+  chosen: ChosenFace<PhotoFace>;
 }
 
 /**
@@ -68,22 +76,22 @@ export class PeopleService {
     return this.people.hasPhoto(sha256(photo));
   }
 
-  async create(name: string, image: Uint8Array | undefined, choice: FaceSelection = {}): Promise<Person> {
+  async create(name: string, image: Uint8Array | undefined, choice: FaceSelection = {}): Promise<Enrollment> {
     // Cheap refusals first: a taken name should not cost a trip through the models.
     if (await this.people.findByName(name)) throw nameTaken(name);
     const photo = await this.prepareEnrollment(image, choice);
     const { person } = await this.storeAndCommit(photo, (sample) => this.people.createPerson(name, sample));
     this.logger.log(`enrolled ${person.name} (#${person.id})`);
     this.events?.emit('person.changed', { personId: person.id, name: person.name, change: 'added' });
-    return this.findOne(person.id);
+    return { person: await this.findOne(person.id), chosen: describeChoice(photo.chosen) };
   }
 
-  async addFace(personId: number, image: Uint8Array | undefined, choice: FaceSelection = {}): Promise<Person> {
+  async addFace(personId: number, image: Uint8Array | undefined, choice: FaceSelection = {}): Promise<Enrollment> {
     await this.findOne(personId);
     const photo = await this.prepareEnrollment(image, choice);
     await this.storeAndCommit(photo, async (sample) => (await this.people.addSample(personId, sample)) ?? notFound(personId));
     this.logger.log(`added a face to person #${personId}`);
-    return this.findOne(personId);
+    return { person: await this.findOne(personId), chosen: describeChoice(photo.chosen) };
   }
 
   async rename(id: number, name: string): Promise<Person> {
@@ -143,6 +151,16 @@ export class PeopleService {
     return this.people.samplesNotOfModel(this.recognition.engine.modelId);
   }
 
+  /** Samples enrolled before their quality was measured. */
+  samplesWithoutQuality(): Promise<FaceSample[]> {
+    return this.people.samplesWithoutQuality();
+  }
+
+  /** Stores the quality of a sample's face, measured on its stored photo. */
+  setQuality(sample: FaceSample, face: PhotoFace): Promise<void> {
+    return this.people.setQuality(sample.id, faceQuality({ ...face, sharpness: face.sharpness ?? 0 }));
+  }
+
   readPhoto(sample: FaceSample): Promise<Buffer> {
     return this.photos.readPhoto(sample.photoFile);
   }
@@ -159,8 +177,8 @@ export class PeopleService {
   /** Checks the upload, finds its faces and picks the one to enroll; stores nothing. */
   private async prepareEnrollment(image: Uint8Array | undefined, choice: FaceSelection): Promise<EnrollablePhoto> {
     const { bytes, upload, analysis } = await this.uploads.analyze(image);
-    const face = chooseEnrollmentFace(analysis.faces, { ...choice, minFacePx: this.minFacePx });
-    return { bytes, extension: upload.extension, sha256: sha256(bytes), face };
+    const chosen = chooseEnrollmentFace(analysis.faces, { ...choice, photo: analysis, minFacePx: this.minFacePx });
+    return { bytes, extension: upload.extension, sha256: sha256(bytes), face: chosen.face, chosen };
   }
 
   /**
@@ -178,6 +196,7 @@ export class PeopleService {
       box: photo.face.box,
       files,
       photoSha256: photo.sha256,
+      quality: photo.face.sharpness === undefined ? null : faceQuality({ ...photo.face, sharpness: photo.face.sharpness }),
     };
     return this.writes.run(async () => {
       let committed: CommittedSample;
@@ -198,6 +217,11 @@ export class PeopleService {
       .removeSample({ photo: sample.photoFile, thumbnail: sample.thumbnailFile })
       .catch((err) => this.logger.warn(`could not delete the files of face ${sample.id}: ${err}`));
   }
+}
+
+function describeChoice({ face, ...chosen }: ChosenFace<PhotoFace>): Enrollment['chosen'] {
+  const { x, y, width, height } = face.box;
+  return { ...chosen, box: { x: Math.round(x), y: Math.round(y), width: Math.round(width), height: Math.round(height) } };
 }
 
 function toGallerySample(sample: FaceSample): { sampleId: number; embedding: Float32Array } {

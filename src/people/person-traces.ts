@@ -21,6 +21,8 @@ export interface PersonSightingRecord {
   lastSeen: number;
   bestConfidence: number;
   crop: Buffer | null;
+  /** The embedding of the face in the crop (null when not kept). */
+  embedding: Float32Array | null;
 }
 
 export const PERSON_TRACES = Symbol('PERSON_TRACES');

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
-import { Gallery, topPeopleOf } from './matching/gallery';
+import { Gallery, SampleScore, topPeopleOf } from './matching/gallery';
 import { decideMatch, matchFace, MatchPolicy, MatchResult } from './matching/matcher';
 import { OnnxGalleryScorer } from './matching/onnx-gallery-scorer';
 
@@ -64,6 +64,24 @@ export class GalleryService implements OnModuleDestroy {
 
   nameOf(personId: number): string | undefined {
     return this.names.get(personId);
+  }
+
+  /**
+   * The person's enrolled sample most like this face (what made the matcher name it after them),
+   * with its similarity; undefined when they have no sample of the running model, or the vector
+   * is of another size (made by another model).
+   */
+  nearestSampleOf(personId: number, embedding: Float32Array): SampleScore | undefined {
+    const gallery = this.gallery;
+    if (!gallery || embedding.length !== gallery.dimension) return undefined;
+    return gallery.bestSampleOf(embedding, personId);
+  }
+
+  /** The best similarity of this face to anyone but `personId` (null when nobody else is enrolled). */
+  runnerUpTo(personId: number, embedding: Float32Array): number | null {
+    const gallery = this.gallery;
+    if (!gallery || embedding.length !== gallery.dimension) return null;
+    return gallery.topPeople(embedding, 2).find((score) => score.personId !== personId)?.similarity ?? null;
   }
 
   /** Names one face, synchronously (a loop over the gallery on this thread): for small galleries and tools. */

@@ -62,12 +62,12 @@ export class PhotoRecognitionService {
   }
 
   /**
-   * The one face a search is about, chosen as enrollment chooses (one face, or `faceIndex`;
-   * the same 422s otherwise), with who it is.
+   * The one face a search is about, chosen as enrollment chooses (one face, `faceIndex`, or the
+   * face that clearly dominates the photo; the same 422s otherwise), with who it is.
    */
   async identify(image: Uint8Array | undefined, faceIndex?: number): Promise<NamedPhotoFace> {
     const { analysis } = await this.uploads.analyze(image);
-    const face = chooseEnrollmentFace(analysis.faces, { faceIndex, minFacePx: this.options.minFacePx });
+    const { face } = chooseEnrollmentFace(analysis.faces, { faceIndex, photo: analysis, minFacePx: this.options.minFacePx });
     const [match] = await this.gallery.matchAll([face.embedding], this.recognition.matchPolicy);
     return { face, match };
   }

@@ -17,7 +17,7 @@ export class SightingTraces implements PersonTraces {
     const rows = await this.dataSource
       .getRepository(Sighting)
       .createQueryBuilder('s')
-      .addSelect('s.thumbnail')
+      .addSelect(['s.thumbnail', 's.embedding'])
       .where('s.personId = :personId', { personId })
       .orderBy('s.firstSeen', 'ASC')
       .addOrderBy('s.id', 'ASC')
@@ -30,6 +30,7 @@ export class SightingTraces implements PersonTraces {
       lastSeen: row.lastSeen,
       bestConfidence: row.bestConfidence,
       crop: row.thumbnail ?? null,
+      embedding: row.embedding ?? null,
     }));
   }
 }

@@ -3,13 +3,14 @@ import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config';
 import { LiveModule } from '../live/live.module';
+import { RecognitionModule } from '../recognition/recognition.module';
 import { Sighting } from './sighting.entity';
 import { SightingsController } from './sightings.controller';
 import { SightingsRepository } from './sightings.repository';
 import { SIGHTINGS_OPTIONS, SightingsOptions, SightingsService } from './sightings.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Sighting]), LiveModule],
+  imports: [TypeOrmModule.forFeature([Sighting]), LiveModule, RecognitionModule],
   controllers: [SightingsController],
   providers: [
     {
@@ -24,6 +25,6 @@ import { SIGHTINGS_OPTIONS, SightingsOptions, SightingsService } from './sightin
     SightingsRepository,
     SightingsService,
   ],
-  exports: [SightingsService],
+  exports: [SightingsService, SightingsRepository],
 })
 export class SightingsModule {}

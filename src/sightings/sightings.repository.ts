@@ -14,7 +14,8 @@ export interface SightingFilter {
   to?: number;
 }
 
-export type NewSighting = Omit<Sighting, 'id'>;
+export type NewSighting = Omit<Sighting, 'id' | 'embedding' | 'embeddingModelId'> & Partial<SightingEmbedding>;
+export type SightingEmbedding = Pick<Sighting, 'embedding' | 'embeddingModelId'>;
 export type SightingProgress = Pick<Sighting, 'id' | 'personName' | 'lastSeen' | 'bestConfidence' | 'ongoing'>;
 
 /**
@@ -42,8 +43,23 @@ export class SightingsRepository {
     await this.lock.run(() => this.rows.update({ id }, fields));
   }
 
-  async setThumbnail(id: number, thumbnail: Buffer, bestConfidence: number): Promise<void> {
-    await this.lock.run(() => this.rows.update({ id }, { thumbnail, bestConfidence }));
+  /** A better view: its crop, and its embedding when it was embedded (else the older one stays). */
+  async setThumbnail(id: number, thumbnail: Buffer, bestConfidence: number, embedding?: SightingEmbedding): Promise<void> {
+    await this.lock.run(() => this.rows.update({ id }, { thumbnail, bestConfidence, ...(embedding ?? {}) }));
+  }
+
+  /** A sighting with its crop and embedding (for correcting its name), or null. */
+  withEvidence(id: number): Promise<Sighting | null> {
+    return this.rows.createQueryBuilder('s').addSelect(['s.thumbnail', 's.embedding']).where('s.id = :id', { id }).getOne();
+  }
+
+  /** Gives a sighting to another person; whether it still existed. */
+  async reassign(id: number, personId: number, personName: string): Promise<boolean> {
+    return ((await this.lock.run(() => this.rows.update({ id }, { personId, personName }))).affected ?? 0) > 0;
+  }
+
+  async delete(id: number): Promise<boolean> {
+    return ((await this.lock.run(() => this.rows.delete({ id }))).affected ?? 0) > 0;
   }
 
   /** Deletes a person's sightings; how many. */

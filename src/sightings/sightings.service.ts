@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { FaceCropper } from '../live/face-cropper';
 import { SerialQueue } from '../common/serial-queue';
@@ -7,7 +7,8 @@ import type { FrameObservation } from '../stream/stream.types';
 import { Appearance, AppearanceBook, Glimpse } from './appearance';
 import { Page, pageWindow, PageRequest, toPage } from './paging';
 import { SightingDto } from './sightings.dto';
-import { SightingFilter, SightingsRepository } from './sightings.repository';
+import { RecognitionService } from '../recognition/recognition.service';
+import { SightingEmbedding, SightingFilter, SightingsRepository } from './sightings.repository';
 
 export const SIGHTINGS_OPTIONS = Symbol('SIGHTINGS_OPTIONS');
 
@@ -42,6 +43,8 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly events: EventBus,
     private readonly cropper: FaceCropper,
     @Inject(SIGHTINGS_OPTIONS) private readonly options: SightingsOptions,
+    /** Names the model of the embeddings kept with the crops (absent in specs that need none). */
+    @Optional() private readonly recognition?: RecognitionService,
   ) {}
 
   private bookOf(camera: string): AppearanceBook {
@@ -81,6 +84,16 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   /**
+   * A sighting's row was corrected (given to someone else, or sent to the inbox): if it is still
+   * going on, its appearance stops writing to the row, so the recogniser's name does not come back.
+   */
+  release(rowId: number): void {
+    for (const book of this.books.values()) {
+      for (const appearance of book.openAppearances) if (appearance.rowId === rowId) appearance.rowId = undefined;
+    }
+  }
+
+  /**
    * A person was erased (their rows are gone): their open appearances are dropped unannounced,
    * and rows that writes queued before the erasure still insert are deleted after them.
    */
@@ -106,9 +119,12 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
       confidence: face.confidence,
     }));
     const { started, betterView } = book.observe(at, glimpses);
-    const boxOf = (appearance: Appearance) => named.find((face) => face.personId === appearance.personId)!.box;
+    const faceOf = (appearance: Appearance) => named.find((face) => face.personId === appearance.personId)!;
+    const boxOf = (appearance: Appearance) => faceOf(appearance).box;
+    const embeddingOf = (appearance: Appearance) => this.embeddingOf(observation, faceOf(appearance));
     for (const appearance of started) {
       const box = boxOf(appearance);
+      const embedding = embeddingOf(appearance);
       appearance.thumbnailConfidence = appearance.bestConfidence;
       this.cameraOf.set(appearance, camera);
       // The crop is made later, in turn: keep the frame's pixels until then.
@@ -131,21 +147,29 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
           bestConfidence: appearance.bestConfidence,
           ongoing: true,
           thumbnail: crop?.thumbnail ?? null,
+          ...embedding,
         });
         this.announce(appearance, true);
       });
     }
     for (const appearance of betterView) {
       const box = boxOf(appearance);
+      const embedding = embeddingOf(appearance);
       const confidence = appearance.bestConfidence;
       appearance.thumbnailConfidence = confidence;
       const letGo = observation.hold();
       this.enqueue(async () => {
         if (appearance.rowId === undefined) return letGo();
         const crop = await this.cropper.crop(observation.image, box).finally(letGo);
-        await this.repository.setThumbnail(appearance.rowId, crop.thumbnail, confidence);
+        await this.repository.setThumbnail(appearance.rowId, crop.thumbnail, confidence, embedding);
       });
     }
+  }
+
+  /** The face's embedding on this frame, with its model; undefined when the tracker vouched for the face instead. */
+  private embeddingOf(observation: FrameObservation, face: FrameObservation['faces'][number]): SightingEmbedding | undefined {
+    const embedding = observation.embeddings[observation.faces.indexOf(face)];
+    return embedding ? { embedding, embeddingModelId: this.recognition?.engine.modelId ?? null } : undefined;
   }
 
   /** Writes the open appearances that changed since the last flush, and ends the ones gone. */

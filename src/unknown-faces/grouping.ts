@@ -6,6 +6,8 @@ export interface FaceGroup {
   centroid: Float32Array;
   /** Embeddings averaged into the centroid. */
   count: number;
+  /** Who an admin said this is not (a corrected sighting): being named after them does not resolve it. */
+  notPersonId?: number | null;
 }
 
 export function cosine(a: Float32Array, b: Float32Array): number {

@@ -47,4 +47,11 @@ export class UnknownFace {
 
   @Column({ type: 'blob', select: false })
   thumbnail: Buffer;
+
+  /**
+   * An admin said this face is not this person (a sighting wrongly named after them, sent here): the
+   * gallery naming it after them does not resolve the entry as "enrolled meanwhile".
+   */
+  @Column('integer', { nullable: true })
+  notPersonId: number | null;
 }

@@ -5,7 +5,7 @@ import type { PageRequest } from '../sightings/paging';
 import { DatabaseWriteLock } from '../database/database-write-lock';
 import { UnknownFace } from './unknown-face.entity';
 
-export type NewUnknownFace = Omit<UnknownFace, 'id'>;
+export type NewUnknownFace = Omit<UnknownFace, 'id' | 'notPersonId'> & Partial<Pick<UnknownFace, 'notPersonId'>>;
 export type UnknownFaceUpdate = Pick<UnknownFace, 'id' | 'lastSeen' | 'appearances' | 'centroid'> &
   Partial<Pick<UnknownFace, 'photo' | 'thumbnail' | 'faceHeight'>>;
 
@@ -32,10 +32,10 @@ export class UnknownFacesRepository {
   }
 
   /** The groups to compare new faces with: id, centroid and count of one model's entries. */
-  groupsOf(modelId: string): Promise<Array<Pick<UnknownFace, 'id' | 'centroid' | 'appearances'>>> {
+  groupsOf(modelId: string): Promise<Array<Pick<UnknownFace, 'id' | 'centroid' | 'appearances' | 'notPersonId'>>> {
     return this.rows
       .createQueryBuilder('u')
-      .select(['u.id', 'u.centroid', 'u.appearances'])
+      .select(['u.id', 'u.centroid', 'u.appearances', 'u.notPersonId'])
       .where('u.modelId = :modelId', { modelId })
       .getMany();
   }
@@ -51,6 +51,11 @@ export class UnknownFacesRepository {
   async blob(id: number, column: 'photo' | 'thumbnail'): Promise<Buffer | undefined> {
     const row = await this.rows.createQueryBuilder('u').select(['u.id', `u.${column}`]).where('u.id = :id', { id }).getOne();
     return row?.[column];
+  }
+
+  /** A person was erased: no entry keeps their id. */
+  async forgetPerson(personId: number): Promise<void> {
+    await this.lock.run(() => this.rows.update({ notPersonId: personId }, { notPersonId: null }));
   }
 
   /** Whether a row was deleted. */

@@ -34,6 +34,20 @@ export interface UnknownFacesOptions {
   groupSimilarity?: number;
 }
 
+/** A face that turned out to be a stranger after all (a sighting whose name was wrong), for the inbox. */
+export interface StrangerFace {
+  camera: string;
+  firstSeen: number;
+  lastSeen: number;
+  embedding: Float32Array;
+  faceHeight: number;
+  /** JPEG with the face, enrollable (the detector finds the face in it). */
+  photo: Buffer;
+  thumbnail: Buffer;
+  /** The person it was wrongly named after. */
+  notPersonId: number;
+}
+
 /** Exactly one of them: a new person's name, or the id of an enrolled person. */
 export interface Assignment {
   name?: string;
@@ -75,11 +89,13 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
 
   async onApplicationBootstrap(): Promise<void> {
     for (const row of await this.repository.groupsOf(this.recognition.engine.modelId)) {
-      this.groups.set(row.id, { id: row.id, centroid: row.centroid, count: row.appearances });
+      this.groups.set(row.id, { id: row.id, centroid: row.centroid, count: row.appearances, notPersonId: row.notPersonId });
     }
     this.subscriptions.push(
       // Track ids are unique across cameras, so one watch serves every camera.
       this.events.on('frame.observed').subscribe((observation) => this.observe(observation)),
+      // An erased person leaves no trace here either (entries sent here from their wrongly named sightings).
+      this.events.on('person.changed').subscribe(({ personId, change }) => change === 'removed' && this.forgetPerson(personId)),
       // Entries removed elsewhere (expired by the retention job) are no longer grouped with.
       this.events.on('unknown-face.changed').subscribe(({ id, change }) => change === 'removed' && this.groups.delete(id)),
       // Someone was enrolled (from the inbox, a photo or the live view): entries that are now them are resolved.
@@ -135,7 +151,7 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     try {
       const photo = (await this.repository.blob(id, 'photo')) ?? notFound(id);
       // PeopleService checks, stores and commits the photo like any upload; a refusal leaves the entry as it was.
-      const person = name !== undefined ? await this.people.create(name, photo) : await this.people.addFace(personId!, photo);
+      const { person } = name !== undefined ? await this.people.create(name, photo) : await this.people.addFace(personId!, photo);
       await this.writes.run(async () => {
         await this.repository.delete(id);
         this.groups.delete(id);
@@ -148,11 +164,28 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     }
   }
 
+  /** Puts a face in the inbox as a new entry (never grouped: an admin said who it is not, not who it is); its id. */
+  async addStranger(face: StrangerFace): Promise<number> {
+    const id = await this.writes.run(async () => {
+      const { embedding, ...fields } = face;
+      const id = await this.repository.insert({ ...fields, appearances: 1, centroid: embedding, modelId: this.recognition.engine.modelId });
+      this.groups.set(id, { id, centroid: embedding, count: 1, notPersonId: face.notPersonId });
+      return id;
+    });
+    this.events.emit('unknown-face.changed', { id, change: 'added', camera: face.camera });
+    return id;
+  }
+
+  private forgetPerson(personId: number): void {
+    for (const group of this.groups.values()) if (group.notPersonId === personId) group.notPersonId = null;
+    this.writes.run(() => this.repository.forgetPerson(personId)).catch((err) => this.logger.warn(`forgetting person #${personId} in the inbox failed: ${err}`));
+  }
+
   /** Removes the entries whose face the gallery now names (the stranger has been enrolled meanwhile). */
   private async resolveEnrolled(): Promise<void> {
     for (const group of [...this.groups.values()]) {
       const match = this.gallery.match(group.centroid, this.recognition.matchPolicy);
-      if (match.personId === null) continue;
+      if (match.personId === null || match.personId === group.notPersonId) continue;
       await this.repository.delete(group.id);
       this.groups.delete(group.id);
       this.logger.log(`unknown face ${group.id} is ${match.name} now: removed from the inbox`);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { INestApplication, Logger } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
@@ -128,6 +129,16 @@ async function storedState(t: TestApp) {
   return { people: await count('people'), samples: await count('face_samples'), photos: await storedNames(t, 'photos'), thumbnails: await storedNames(t, 'thumbnails') };
 }
 
+/** A photo twice, side by side (a JPEG twice as wide). */
+async function sideBySide(photo: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+  const image = await loadImage(Buffer.from(photo));
+  const canvas = createCanvas(image.width * 2, image.height);
+  const context = canvas.getContext('2d');
+  context.drawImage(image, 0, 0);
+  context.drawImage(image, image.width, 0);
+  return new Uint8Array(await canvas.encode('jpeg', 92));
+}
+
 async function embeddingOf(t: TestApp, relative: string): Promise<Float32Array> {
   const { faces } = await t.recognition.analyzePhoto(testFile(relative));
   return faces[0].embedding;
@@ -183,12 +194,23 @@ describe.each(STORE_DIALECTS)('People REST API (%s store)', (dialect) => {
           photoSha256: sha256(photo),
           createdAt: expect.any(String),
           thumbnailUrl: `/people/${body.id}/faces/${body.faces[0].id}/thumbnail`,
+          quality: { size: 1, sharpness: expect.any(Number), pose: expect.any(Number), overall: expect.any(Number) },
         },
       ],
+      enrolledFace: {
+        index: 0,
+        box: { x: Math.round(body.faces[0].box.x), y: Math.round(body.faces[0].box.y), width: Math.round(body.faces[0].box.width), height: Math.round(body.faces[0].box.height) },
+        facesFound: 1,
+        reason: 'only',
+        ignored: [],
+        message: 'enrolled the only face (index 0)',
+      },
     });
     // Timestamps are real UTC instants (SQLite stores them without a zone).
     expect(Math.abs(Date.parse(body.createdAt) - before)).toBeLessThan(60_000);
     expect(body.faces[0].box.height).toBeGreaterThan(150);
+    // A sharp, frontal portrait: a good view, measured at enrollment.
+    expect(body.faces[0].quality.overall).toBeGreaterThan(0.6);
 
     const state = await storedState(t);
     expect(state).toMatchObject({ people: 1, samples: 1 });
@@ -294,14 +316,15 @@ describe.each(STORE_DIALECTS)('People REST API (%s store)', (dialect) => {
       const gallerySize = t.gallery.size;
       const before = await storedState(t);
 
-      // This photo has someone else at its edge: the face must be chosen.
+      // This photo has someone else at its edge: the subject is taken, and the answer says so.
       const second = testFile('people/Ann_Veneman/Ann_Veneman_0002.jpg');
-      const ambiguous = await upload(t, `/people/${ann.id}/faces`, {}, second);
-      expect(ambiguous).toMatchObject({ status: 422, body: { faces: [{ index: 0 }, { index: 1 }] } });
-      expect(await storedState(t)).toEqual(before);
-      const added = await upload(t, `/people/${ann.id}/faces`, { faceIndex: '0' }, second);
+      const { faces: found } = await t.recognition.analyzePhoto(second);
+      expect(found.length).toBeGreaterThanOrEqual(2);
+      const added = await upload(t, `/people/${ann.id}/faces`, {}, second);
       expect(added.status).toBe(201);
-      expect(boxOverlap(added.body.faces[1].box, ambiguous.body.faces[0].box)).toBeGreaterThan(0.95);
+      expect(added.body.enrolledFace).toMatchObject({ index: 0, reason: 'dominant', facesFound: found.length });
+      expect(added.body.enrolledFace.ignored).toHaveLength(found.length - 1);
+      expect(boxOverlap(added.body.faces[1].box, found[0].box)).toBeGreaterThan(0.95);
       expect(added.body.faces.map((f: any) => f.id)).toEqual([ann.firstFaceId, expect.any(Number)]);
       const addedFaceId = added.body.faces[1].id;
       expect(t.gallery.size).toBe(gallerySize + 1);
@@ -432,6 +455,17 @@ describe.each(STORE_DIALECTS)('People REST API (%s store)', (dialect) => {
       );
     });
 
+    it('refuses a photo of two faces where neither clearly is the subject (422), listing both', async () => {
+      // Two faces side by side, both near the centre, neither larger: the photo next to itself.
+      const pair = await sideBySide(testFile(GRACE_PHOTO));
+      const before = await storedState(t);
+      const reply = await upload(t, '/people', { name: 'Pair' }, pair);
+      expect(reply.status).toBe(422);
+      expect(reply.body.message).toMatch(/2 faces found and none clearly the subject/);
+      expect(reply.body.faces).toHaveLength(2);
+      expect(await storedState(t)).toEqual(before);
+    });
+
     it('refuses a faceIndex past the faces found (422)', async () => {
       const reply = await upload(t, '/people', { name: 'Solvay', faceIndex: '99' }, testFile('stills/solvay1927.jpg'));
       expect(reply.status).toBe(422);
@@ -482,6 +516,24 @@ describe.each(STORE_DIALECTS)('People REST API (%s store)', (dialect) => {
     const first = await upload(t, `/people/${reply.body.id}/faces`, { faceIndex: '0' }, testFile('stills/solvay1927.jpg'));
     expect(first.status).toBe(201);
     expect(boxOverlap(first.body.faces[1].box, refused.body.faces[0].box)).toBeGreaterThan(0.95);
+  });
+
+  describe('a photo with a sliver of someone else at its edge (testdata/people photo 1)', () => {
+    it.each(['Jennifer_Garner', 'Jeremy_Greenstock', 'Kim_Clijsters'])('enrolls the subject of %s and says the others were ignored', async (name) => {
+      const photo = testFile(`people/${name}/${name}_0001.jpg`);
+      const { faces } = await t.recognition.analyzePhoto(photo);
+      expect(faces.length).toBeGreaterThanOrEqual(2);
+      const reply = await upload(t, '/people', { name: `${name} (dominant)` }, photo);
+      expect(reply.status).toBe(201);
+      expect(reply.body.enrolledFace).toMatchObject({ index: 0, facesFound: faces.length, reason: 'dominant' });
+      expect(reply.body.enrolledFace.ignored.map((f: any) => f.index)).toEqual(faces.slice(1).map((_, i) => i + 1));
+      expect(reply.body.enrolledFace.message).toMatch(/largest, central face .* ignored/);
+      // The subject is enrolled, not a bystander: another photo of the same person is named after it.
+      const second = await embeddingOf(t, `people/${name}/${name}_0002.jpg`);
+      expect(whoIs(t, second)).toMatchObject({ personId: reply.body.id });
+      expect(boxOverlap(reply.body.faces[0].box, faces[0].box)).toBeGreaterThan(0.9);
+      await send(t, 'DELETE', `/people/${reply.body.id}`);
+    });
   });
 
   it('deletes a person with their rows and stored files, and the stream forgets them', async () => {
@@ -629,5 +681,15 @@ describe.each(STORE_DIALECTS)('People at startup: FACES_DIR and restarts (%s sto
     expect(app.gallery.size).toBe(6);
     expect(whoIs(app, await embeddingOf(app, 'video/enroll/Colin_Powell.jpg')).name).toBe('Colin_Powell');
     expect(warnings()).not.toMatch(/re-embedded/);
+  });
+
+  it('measures at start the quality of samples enrolled before quality was measured', async () => {
+    const rows = await t!.db.query('SELECT id, quality FROM face_samples ORDER BY id');
+    expect(rows.every((row: { quality: string | null }) => row.quality !== null)).toBe(true);
+    await t!.db.query('UPDATE face_samples SET quality = NULL');
+    const app = await restart();
+    const after = await app.db.query('SELECT id, quality FROM face_samples ORDER BY id');
+    // The same photos, the same faces: the same figures as measured at enrollment.
+    expect(after.map((row: { quality: string }) => JSON.parse(row.quality))).toEqual(rows.map((row: { quality: string }) => JSON.parse(row.quality)));
   });
 });

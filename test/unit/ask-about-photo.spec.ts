@@ -186,7 +186,7 @@ describe('FaceSearchService (fakes through DI)', () => {
     uploads.faces = [];
     await expect(search.search(PHOTO)).rejects.toThrow('no face found');
     uploads.faces = [face(120, vector(0)), face(110, vector(1))];
-    await expect(search.search(PHOTO)).rejects.toThrow('2 faces found: resend with faceIndex to choose one');
+    await expect(search.search(PHOTO)).rejects.toThrow('2 faces found and none clearly the subject: resend with faceIndex to choose one');
     expect(sightings.calls).toEqual([]);
     expect(inbox.asked).toEqual([]);
   });

@@ -31,6 +31,18 @@ describe('Gallery', () => {
     expect(g.topPeople(vec(1, 0), 3).map((p) => p.personId)).toEqual([2]);
   });
 
+  it("finds a given person's sample most like a face (the one that caused their name)", () => {
+    const g = new Gallery(3);
+    g.add({ sampleId: 1, personId: 10, embedding: vec(1, 0, 0) });
+    g.add({ sampleId: 2, personId: 10, embedding: vec(0, 0, 1) });
+    g.add({ sampleId: 3, personId: 20, embedding: vec(0.1, 0, 1) });
+    const q = vec(0, 0.2, 1);
+    expect(g.bestSampleOf(q, 10)).toMatchObject({ sampleId: 2, personId: 10 });
+    expect(g.bestSampleOf(q, 10)!.similarity).toBeCloseTo(1 / Math.hypot(0.2, 1), 5);
+    expect(g.bestSampleOf(q, 20)?.sampleId).toBe(3);
+    expect(g.bestSampleOf(q, 30)).toBeUndefined();
+  });
+
   it('refuses vectors of the wrong size', () => {
     expect(() => new Gallery(3).add({ sampleId: 1, personId: 1, embedding: vec(1, 0) })).toThrow(/3/);
   });

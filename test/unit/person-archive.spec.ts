@@ -16,23 +16,37 @@ const document = (): PersonExportDto => ({
       box: { x: 1, y: 2, width: 50, height: 60 },
       photoSha256: 'ab'.repeat(32),
       embeddingFloat32Base64: 'AAAAPwAAgL8=',
+      quality: null,
       photo: { file: 'aaaa.png', contentType: 'image/png', base64: b64('photo-1') },
       thumbnail: { file: 'bbbb.jpg', contentType: 'image/jpeg', base64: null },
     },
   ],
   sightings: [
-    { id: 20, camera: 'door', personName: 'Grace', firstSeen: '2026-02-01T10:00:00.000Z', lastSeen: '2026-02-01T10:00:05.000Z', bestConfidence: 91.3, cropJpegBase64: b64('crop') },
-    { id: 21, camera: 'yard, back', personName: '=HYPERLINK("x")', firstSeen: '2026-02-02T10:00:00.000Z', lastSeen: '2026-02-02T10:01:00.000Z', bestConfidence: 88, cropJpegBase64: null },
+    { id: 20, camera: 'door', personName: 'Grace', firstSeen: '2026-02-01T10:00:00.000Z', lastSeen: '2026-02-01T10:00:05.000Z', bestConfidence: 91.3, cropJpegBase64: b64('crop'), embeddingFloat32Base64: null },
+    { id: 21, camera: 'yard, back', personName: '=HYPERLINK("x")', firstSeen: '2026-02-02T10:00:00.000Z', lastSeen: '2026-02-02T10:01:00.000Z', bestConfidence: 88, cropJpegBase64: null, embeddingFloat32Base64: null },
+  ],
+  suggestions: [
+    {
+      id: 4,
+      camera: 'door',
+      seenAt: '2026-02-03T10:00:00.000Z',
+      similarity: 0.52,
+      quality: { overall: 0.8, size: 0.9, sharpness: 0.8, pose: 0.85 },
+      modelId: 'm1',
+      embeddingFloat32Base64: 'AAAAPw==',
+      photoJpegBase64: b64('suggested'),
+    },
   ],
 });
 
 describe('personArchiveEntries (the export ZIP layout)', () => {
   it('makes every stored file a file of its own and the rest a manifest that points at them', () => {
     const entries = personArchiveEntries(document());
-    expect(entries.map((entry) => entry.name)).toEqual([MANIFEST, 'sightings.csv', 'faces/7-photo.png', 'sightings/20.jpg']);
+    expect(entries.map((entry) => entry.name)).toEqual([MANIFEST, 'sightings.csv', 'faces/7-photo.png', 'sightings/20.jpg', 'suggestions/4.jpg']);
     const file = (name: string) => entries.find((entry) => entry.name === name)!.data;
     expect(file('faces/7-photo.png').toString()).toBe('photo-1');
     expect(file('sightings/20.jpg').toString()).toBe('crop');
+    expect(file('suggestions/4.jpg').toString()).toBe('suggested');
     expect(entries.every((entry) => entry.date.toISOString() === '2026-03-01T00:00:00.000Z')).toBe(true);
 
     const manifest = JSON.parse(file(MANIFEST).toString('utf8'));
@@ -48,9 +62,11 @@ describe('personArchiveEntries (the export ZIP layout)', () => {
       [20, 'sightings/20.jpg'],
       [21, null],
     ]);
-    // No base64 left in the manifest but the embedding.
+    expect(manifest.suggestions[0]).toMatchObject({ id: 4, camera: 'door', photo: 'suggestions/4.jpg' });
+    // No base64 left in the manifest but the embeddings.
     expect(file(MANIFEST).toString()).not.toContain(b64('photo-1'));
     expect(file(MANIFEST).toString()).not.toContain(b64('crop'));
+    expect(file(MANIFEST).toString()).not.toContain(b64('suggested'));
   });
 
   it('lists the sightings in a CSV, quoting commas and defusing spreadsheet formulas', () => {

@@ -1,3 +1,4 @@
+import { SUGGESTION_STORE } from '../../src/people/suggestions/suggestion-store';
 import { Logger, NotFoundException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
@@ -73,8 +74,23 @@ class FakePhotoStore {
 }
 
 const sightings: PersonSightingRecord[] = [
-  { id: 20, camera: 'door', personName: 'Grace', firstSeen: Date.parse('2026-02-01T10:00:00Z'), lastSeen: Date.parse('2026-02-01T10:00:05Z'), bestConfidence: 91.26, crop: Buffer.from('crop') },
-  { id: 21, camera: 'yard', personName: 'Grace Hopper', firstSeen: Date.parse('2026-02-02T10:00:00Z'), lastSeen: Date.parse('2026-02-02T10:01:00Z'), bestConfidence: 88, crop: null },
+  { id: 20, camera: 'door', personName: 'Grace', firstSeen: Date.parse('2026-02-01T10:00:00Z'), lastSeen: Date.parse('2026-02-01T10:00:05Z'), bestConfidence: 91.26, crop: Buffer.from('crop'), embedding: new Float32Array([0.5, -1]) },
+  { id: 21, camera: 'yard', personName: 'Grace Hopper', firstSeen: Date.parse('2026-02-02T10:00:00Z'), lastSeen: Date.parse('2026-02-02T10:01:00Z'), bestConfidence: 88, crop: null, embedding: null },
+];
+
+const suggestions = [
+  {
+    id: 4,
+    personId: 3,
+    camera: 'door',
+    seenAt: Date.parse('2026-02-03T10:00:00Z'),
+    similarity: 0.42,
+    quality: { size: 1, sharpness: 0.9, pose: 0.8, overall: 0.8 },
+    modelId: 'm1',
+    embedding: new Float32Array([1, 0]),
+    photo: Buffer.from('suggested'),
+    thumbnail: Buffer.from('t'),
+  },
 ];
 
 async function build() {
@@ -96,6 +112,7 @@ async function build() {
       { provide: ConfigService, useValue: { get: () => 40 } },
       { provide: PERSON_TRACES, useValue: traces },
       { provide: CLOCK, useValue: () => Date.parse('2026-03-01T00:00:00Z') },
+      { provide: SUGGESTION_STORE, useValue: { exportOf: async (id: number) => (id === 3 ? suggestions : []) } },
     ],
   }).compile();
   module.get(EventBus).on('person.changed').subscribe((event: AppEvents['person.changed']) => journal.push(`event ${event.change} #${event.personId} ${event.name}`));
@@ -158,12 +175,25 @@ describe('PersonExportService', () => {
       embeddingFloat32Base64: Buffer.from(new Float32Array([0.5, -1]).buffer).toString('base64'),
       photo: { file: PHOTO, contentType: 'image/jpeg', base64: Buffer.from('photo-1').toString('base64') },
       thumbnail: { file: THUMB, contentType: 'image/jpeg', base64: Buffer.from('thumb-1').toString('base64') },
+      quality: null,
     });
     // A photo missing on disk is said so, not an error.
     expect(doc.faces[1].photo).toEqual({ file: PHOTO2, contentType: 'image/png', base64: null });
     expect(doc.sightings).toEqual([
-      { id: 20, camera: 'door', personName: 'Grace', firstSeen: '2026-02-01T10:00:00.000Z', lastSeen: '2026-02-01T10:00:05.000Z', bestConfidence: 91.3, cropJpegBase64: Buffer.from('crop').toString('base64') },
-      { id: 21, camera: 'yard', personName: 'Grace Hopper', firstSeen: '2026-02-02T10:00:00.000Z', lastSeen: '2026-02-02T10:01:00.000Z', bestConfidence: 88, cropJpegBase64: null },
+      { id: 20, camera: 'door', personName: 'Grace', firstSeen: '2026-02-01T10:00:00.000Z', lastSeen: '2026-02-01T10:00:05.000Z', bestConfidence: 91.3, cropJpegBase64: Buffer.from('crop').toString('base64'), embeddingFloat32Base64: Buffer.from(new Float32Array([0.5, -1]).buffer).toString('base64') },
+      { id: 21, camera: 'yard', personName: 'Grace Hopper', firstSeen: '2026-02-02T10:00:00.000Z', lastSeen: '2026-02-02T10:01:00.000Z', bestConfidence: 88, cropJpegBase64: null, embeddingFloat32Base64: null },
+    ]);
+    expect(doc.suggestions).toEqual([
+      {
+        id: 4,
+        camera: 'door',
+        seenAt: '2026-02-03T10:00:00.000Z',
+        similarity: 0.42,
+        quality: { size: 1, sharpness: 0.9, pose: 0.8, overall: 0.8 },
+        modelId: 'm1',
+        embeddingFloat32Base64: Buffer.from(new Float32Array([1, 0]).buffer).toString('base64'),
+        photoJpegBase64: Buffer.from('suggested').toString('base64'),
+      },
     ]);
   });
 

@@ -91,3 +91,48 @@ describe('SightingsService when a person is erased', () => {
     expect(pixels.out).toBe(0);
   });
 });
+
+describe('SightingsService and corrections', () => {
+  async function build() {
+    const repository = new MemorySightings();
+    const progress: number[] = [];
+    repository.progress = async (update?: { id: number }) => void progress.push(update!.id);
+    const module = await Test.createTestingModule({
+      providers: [
+        SightingsService,
+        EventBus,
+        { provide: SightingsRepository, useValue: repository },
+        { provide: FaceCropper, useValue: { crop: async () => ({ photo: Buffer.from('p'), thumbnail: Buffer.from('t') }) } },
+        { provide: SIGHTINGS_OPTIONS, useValue: { endAfterMs: 1000, flushEveryMs: 60_000, betterViewBy: 5 } },
+      ],
+    }).compile();
+    await module.init();
+    return { repository, progress, module, service: module.get(SightingsService), events: module.get(EventBus) };
+  }
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+  it('keeps the embedding of the face in the crop when that frame embedded it', async () => {
+    const { repository, module, events } = await build();
+    const embedding = new Float32Array([0.6, 0.8]);
+    events.emit('frame.observed', { ...frame(1000, [3, 1], [4, 2]), embeddings: [embedding, null] });
+    await settle();
+    await module.close();
+    const rows = [...repository.rows.values()] as Array<{ personId: number; embedding?: Float32Array }>;
+    expect(rows.find((row) => row.personId === 3)?.embedding).toBe(embedding);
+    expect(rows.find((row) => row.personId === 4)?.embedding).toBeUndefined();
+  });
+
+  it('stops writing to a row that was corrected while the person is still in view, without opening another', async () => {
+    const { repository, progress, module, service, events } = await build();
+    events.emit('frame.observed', frame(1000, [3, 1]));
+    await settle();
+    const [rowId] = [...repository.rows.keys()];
+    service.release(rowId);
+    events.emit('frame.observed', frame(1500, [3, 1])); // still named by the recogniser
+    events.emit('frame.observed', frame(5000)); // the appearance ends
+    await settle();
+    await module.close();
+    expect(progress).toEqual([]); // no update, no end written to the corrected row
+    expect(repository.rows.size).toBe(1);
+  });
+});

@@ -59,6 +59,53 @@ describe('UnknownFacesService with a camera that keeps no strangers', () => {
   });
 });
 
+describe('UnknownFacesService with a face an admin said is not someone', () => {
+  it('keeps it in the inbox while the gallery still names it after that person, resolves it when it names someone else', async () => {
+    const deleted: number[] = [];
+    const forgotten: number[] = [];
+    let nextId = 1;
+    const changes = new Subject<void>();
+    let namedAfter = 1;
+    const module = await Test.createTestingModule({
+      providers: [
+        UnknownFacesService,
+        EventBus,
+        {
+          provide: UnknownFacesRepository,
+          useValue: {
+            groupsOf: async () => [],
+            insert: async () => nextId++,
+            delete: async (id: number) => (deleted.push(id), true),
+            forgetPerson: async (id: number) => void forgotten.push(id),
+          },
+        },
+        { provide: RecognitionService, useValue: { engine: { modelId: 'm' }, matchPolicy: { threshold: 0.3, margin: 0.05 } } },
+        { provide: GalleryService, useValue: { changes$: changes, match: () => ({ personId: namedAfter, name: 'X' }) } },
+        { provide: FaceCropper, useValue: {} },
+        { provide: PeopleService, useValue: {} },
+        { provide: UNKNOWN_FACES_OPTIONS, useValue: { afterMs: 0, minFacePx: 10 } },
+        { provide: UNKNOWN_INBOX_POLICY, useValue: inboxPolicyOf(() => ({})) },
+      ],
+    }).compile();
+    await module.init();
+    const inbox = module.get(UnknownFacesService);
+    const face = { camera: 'door', firstSeen: 1, lastSeen: 2, embedding: new Float32Array([1, 0]), faceHeight: 80, photo: Buffer.from('p'), thumbnail: Buffer.from('t') };
+    const wronglyAnn = await inbox.addStranger({ ...face, notPersonId: 1 });
+    const wronglyBob = await inbox.addStranger({ ...face, notPersonId: 2 });
+    changes.next(); // the gallery changed: entries it now names are resolved
+    await new Promise((resolve) => setTimeout(resolve, 400)); // past the debounce
+    expect(deleted).toEqual([wronglyBob]);
+    namedAfter = 3; // someone else was enrolled, who this face really is
+    changes.next();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(deleted).toEqual([wronglyBob, wronglyAnn]);
+    // Erasing a person clears their id from the inbox too.
+    module.get(EventBus).emit('person.changed', { personId: 1, name: 'Ann', change: 'removed' });
+    await module.close();
+    expect(forgotten).toEqual([1]);
+  });
+});
+
 const pixels = new HeldPixels();
 
 function observation(camera: string, trackId: number, embedding: Float32Array): FrameObservation {

@@ -82,9 +82,7 @@ export async function enrollCommand(dir: string, options: EnrollOptions): Promis
               continue;
             }
             const existing = await service.findByName(name);
-            const person = existing
-              ? await service.addFace(existing.id, bytes, { dominantFace: true })
-              : await service.create(name, bytes, { dominantFace: true });
+            const { person } = existing ? await service.addFace(existing.id, bytes) : await service.create(name, bytes);
             record ??= { name: person.name, personId: person.id, photos: 0, newPerson: !existing };
             record.photos++;
           } catch (err) {

@@ -1,6 +1,7 @@
 import { iou } from '../../recognition/box-geometry';
 import { UnprocessableEntityException } from '@nestjs/common';
 import type { Box, DetectedFace } from '../../recognition/face.types';
+import { dominantFaceIndex } from './dominant-face';
 
 /** A face found in a photo, as listed to the client so it can resend with `faceIndex`. */
 export interface ListedFace {
@@ -14,26 +15,37 @@ export interface FaceChoice {
   /** The client's pick, an index into the faces found (largest first). */
   faceIndex?: number;
   /**
-   * Without faceIndex, take the largest face when it clearly dominates the photo (a file in
-   * FACES_DIR cannot say which face it means; its subject is the big face in front).
+   * The photo's size: without faceIndex, a face that clearly is the photo's subject (much larger
+   * than the others and near the centre, dominant-face.ts) is taken and the others are ignored.
    */
-  dominantFace?: boolean;
+  photo?: { width: number; height: number };
   minFacePx: number;
 }
 
-/** The largest face counts as the subject when its area is at least this many times the next one's. */
-export const DOMINANT_FACE_AREA_RATIO = 1.5;
+/** The face taken from a photo, and how it was chosen (said in the enrollment's answer). */
+export interface ChosenFace<F extends DetectedFace> {
+  face: F;
+  /** Its index among the faces found (largest first). */
+  index: number;
+  /** How many faces the photo showed. */
+  facesFound: number;
+  /** `only`: the one face; `faceIndex`: the client's pick; `dominant`: the subject, the others ignored. */
+  reason: 'only' | 'faceIndex' | 'dominant';
+  /** The faces not enrolled. */
+  ignored: ListedFace[];
+}
 
 /**
  * Picks the face to enroll from a photo's faces (largest first, as the engine returns them).
- * An enrollment photo must show one face, or the request must say which one: guessing
- * would silently enroll the wrong person.
+ * One face, the client's faceIndex, or a face that clearly dominates the photo; anything else
+ * is refused with the faces listed: guessing would silently enroll the wrong person.
  */
-export function chooseEnrollmentFace<F extends DetectedFace>(faces: F[], choice: FaceChoice): F {
+export function chooseEnrollmentFace<F extends DetectedFace>(faces: F[], choice: FaceChoice): ChosenFace<F> {
   if (faces.length === 0) throw new UnprocessableEntityException('no face found');
-  const index = choice.faceIndex ?? (faces.length === 1 || (choice.dominantFace && dominates(faces)) ? 0 : undefined);
+  const dominant = choice.photo && faces.length > 1 ? dominantFaceIndex(faces.map((f) => f.box), choice.photo) : undefined;
+  const index = choice.faceIndex ?? (faces.length === 1 ? 0 : dominant);
   if (index === undefined) {
-    throw faceChoiceError(`${faces.length} faces found: resend with faceIndex to choose one`, faces);
+    throw faceChoiceError(`${faces.length} faces found and none clearly the subject: resend with faceIndex to choose one`, faces);
   }
   if (index >= faces.length) {
     throw faceChoiceError(`faceIndex ${index} is out of range: ${faces.length} face(s) found`, faces);
@@ -44,21 +56,19 @@ export function chooseEnrollmentFace<F extends DetectedFace>(faces: F[], choice:
       `face is too small to enroll: ${Math.round(face.box.height)} px tall, at least ${choice.minFacePx} px needed`,
     );
   }
-  return face;
-}
-
-function dominates([largest, next]: DetectedFace[]): boolean {
-  return area(largest.box) >= DOMINANT_FACE_AREA_RATIO * area(next.box);
-}
-
-function area(box: Box): number {
-  return box.width * box.height;
+  const reason = faces.length === 1 ? 'only' : choice.faceIndex !== undefined ? 'faceIndex' : 'dominant';
+  const ignored = listFaces(faces).filter((listed) => listed.index !== index);
+  return { face, index, facesFound: faces.length, reason, ignored };
 }
 
 function faceChoiceError(message: string, faces: DetectedFace[]): UnprocessableEntityException {
-  const listed: ListedFace[] = faces.map((face, index) => ({ index, box: roundBox(face.box), score: round(face.score, 3) }));
+  const listed = listFaces(faces);
   // Nest sends an object response as the body: keep its standard fields and add the faces.
   return new UnprocessableEntityException({ statusCode: 422, message, error: 'Unprocessable Entity', faces: listed });
+}
+
+function listFaces(faces: DetectedFace[]): ListedFace[] {
+  return faces.map((face, index) => ({ index, box: roundBox(face.box), score: round(face.score, 3) }));
 }
 
 /** The face whose box overlaps `box` most, with that overlap; undefined when none overlaps at all. */

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, ValueTransformer } from 'typeorm';
 import type { Box } from '../../recognition/face.types';
+import type { FaceQuality } from '../../recognition/quality/face-quality';
 import { Person } from './person.entity';
 
 /** Float32Array <-> blob of its raw (little-endian on every platform we run on) bytes. */
@@ -47,4 +48,8 @@ export class FaceSample {
 
   @CreateDateColumn()
   createdAt: Date;
+
+  /** How good a view the face is (recognition/quality/face-quality.ts), measured at enrollment; null for older samples. */
+  @Column('simple-json', { nullable: true })
+  quality: FaceQuality | null;
 }

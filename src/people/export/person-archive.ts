@@ -20,8 +20,9 @@ export interface ArchivedFile {
 }
 
 /**
- * The person export as archive files: pure. The photos, thumbnails and sighting crops become
- * files (`faces/{id}-photo.jpg`, `faces/{id}-thumbnail.jpg`, `sightings/{id}.jpg`), the sightings'
+ * The person export as archive files: pure. The photos, thumbnails, sighting crops and suggested
+ * samples become files (`faces/{id}-photo.jpg`, `faces/{id}-thumbnail.jpg`, `sightings/{id}.jpg`,
+ * `suggestions/{id}.jpg`), the sightings'
  * times and cameras also a CSV for a spreadsheet, and everything else the manifest (`manifest.json`:
  * the JSON export with a path for every file instead of its base64).
  */
@@ -43,7 +44,12 @@ export function personArchiveEntries(document: PersonExportDto): ArchiveEntry[] 
     if (crop !== null) files.push({ name: crop, data: Buffer.from(cropJpegBase64!, 'base64'), date });
     return { ...sighting, crop };
   });
-  const manifest = { ...document, faces, sightings };
+  const suggestions = document.suggestions.map(({ photoJpegBase64, ...suggestion }) => {
+    const photo = `suggestions/${suggestion.id}.jpg`;
+    files.push({ name: photo, data: Buffer.from(photoJpegBase64, 'base64'), date });
+    return { ...suggestion, photo };
+  });
+  const manifest = { ...document, faces, sightings, suggestions };
   return [
     { name: MANIFEST, data: Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8'), date },
     { name: 'sightings.csv', data: Buffer.from(sightingsCsv(sightings), 'utf8'), date },

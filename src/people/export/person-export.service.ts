@@ -5,14 +5,15 @@ import type { FaceSample } from '../entities/face-sample.entity';
 import { PeopleRepository } from '../people.repository';
 import { PERSON_TRACES, PersonTraces } from '../person-traces';
 import { PhotoStore } from '../storage/photo-store';
+import { SUGGESTION_STORE, SuggestionStore } from '../suggestions/suggestion-store';
 import { EXPORT_FORMAT, EXPORT_VERSION, ExportedFaceDto, ExportedFileDto, PersonExportDto } from './person-export';
 
 const CONTENT_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
 
 /**
  * Everything stored about one person, as one JSON document (files base64-encoded): the person,
- * every face sample with its photo, thumbnail and embedding, every sighting with its crop. The
- * ZIP form is laid out from it (person-archive.ts).
+ * every face sample with its photo, thumbnail and embedding, every sighting with its crop, every
+ * suggested sample with its photo. The ZIP form is laid out from it (person-archive.ts).
  */
 @Injectable()
 export class PersonExportService {
@@ -21,12 +22,17 @@ export class PersonExportService {
     private readonly photos: PhotoStore,
     @Inject(PERSON_TRACES) private readonly traces: PersonTraces,
     @Inject(CLOCK) private readonly now: Clock,
+    @Inject(SUGGESTION_STORE) private readonly suggestions: SuggestionStore,
   ) {}
 
   async export(personId: number): Promise<PersonExportDto> {
     const person = await this.people.findOne(personId);
     if (!person) throw new NotFoundException(`person ${personId} not found`);
-    const [faces, sightings] = await Promise.all([Promise.all(person.samples.map((sample) => this.face(sample))), this.traces.listOf(personId)]);
+    const [faces, sightings, suggestions] = await Promise.all([
+      Promise.all(person.samples.map((sample) => this.face(sample))),
+      this.traces.listOf(personId),
+      this.suggestions.exportOf(personId),
+    ]);
     return {
       format: EXPORT_FORMAT,
       version: EXPORT_VERSION,
@@ -41,19 +47,30 @@ export class PersonExportService {
         lastSeen: new Date(sighting.lastSeen).toISOString(),
         bestConfidence: Math.round(sighting.bestConfidence * 10) / 10,
         cropJpegBase64: sighting.crop ? sighting.crop.toString('base64') : null,
+        embeddingFloat32Base64: sighting.embedding ? float32Base64(sighting.embedding) : null,
+      })),
+      suggestions: suggestions.map((suggestion) => ({
+        id: suggestion.id,
+        camera: suggestion.camera,
+        seenAt: new Date(suggestion.seenAt).toISOString(),
+        similarity: suggestion.similarity,
+        quality: suggestion.quality,
+        modelId: suggestion.modelId,
+        embeddingFloat32Base64: float32Base64(suggestion.embedding),
+        photoJpegBase64: suggestion.photo.toString('base64'),
       })),
     };
   }
 
   private async face(sample: FaceSample): Promise<ExportedFaceDto> {
-    const embedding = Buffer.from(sample.embedding.buffer, sample.embedding.byteOffset, sample.embedding.byteLength);
     return {
       id: sample.id,
       createdAt: iso(sample.createdAt),
       modelId: sample.modelId,
       box: sample.box,
       photoSha256: sample.photoSha256,
-      embeddingFloat32Base64: embedding.toString('base64'),
+      embeddingFloat32Base64: float32Base64(sample.embedding),
+      quality: sample.quality ?? null,
       photo: await this.file(sample.photoFile, () => this.photos.readPhoto(sample.photoFile)),
       thumbnail: await this.file(sample.thumbnailFile, () => this.photos.readThumbnail(sample.thumbnailFile)),
     };
@@ -66,6 +83,10 @@ export class PersonExportService {
     });
     return { file: name, contentType: CONTENT_TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream', base64: bytes ? bytes.toString('base64') : null };
   }
+}
+
+function float32Base64(vector: Float32Array): string {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
 }
 
 function iso(date: Date | string): string {

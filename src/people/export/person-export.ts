@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Box } from '../../recognition/face.types';
+import type { FaceQuality } from '../../recognition/quality/face-quality';
 
 /** The export's format name and version: a reader checks them before anything else. */
 export const EXPORT_FORMAT = 'face-stream/person-export';
@@ -31,6 +32,27 @@ export class ExportedFaceDto {
   photo: ExportedFileDto;
   @ApiProperty({ type: ExportedFileDto, description: 'The face thumbnail' })
   thumbnail: ExportedFileDto;
+  @ApiPropertyOptional({ description: 'Quality of the view (size, sharpness, pose, overall; 0–1), null if not measured', nullable: true })
+  quality: FaceQuality | null;
+}
+
+export class ExportedSuggestionDto {
+  @ApiProperty({ example: 4 })
+  id: number;
+  @ApiProperty({ example: 'door' })
+  camera: string;
+  @ApiProperty({ example: '2026-01-31T12:00:00.000Z' })
+  seenAt: string;
+  @ApiProperty({ description: 'Similarity to the person when recognised', example: 0.52 })
+  similarity: number;
+  @ApiProperty({ description: 'Quality of the view (0–1 each)' })
+  quality: FaceQuality;
+  @ApiProperty({ example: 'yunet-2023mar+edgeface-xs' })
+  modelId: string;
+  @ApiProperty({ description: 'little-endian float32, base64' })
+  embeddingFloat32Base64: string;
+  @ApiProperty({ description: 'The face with margin (JPEG), base64' })
+  photoJpegBase64: string;
 }
 
 export class ExportedSightingDto {
@@ -48,6 +70,8 @@ export class ExportedSightingDto {
   bestConfidence: number;
   @ApiPropertyOptional({ description: 'The face crop (JPEG), base64', nullable: true, type: String })
   cropJpegBase64: string | null;
+  @ApiPropertyOptional({ description: 'The embedding of the face in the crop: little-endian float32, base64', nullable: true, type: String })
+  embeddingFloat32Base64: string | null;
 }
 
 export class PersonExportDto {
@@ -63,4 +87,6 @@ export class PersonExportDto {
   faces: ExportedFaceDto[];
   @ApiProperty({ type: [ExportedSightingDto], description: 'Every sighting, oldest first' })
   sightings: ExportedSightingDto[];
+  @ApiProperty({ type: [ExportedSuggestionDto], description: 'Suggested samples not yet accepted or rejected, oldest first' })
+  suggestions: ExportedSuggestionDto[];
 }

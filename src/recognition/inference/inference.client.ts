@@ -3,6 +3,7 @@ import { startWorker, WorkerRpcClient } from '../../common/worker-rpc';
 import { VisionThread } from '../../vision/vision-thread';
 import type { BgrImage, Box, DetectedFace } from '../face.types';
 import type { EngineApi, EngineInfo, FaceEmbeddings, FrameAnalysis, FrameDetection, FrameDetectOptions, FrameKey, InferenceOptions, PhotoAnalysis } from './inference.protocol';
+import { faceSharpness } from '../quality/face-quality';
 
 const ENGINE_WORKER_MODULE = resolve(__dirname, 'engine.worker');
 
@@ -72,7 +73,11 @@ export class InferenceClient {
     const image = await this.vision.call('decodePhoto', [encoded]);
     const faces = await this.host.call('analyzeImage', [image]);
     const thumbnails = faces.length ? await this.vision.call('faceThumbnails', [image, faces.map((f) => f.box)]) : [];
-    return { width: image.width, height: image.height, faces: faces.map((face, i) => ({ ...face, thumbnailJpeg: thumbnails[i] })) };
+    return {
+      width: image.width,
+      height: image.height,
+      faces: faces.map((face, i) => ({ ...face, thumbnailJpeg: thumbnails[i], sharpness: faceSharpness(image, face.box) })),
+    };
   }
 }
 

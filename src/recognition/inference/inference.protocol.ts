@@ -30,6 +30,8 @@ export interface EngineInfo {
 /** One face found in an uploaded photo, with a small JPEG crop for people lists. */
 export interface PhotoFace extends EmbeddedFace {
   thumbnailJpeg: Uint8Array;
+  /** Detail in the face (quality/face-quality.ts faceSharpness), measured on the decoded photo. */
+  sharpness?: number;
 }
 
 /** The faces of one video frame, with where the time went (inside the vision thread). */

@@ -142,6 +142,17 @@ export class Gallery {
     return best;
   }
 
+  /** A person's sample most similar to `query` (undefined when they have none here). */
+  bestSampleOf(query: Float32Array, personId: number): SampleScore | undefined {
+    let best: SampleScore | undefined;
+    for (let row = 0; row < this.count; row++) {
+      if (this.personIds[row] !== personId) continue;
+      const similarity = dot(query, this.vectors, row * this.dimension);
+      if (!best || similarity > best.similarity) best = { sampleId: this.sampleIds[row], personId, similarity };
+    }
+    return best;
+  }
+
   /**
    * The `k` most similar people (each by their best sample), best first. One pass, no
    * allocation per row: a row only costs more than its dot product when it beats the k-th.

@@ -68,8 +68,24 @@ export interface Session {
   publicReads: boolean;
   expiresAt?: string;
 }
+export interface FaceQuality {
+  size: number;
+  sharpness: number;
+  pose: number;
+  overall: number;
+}
 export interface FaceSample {
   id: number;
+  thumbnailUrl: string;
+  quality: FaceQuality | null;
+}
+export interface Suggestion {
+  id: number;
+  personId: number;
+  camera: string;
+  seenAt: string;
+  similarity: number;
+  quality: FaceQuality;
   thumbnailUrl: string;
 }
 export interface Person {
@@ -87,6 +103,20 @@ export interface Sighting {
   bestConfidence: number;
   ongoing: boolean;
   thumbnailUrl: string;
+}
+export interface MatchedSample {
+  personId: number;
+  sampleId: number;
+  similarity: number;
+  thumbnailUrl: string;
+}
+export interface SightingEvidence extends Sighting {
+  matchedSample: MatchedSample | null;
+}
+export interface SightingCorrection {
+  sighting: Sighting | null;
+  unknownFaceId: number | null;
+  matchedSample: MatchedSample | null;
 }
 export interface UnknownFace {
   id: number;

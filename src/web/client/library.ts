@@ -1,5 +1,6 @@
 /** People and the unknown-faces inbox: lists with their actions (sightings: sightings.ts). */
-import { api, ApiError, errorText, Page, Person, UnknownFace } from './api.js';
+import { api, ApiError, errorText, Page, Person, Suggestion, UnknownFace } from './api.js';
+import { qualityClass, qualityText, qualityTitle, sampleFigure } from './samples.js';
 import { byId, h, say, toast, when } from './dom.js';
 
 export class Library {
@@ -63,6 +64,8 @@ export class Library {
         { class: 'card-body' },
         h('h3', { class: 'person-name', text: person.name }),
         h('p', { class: 'muted', text: `${person.faces.length} photo${person.faces.length === 1 ? '' : 's'}` }),
+        h('div', { class: 'samples' }, ...person.faces.map((face) => sampleFigure(face))),
+        this.suggestionsOf(person, message),
         h(
           'div',
           { class: 'actions' },
@@ -73,6 +76,50 @@ export class Library {
         message,
       ),
     );
+  }
+
+  /** The person's suggested samples, loaded after the card is shown; each with "Add" and "Not this person" (admin). */
+  private suggestionsOf(person: Person, message: HTMLElement): HTMLElement {
+    const box = h('div', { class: 'suggestions', 'data-suggestions': person.id });
+    void api<Suggestion[]>('GET', `/people/${person.id}/suggestions`).then(
+      (suggestions) => {
+        if (!suggestions.length) return;
+        box.replaceChildren(
+          h('p', { class: 'muted', text: `Suggested: ${suggestions.length} new view${suggestions.length === 1 ? '' : 's'} seen on camera` }),
+          ...suggestions.map((suggestion) =>
+            h(
+              'figure',
+              { class: 'suggestion', 'data-suggestion': suggestion.id },
+              h('img', { src: suggestion.thumbnailUrl, alt: `Suggested view of ${person.name}`, class: 'thumb small' }),
+              h('figcaption', { class: qualityClass(suggestion.quality), text: qualityText(suggestion.quality), title: qualityTitle(suggestion.quality) }),
+              h('button', { type: 'button', class: 'small admin-only accept', text: 'Add', onclick: () => void this.acceptSuggestion(person, suggestion, message) }),
+              h('button', { type: 'button', class: 'link admin-only reject', text: 'Not this person', onclick: () => void this.rejectSuggestion(person, suggestion, message) }),
+            ),
+          ),
+        );
+      },
+      () => undefined, // the card works without them
+    );
+    return box;
+  }
+
+  private async acceptSuggestion(person: Person, suggestion: Suggestion, message: HTMLElement): Promise<void> {
+    try {
+      await api('POST', `/people/${person.id}/suggestions/${suggestion.id}/accept`);
+      toast(`The view was added to ${person.name}.`);
+      await this.loadPeople();
+    } catch (err) {
+      say(message, errorText(err));
+    }
+  }
+
+  private async rejectSuggestion(person: Person, suggestion: Suggestion, message: HTMLElement): Promise<void> {
+    try {
+      await api('DELETE', `/people/${person.id}/suggestions/${suggestion.id}`);
+      await this.loadPeople();
+    } catch (err) {
+      say(message, errorText(err));
+    }
   }
 
   private async enroll(form: HTMLFormElement): Promise<void> {

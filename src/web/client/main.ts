@@ -39,7 +39,13 @@ let view: View | null = null;
 let picked: LiveFace | null = null;
 
 const library = new Library(() => undefined);
-const sightings = new Sightings();
+const sightings = new Sightings(
+  () => library.people,
+  () => {
+    void library.loadPeople();
+    void library.loadUnknown();
+  },
+);
 const camerasView = new CamerasView(book, { reload: () => loadCameras() });
 const live = new LiveView(book, { pick: (face) => pick(face) });
 const zones = new ZonesEditor({ reload: () => loadCameras(), reconnect: () => live.reconnect() });

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { addSqliteColumn } from './1764810000000-better-samples';
 
 /**
  * Refused admin attempts in the audit log (how many from the same address were left out before
@@ -9,10 +10,7 @@ export class SqliteRefusalsAndSignOuts1764806400000 implements MigrationInterfac
   name = 'SqliteRefusalsAndSignOuts1764806400000';
 
   async up(db: QueryRunner): Promise<void> {
-    const auditColumns: Array<{ name: string }> = await db.query(`PRAGMA table_info("audit_log")`);
-    if (!auditColumns.some((column) => column.name === 'suppressed')) {
-      await db.query(`ALTER TABLE "audit_log" ADD COLUMN "suppressed" integer NOT NULL DEFAULT (0)`);
-    }
+    await addSqliteColumn(db, 'audit_log', 'suppressed', 'integer NOT NULL DEFAULT (0)');
     await db.query(`CREATE TABLE IF NOT EXISTS "revoked_sessions" ("id" varchar(22) PRIMARY KEY NOT NULL, "expires" integer NOT NULL)`);
     await db.query(`CREATE INDEX IF NOT EXISTS "IDX_f0a64e824f2afaf0d3c282ec7e" ON "revoked_sessions" ("expires")`);
   }
