@@ -125,7 +125,7 @@ describe('known people get better with use (console in chromium)', () => {
     // The new sample came with its quality.
     expect((await byName(person.name)).faces[1].quality?.overall).toBeGreaterThan(0);
     // Exported with the person.
-    const exported = await call('GET', `/people/${person.id}/export`);
+    const exported = await call('GET', `/people/${person.id}/export?format=json`);
     expect(Array.isArray(exported.body.suggestions)).toBe(true);
   });
 
