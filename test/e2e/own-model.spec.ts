@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { io } from 'socket.io-client';
 import type { GroundTruth } from '../../src/bench/scoring';
+import { runCli } from '../support/cli-process';
 import { PROJECT_ROOT, TESTDATA } from '../support/paths';
 import { RunningServer, startServer } from '../support/server-process';
 
@@ -25,17 +25,6 @@ interface EventFace {
   box: number[];
 }
 
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'cli', 'main.js'), ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 /** Every face of every recognition event for `ms`, with the frame it was on. */
 function collectEvents(url: string, ms: number): Promise<Array<{ frameIndex: number; faces: EventFace[] }>> {

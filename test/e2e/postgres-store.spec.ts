@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, storeOptions } from '../../src/database/store-options';
 import { Sighting } from '../../src/sightings/sighting.entity';
 import { UnknownFace } from '../../src/unknown-faces/unknown-face.entity';
-import { DEMO_VIDEO, PROJECT_ROOT, TESTDATA } from '../support/paths';
+import { CliRun, runCli } from '../support/cli-process';
+import { DEMO_VIDEO, TESTDATA } from '../support/paths';
 import { startPostgres, type RunningPostgres } from '../support/postgres';
 import { RunningServer, startServer, withAdminKey } from '../support/server-process';
 
@@ -19,7 +19,6 @@ const ENV = {
   SIGHTING_END_AFTER_MS: '1000',
 };
 const PHOTO = (name: string) => readFileSync(join(TESTDATA, 'video', 'enroll', `${name}.jpg`));
-const CLI = join(PROJECT_ROOT, 'dist', 'cli', 'main.js');
 
 async function enroll(server: RunningServer, name: string): Promise<{ id: number; faces: Array<{ id: number; thumbnailUrl: string }> }> {
   const form = new FormData();
@@ -45,20 +44,8 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 90
   }
 }
 
-function migrateStore(dataDir: string, url: string, json = true): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'migrate-store', '--to', url, ...(json ? ['--json'] : [])], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, DATA_DIR: dataDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function migrateStore(dataDir: string, url: string, json = true): Promise<CliRun> {
+  return runCli(['migrate-store', '--to', url, ...(json ? ['--json'] : [])], { DATA_DIR: dataDir });
 }
 
 /** A SQLite data dir made by the server, copied into PostgreSQL, then served by servers that share only the database. */

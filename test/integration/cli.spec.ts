@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as jpeg from 'jpeg-js';
 import { ENGINE_MATCH_DEFAULTS, matchRuleFor } from '../../src/recognition/engines/engine-defaults';
 import { policyFor } from '../../src/recognition/matching/open-set-threshold';
+import { CLI, CliRun, runCli as runCliProcess } from '../support/cli-process';
 import { PROJECT_ROOT, TESTDATA } from '../support/paths';
 
 /** The server's default threshold rule for the default engine. */
@@ -18,33 +18,14 @@ const EDGEFACE_TAIL = ENGINE_MATCH_DEFAULTS['yunet-edgeface'].impostorTail;
  */
 jest.setTimeout(120_000);
 
-const CLI = join(PROJECT_ROOT, 'dist', 'cli', 'main.js');
 const PEOPLE = join(TESTDATA, 'people');
 const LFW = join(TESTDATA, 'lfw-fold1');
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let root: string;
 let emptyFaces: string;
 
 function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, DATA_DIR: join(root, 'unused-data'), FACES_DIR: emptyFaces, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCliProcess(args, { DATA_DIR: join(root, 'unused-data'), FACES_DIR: emptyFaces, ...env });
 }
 
 /** Parses a run's stdout as JSON, showing the run's output when it is not. */

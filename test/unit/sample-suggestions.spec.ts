@@ -10,6 +10,7 @@ import type { GalleryService } from '../../src/recognition/gallery.service';
 import type { RecognitionService } from '../../src/recognition/recognition.service';
 import type { FrameObservation } from '../../src/stream/stream.types';
 import { HeldPixels } from '../support/held-pixels';
+import { observationAt } from '../support/observations';
 
 const GOOD = { size: 1, sharpness: 1, pose: 0.9, overall: 0.9 };
 const view = (over: Partial<RecognisedView> = {}): RecognisedView => ({ quality: GOOD, similarity: 0.45, runnerUp: 0.1, threshold: 0.23, samples: 1, ...over });
@@ -62,29 +63,17 @@ function frame(at: number, faces: Array<{ trackId: number; personId: number | nu
   const height = 400;
   const data = new Uint8Array(width * height * 3);
   for (let i = 0; i < data.length; i++) data[i] = (i * 7919) % 251; // noise: plenty of detail
-  return {
-    camera: 'door',
-    frameIndex: at,
-    capturedAt: at,
-    recognizedAt: at,
-    inferenceMs: 1,
-    detectMs: 1,
-    embedMs: 1,
-    matchingMs: 0,
-    faces: faces.map((f) => ({
-      trackId: f.trackId,
-      box: { x: 100, y: 100, width: 120, height: 140 },
-      landmarks: LANDMARKS,
-      score: 0.9,
-      personId: f.personId,
-      name: f.personId === null ? 'Unknown' : 'Ann',
-      similarity: 0.45,
-      confidence: 90,
-    })),
-    image: { width, height, data },
-    embeddings: faces.map((f) => f.embedding),
-    hold: pixels.hold,
-  };
+  const observed = faces.map((f) => ({
+    trackId: f.trackId,
+    box: { x: 100, y: 100, width: 120, height: 140 },
+    landmarks: LANDMARKS,
+    score: 0.9,
+    personId: f.personId,
+    name: f.personId === null ? 'Unknown' : 'Ann',
+    similarity: 0.45,
+    confidence: 90,
+  }));
+  return observationAt(at, observed, { image: { width, height, data }, embeddings: faces.map((f) => f.embedding), hold: pixels.hold });
 }
 
 class MemoryStore implements SuggestionStore {

@@ -6,6 +6,7 @@ import { SightingsRepository } from '../../src/sightings/sightings.repository';
 import { SIGHTINGS_OPTIONS, SightingsService } from '../../src/sightings/sightings.service';
 import type { FrameObservation } from '../../src/stream/stream.types';
 import { HeldPixels } from '../support/held-pixels';
+import { observationAt } from '../support/observations';
 
 /** The sightings table in memory: what was inserted and deleted, in order. */
 class MemorySightings {
@@ -32,45 +33,39 @@ class MemorySightings {
 const pixels = new HeldPixels();
 
 function frame(at: number, ...people: Array<[personId: number, trackId: number]>): FrameObservation {
-  return {
-    camera: 'door',
-    frameIndex: at,
-    capturedAt: at,
-    recognizedAt: at,
-    inferenceMs: 1,
-    detectMs: 1,
-    embedMs: 1,
-    matchingMs: 0,
-    faces: people.map(([personId, trackId]) => ({
-      trackId,
-      box: { x: 0, y: 0, width: 60, height: 60 },
-      landmarks: [],
-      score: 0.9,
-      personId,
-      name: `person ${personId}`,
-      similarity: 0.6,
-      confidence: 95,
-    })),
-    image: { width: 100, height: 100, data: new Uint8Array(100 * 100 * 3) },
-    embeddings: people.map(() => null),
-    hold: pixels.hold,
-  };
+  const faces = people.map(([personId, trackId]) => ({
+    trackId,
+    box: { x: 0, y: 0, width: 60, height: 60 },
+    landmarks: [],
+    score: 0.9,
+    personId,
+    name: `person ${personId}`,
+    similarity: 0.6,
+    confidence: 95,
+  }));
+  return observationAt(at, faces, { hold: pixels.hold });
 }
 
+/** The recorder with the in-memory table, its module started. */
+async function buildSightings() {
+  const repository = new MemorySightings();
+  const progress: number[] = [];
+  repository.progress = async (update?: { id: number }) => void progress.push(update!.id);
+  const module = await Test.createTestingModule({
+    providers: [
+      SightingsService,
+      EventBus,
+      { provide: SightingsRepository, useValue: repository },
+      { provide: FaceCropper, useValue: { crop: async () => ({ photo: Buffer.from('p'), thumbnail: Buffer.from('t') }) } },
+      { provide: SIGHTINGS_OPTIONS, useValue: { endAfterMs: 1000, flushEveryMs: 60_000, betterViewBy: 5 } },
+    ],
+  }).compile();
+  await module.init();
+  return { repository, progress, module, service: module.get(SightingsService), events: module.get(EventBus) };
+}
 describe('SightingsService when a person is erased', () => {
   it('records nothing more of them, announces nothing, and deletes what was queued before the erasure', async () => {
-    const repository = new MemorySightings();
-    const module = await Test.createTestingModule({
-      providers: [
-        SightingsService,
-        EventBus,
-        { provide: SightingsRepository, useValue: repository },
-        { provide: FaceCropper, useValue: { crop: async () => ({ photo: Buffer.from('p'), thumbnail: Buffer.from('t') }) } },
-        { provide: SIGHTINGS_OPTIONS, useValue: { endAfterMs: 1000, flushEveryMs: 60_000, betterViewBy: 5 } },
-      ],
-    }).compile();
-    await module.init();
-    const events = module.get(EventBus);
+    const { repository, module, events } = await buildSightings();
     const announced: Array<AppEvents['sighting.changed']> = [];
     events.on('sighting.changed').subscribe((event) => announced.push(event));
 
@@ -93,26 +88,11 @@ describe('SightingsService when a person is erased', () => {
 });
 
 describe('SightingsService and corrections', () => {
-  async function build() {
-    const repository = new MemorySightings();
-    const progress: number[] = [];
-    repository.progress = async (update?: { id: number }) => void progress.push(update!.id);
-    const module = await Test.createTestingModule({
-      providers: [
-        SightingsService,
-        EventBus,
-        { provide: SightingsRepository, useValue: repository },
-        { provide: FaceCropper, useValue: { crop: async () => ({ photo: Buffer.from('p'), thumbnail: Buffer.from('t') }) } },
-        { provide: SIGHTINGS_OPTIONS, useValue: { endAfterMs: 1000, flushEveryMs: 60_000, betterViewBy: 5 } },
-      ],
-    }).compile();
-    await module.init();
-    return { repository, progress, module, service: module.get(SightingsService), events: module.get(EventBus) };
-  }
+
   const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
   it('keeps the embedding of the face in the crop when that frame embedded it', async () => {
-    const { repository, module, events } = await build();
+    const { repository, module, events } = await buildSightings();
     const embedding = new Float32Array([0.6, 0.8]);
     events.emit('frame.observed', { ...frame(1000, [3, 1], [4, 2]), embeddings: [embedding, null] });
     await settle();
@@ -123,7 +103,7 @@ describe('SightingsService and corrections', () => {
   });
 
   it('stops writing to a row that was corrected while the person is still in view, without opening another', async () => {
-    const { repository, progress, module, service, events } = await build();
+    const { repository, progress, module, service, events } = await buildSightings();
     events.emit('frame.observed', frame(1000, [3, 1]));
     await settle();
     const [rowId] = [...repository.rows.keys()];
