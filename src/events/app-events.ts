@@ -65,6 +65,8 @@ export interface AppEvents {
    * own copy (retained MQTT state, caches) clear theirs.
    */
   'person.changed': { personId: number; name: string; change: 'added' | 'renamed' | 'removed' };
+  /** A face was added to, or removed from, a person enrolled before (committed; the gallery holds it already). */
+  'person.faces-changed': { personId: number };
   /**
    * A request to an admin route (a change, or an admin-only read) was refused: 401 (no or bad
    * credentials) or 403 (a viewer, a stream link, another site's page). For the audit log.

@@ -83,6 +83,7 @@ export class PeopleService {
     const photo = await this.prepareEnrollment(image, choice);
     await this.storeAndCommit(photo, async (sample) => (await this.people.addSample(personId, sample)) ?? notFound(personId));
     this.logger.log(`added a face to person #${personId}`);
+    this.events?.emit('person.faces-changed', { personId });
     return this.findOne(personId);
   }
 
@@ -118,6 +119,7 @@ export class PeopleService {
       this.gallery.removeSample(sampleId);
       return deleted;
     });
+    this.events?.emit('person.faces-changed', { personId });
     await this.deleteFiles(sample);
   }
 
@@ -131,11 +133,30 @@ export class PeopleService {
 
   /** Puts every person's samples of the running model into the gallery (at start). */
   async loadGallery(): Promise<void> {
-    const { modelId } = this.recognition.engine;
-    for (const person of await this.people.findAll()) {
-      const samples = person.samples.filter((sample) => sample.modelId === modelId);
-      this.gallery.setPerson(person.id, person.name, samples.map(toGallerySample));
-    }
+    for (const person of await this.people.findAll()) this.putInGallery(person);
+  }
+
+  /**
+   * Makes the gallery hold exactly what the store holds: people gone are dropped, the others
+   * replaced. After the store may have changed unseen (another node wrote while our notifications
+   * were cut off). In the write queue, so it never interleaves with a local write.
+   */
+  resyncGallery(): Promise<void> {
+    return this.writes.run(async () => {
+      const everyone = await this.people.findAll();
+      const present = new Set(everyone.map((person) => person.id));
+      for (const id of this.gallery.personIds()) if (!present.has(id)) this.gallery.removePerson(id);
+      for (const person of everyone) this.putInGallery(person);
+    });
+  }
+
+  /** Replaces one person in the gallery with what the store holds now, or drops them when gone (a change made by another node). */
+  reloadPerson(personId: number): Promise<void> {
+    return this.writes.run(async () => {
+      const person = await this.people.findOne(personId);
+      if (person) this.putInGallery(person);
+      else this.gallery.removePerson(personId);
+    });
   }
 
   /** Samples whose embedding comes from another model than the running one. */
@@ -154,6 +175,13 @@ export class PeopleService {
       await this.people.replaceEmbedding(sample.id, embedding, modelId, box);
       this.gallery.setPerson(sample.person.id, sample.person.name, [{ sampleId: sample.id, embedding }]);
     });
+  }
+
+  /** The person's samples of the running model, in place of whatever the gallery held for them. */
+  private putInGallery(person: Person): void {
+    const { modelId } = this.recognition.engine;
+    const samples = person.samples.filter((sample) => sample.modelId === modelId);
+    this.gallery.replacePerson(person.id, person.name, samples.map(toGallerySample));
   }
 
   /** Checks the upload, finds its faces and picks the one to enroll; stores nothing. */

@@ -51,6 +51,19 @@ export class GalleryService implements OnModuleDestroy {
     if (samples.length > 0) this.changesSubject.next();
   }
 
+  /** Puts exactly these samples and name in place of whatever the person had (one change, not two). */
+  replacePerson(personId: number, name: string, samples: EnrolledSample[]): void {
+    this.gallery?.removePerson(personId);
+    this.names.set(personId, name);
+    for (const sample of samples) this.requireGallery().add({ ...sample, personId });
+    this.changesSubject.next();
+  }
+
+  /** Everyone the gallery names now. */
+  personIds(): number[] {
+    return [...this.names.keys()];
+  }
+
   removePerson(personId: number): void {
     this.names.delete(personId);
     this.gallery?.removePerson(personId);
