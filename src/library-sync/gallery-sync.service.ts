@@ -47,7 +47,7 @@ export class GallerySyncService implements OnModuleDestroy {
   private async apply(change: LibraryChange): Promise<void> {
     try {
       await this.people.reloadPerson(change.personId);
-      this.logger.log(`person #${change.personId} ${change.kind} on node ${change.origin}: gallery updated`);
+      this.logger.log(`person #${change.personId} reloaded into the gallery (${change.kind} on ${change.origin})`);
     } catch (err) {
       this.logger.warn(`could not reload person #${change.personId} (${change.kind} on ${change.origin}): ${describeError(err)}`);
     }
