@@ -16,7 +16,7 @@ import { PgLibraryChanges } from './pg-library-changes';
       provide: LibraryChangesPort,
       inject: [DataSource, ConfigService],
       useFactory: (store: DataSource, config: ConfigService<AppConfig, true>): LibraryChangesPort =>
-        dialectOf(store) === 'postgres' ? new PgLibraryChanges(store, config.get('DATABASE_URL', { infer: true })!) : new NoLibraryChanges(),
+        dialectOf(store) === 'postgres' ? new PgLibraryChanges(store, config.get('DATABASE_URL', { infer: true })!, config.get('NODE_NAME', { infer: true })) : new NoLibraryChanges(),
     },
     GallerySyncService,
   ],

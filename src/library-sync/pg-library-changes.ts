@@ -36,6 +36,7 @@ export class PgLibraryChanges extends LibraryChangesPort implements OnApplicatio
   constructor(
     private readonly store: DataSource,
     private readonly databaseUrl: string,
+    private readonly nodeName: string,
     private readonly delays: ReconnectDelays = DEFAULT_DELAYS,
   ) {
     super();
@@ -59,7 +60,7 @@ export class PgLibraryChanges extends LibraryChangesPort implements OnApplicatio
 
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.databaseUrl, application_name: 'face-stream-listener', keepAlive: true });
+    const client = new Client({ connectionString: this.databaseUrl, application_name: `face-stream listener ${this.nodeName}`.slice(0, 63), keepAlive: true });
     let lost = false;
     // 'error' and 'end' both come when the server goes away: react once per connection.
     const onLost = (err?: unknown) => {
