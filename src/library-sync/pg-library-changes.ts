@@ -60,7 +60,13 @@ export class PgLibraryChanges extends LibraryChangesPort implements OnApplicatio
 
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.databaseUrl, application_name: `face-stream listener ${this.nodeName}`.slice(0, 63), keepAlive: true });
+    // TCP keepalive probes after 10 s idle: a connection cut without a goodbye (a dead network) is noticed too, not only a server that closes it.
+    const client = new Client({
+      connectionString: this.databaseUrl,
+      application_name: `face-stream listener ${this.nodeName}`.slice(0, 63),
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
     let lost = false;
     // 'error' and 'end' both come when the server goes away: react once per connection.
     const onLost = (err?: unknown) => {
