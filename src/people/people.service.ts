@@ -139,23 +139,34 @@ export class PeopleService {
   /**
    * Makes the gallery hold exactly what the store holds: people gone are dropped, the others
    * replaced. After the store may have changed unseen (another node wrote while our notifications
-   * were cut off). In the write queue, so it never interleaves with a local write.
+   * were cut off). In the write queue, so it never interleaves with a local write. Returns who was dropped.
    */
-  resyncGallery(): Promise<void> {
+  resyncGallery(): Promise<Array<{ personId: number; name: string }>> {
     return this.writes.run(async () => {
       const everyone = await this.people.findAll();
       const present = new Set(everyone.map((person) => person.id));
-      for (const id of this.gallery.personIds()) if (!present.has(id)) this.gallery.removePerson(id);
+      const gone = this.gallery.personIds().filter((id) => !present.has(id));
+      const dropped = gone.map((personId) => ({ personId, name: this.gallery.nameOf(personId) ?? '' }));
+      for (const id of gone) this.gallery.removePerson(id);
       for (const person of everyone) this.putInGallery(person);
+      return dropped;
     });
   }
 
-  /** Replaces one person in the gallery with what the store holds now, or drops them when gone (a change made by another node). */
-  reloadPerson(personId: number): Promise<void> {
+  /**
+   * Replaces one person in the gallery with what the store holds now, or drops them when gone (a
+   * change made by another node). Says who it was: the stored name, or the name the gallery knew.
+   */
+  reloadPerson(personId: number): Promise<{ name: string; removed: boolean }> {
     return this.writes.run(async () => {
       const person = await this.people.findOne(personId);
-      if (person) this.putInGallery(person);
-      else this.gallery.removePerson(personId);
+      if (person) {
+        this.putInGallery(person);
+        return { name: person.name, removed: false };
+      }
+      const name = this.gallery.nameOf(personId) ?? '';
+      this.gallery.removePerson(personId);
+      return { name, removed: true };
     });
   }
 

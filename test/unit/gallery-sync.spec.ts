@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Subject } from 'rxjs';
 import { EventBus } from '../../src/events/event-bus';
-import { GallerySyncService } from '../../src/library-sync/gallery-sync.service';
+import { GallerySyncService, RESYNC_ORIGIN } from '../../src/library-sync/gallery-sync.service';
 import { LibraryChange, LibraryChangesPort, parseLibraryChange } from '../../src/library-sync/library-changes.port';
 import type { Person } from '../../src/people/entities/person.entity';
 import type { PeopleRepository } from '../../src/people/people.repository';
@@ -103,6 +103,25 @@ describe('GallerySyncService', () => {
     expect(gallery.size).toBe(0);
   });
 
+  it("tells this node's channels about another node's change (an erasure above all), without sending it back out", async () => {
+    const { store, changes, gallery, events } = build();
+    const told: unknown[] = [];
+    events.on('person.changed').subscribe((event) => told.push(event));
+    store.put(4, 'Tim', [{ id: 40, vector: [1, 0, 0] }]);
+    changes.heard.next({ personId: 4, kind: 'added', origin: 'node-2' });
+    changes.heard.next({ personId: 4, kind: 'faces', origin: 'node-2' });
+    await flush();
+    store.people.delete(4);
+    changes.heard.next({ personId: 4, kind: 'removed', origin: 'node-3' });
+    await flush();
+    expect(gallery.nameOf(4)).toBeUndefined();
+    expect(told).toEqual([
+      { personId: 4, name: 'Tim', change: 'added', origin: 'node-2' },
+      { personId: 4, name: 'Tim', change: 'removed', origin: 'node-3' },
+    ]);
+    expect(changes.published).toEqual([]);
+  });
+
   it('ignores its own notifications (the gallery holds the change already)', async () => {
     const { store, changes, gallery } = build();
     store.put(3, 'Grace', [{ id: 30, vector: [0, 0, 1] }]);
@@ -138,7 +157,9 @@ describe('GallerySyncService', () => {
   });
 
   it('after (re)listening, makes the gallery exactly the store: changes missed meanwhile are not lost', async () => {
-    const { store, changes, gallery } = build();
+    const { store, changes, gallery, events } = build();
+    const told: unknown[] = [];
+    events.on('person.changed').subscribe((event) => told.push(event));
     gallery.setPerson(1, 'Ada', [{ sampleId: 10, embedding: unit([1, 0, 0]) }]);
     gallery.setPerson(2, 'Grace', [{ sampleId: 20, embedding: unit([0, 1, 0]) }]);
     // While this node was not listening: Ada erased, Grace renamed, Linus enrolled (and one face of another model).
@@ -151,6 +172,9 @@ describe('GallerySyncService', () => {
     expect(gallery.size).toBe(2);
     expect(gallery.match(unit([0, 0, 1]), POLICY)).toMatchObject({ personId: 3, name: 'Linus' });
     expect(gallery.match(unit([1, 0, 0]), POLICY).personId).toBeNull();
+    // Ada's erasure was missed: this node's channels hear of it now.
+    expect(told).toEqual([{ personId: 1, name: 'Ada', change: 'removed', origin: RESYNC_ORIGIN }]);
+    expect(changes.published).toEqual([]);
   });
 
   it('stops hearing changes when the module is destroyed', async () => {
