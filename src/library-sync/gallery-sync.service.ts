@@ -19,6 +19,8 @@ export class GallerySyncService implements OnModuleDestroy {
   private readonly logger = new Logger('GallerySync');
   private readonly nodeName: string;
   private readonly subscriptions: Array<{ unsubscribe(): void }> = [];
+  /** Notifications on their way: awaited at shutdown, so a short-lived process (a CLI enroll) still tells the nodes. */
+  private readonly sending = new Set<Promise<void>>();
 
   constructor(
     private readonly changes: LibraryChangesPort,
@@ -36,15 +38,18 @@ export class GallerySyncService implements OnModuleDestroy {
     );
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     for (const subscription of this.subscriptions) subscription.unsubscribe();
+    await Promise.all(this.sending);
   }
 
   private publish(change: Omit<LibraryChange, 'origin'>): void {
     // Committed already: a failed notification leaves the others stale only until their next resync.
-    this.changes.publish({ ...change, origin: this.nodeName }).catch((err) =>
-      this.logger.warn(`could not tell the other nodes that person #${change.personId} was ${change.kind}: ${describeError(err)}`),
-    );
+    const sent = this.changes
+      .publish({ ...change, origin: this.nodeName })
+      .catch((err) => this.logger.warn(`could not tell the other nodes that person #${change.personId} was ${change.kind}: ${describeError(err)}`))
+      .finally(() => this.sending.delete(sent));
+    this.sending.add(sent);
   }
 
   private async apply(change: LibraryChange): Promise<void> {

@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { DEMO_VIDEO, TESTDATA } from '../support/paths';
+import { DEMO_VIDEO, PROJECT_ROOT, TESTDATA } from '../support/paths';
 import { startPostgres, type RunningPostgres } from '../support/postgres';
 import { RunningServer, startServer, withAdminKey } from '../support/server-process';
 
@@ -105,6 +108,22 @@ describe('gallery sync between nodes (PostgreSQL LISTEN/NOTIFY)', () => {
     expect(await namedIn(nodeB, 'Hugo_Chavez')).toBe('Hugo_Chavez');
   });
 
+  it('a person enrolled by the command line into the shared database reaches the running nodes too', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cli-enroll-'));
+    try {
+      copyFileSync(join(TESTDATA, 'video', 'enroll', 'Junichiro_Koizumi.jpg'), join(folder, 'Junichiro_Koizumi.jpg'));
+      const before = await galleryPeople(nodeB);
+      await promisify(execFile)(process.execPath, [join(PROJECT_ROOT, 'dist', 'cli', 'main.js'), 'enroll', folder], {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: join(folder, 'data'), NODE_NAME: 'cli' },
+      });
+      latencies.cliEnroll = await msUntil("node B's gallery holding Koizumi", async () => (await galleryPeople(nodeB)) === before + 1, SYNC_BUDGET_MS);
+      expect(await namedIn(nodeA, 'Junichiro_Koizumi')).toBe('Junichiro_Koizumi');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('PostgreSQL restarted: both nodes keep recognising meanwhile, then resync, so a change they never heard of shows', async () => {
     // A change no node is told about (as if its notification were lost): written behind their back.
     const sql = new Client({ connectionString: databaseUrl });
@@ -127,7 +146,7 @@ describe('gallery sync between nodes (PostgreSQL LISTEN/NOTIFY)', () => {
 
     // And notifications flow again.
     await enroll(nodeA, 'Serena_Williams');
-    latencies.enrollAfterRestart = await msUntil("node B's gallery holding Serena", async () => (await galleryPeople(nodeB)) === 2, SYNC_BUDGET_MS);
+    latencies.enrollAfterRestart = await msUntil("node B's gallery holding Serena", async () => (await galleryPeople(nodeB)) === 3, SYNC_BUDGET_MS);
     expect(await namedIn(nodeB, 'Serena_Williams')).toBe('Serena_Williams');
   });
 });

@@ -179,7 +179,7 @@ describe('GallerySyncService', () => {
 
   it('stops hearing changes when the module is destroyed', async () => {
     const { store, changes, gallery, sync } = build();
-    sync.onModuleDestroy();
+    await sync.onModuleDestroy();
     store.put(5, 'Tim', [{ id: 50, vector: [1, 0, 0] }]);
     changes.heard.next({ personId: 5, kind: 'added', origin: 'node-2' });
     await flush();
