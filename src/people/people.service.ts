@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config';
 import { EventBus } from '../events/event-bus';
 import type { Box } from '../recognition/face.types';
-import { GalleryService } from '../recognition/gallery.service';
+import { EnrolledSample, GalleryService } from '../recognition/gallery.service';
 import type { PhotoFace } from '../recognition/inference/inference.protocol';
 import { RecognitionService } from '../recognition/recognition.service';
 import { chooseEnrollmentFace, FaceChoice } from './enrollment/face-choice';
@@ -133,7 +133,7 @@ export class PeopleService {
 
   /** Puts every person's samples of the running model into the gallery (at start). */
   async loadGallery(): Promise<void> {
-    for (const person of await this.people.findAll()) this.putInGallery(person);
+    this.gallery.replaceAll((await this.people.findAll()).map((person) => this.galleryEntryOf(person)));
   }
 
   /**
@@ -145,10 +145,11 @@ export class PeopleService {
     return this.writes.run(async () => {
       const everyone = await this.people.findAll();
       const present = new Set(everyone.map((person) => person.id));
-      const gone = this.gallery.personIds().filter((id) => !present.has(id));
-      const dropped = gone.map((personId) => ({ personId, name: this.gallery.nameOf(personId) ?? '' }));
-      for (const id of gone) this.gallery.removePerson(id);
-      for (const person of everyone) this.putInGallery(person);
+      const dropped = this.gallery
+        .personIds()
+        .filter((id) => !present.has(id))
+        .map((personId) => ({ personId, name: this.gallery.nameOf(personId) ?? '' }));
+      this.gallery.replaceAll(everyone.map((person) => this.galleryEntryOf(person)));
       return dropped;
     });
   }
@@ -161,7 +162,8 @@ export class PeopleService {
     return this.writes.run(async () => {
       const person = await this.people.findOne(personId);
       if (person) {
-        this.putInGallery(person);
+        const { name, samples } = this.galleryEntryOf(person);
+        this.gallery.replacePerson(person.id, name, samples);
         return { name: person.name, removed: false };
       }
       const name = this.gallery.nameOf(personId) ?? '';
@@ -188,11 +190,11 @@ export class PeopleService {
     });
   }
 
-  /** The person's samples of the running model, in place of whatever the gallery held for them. */
-  private putInGallery(person: Person): void {
+  /** The person as the gallery holds them: their samples of the running model only. */
+  private galleryEntryOf(person: Person): { personId: number; name: string; samples: EnrolledSample[] } {
     const { modelId } = this.recognition.engine;
-    const samples = person.samples.filter((sample) => sample.modelId === modelId);
-    this.gallery.replacePerson(person.id, person.name, samples.map(toGallerySample));
+    const samples = person.samples.filter((sample) => sample.modelId === modelId).map(toGallerySample);
+    return { personId: person.id, name: person.name, samples };
   }
 
   /** Checks the upload, finds its faces and picks the one to enroll; stores nothing. */
