@@ -9,6 +9,7 @@ import { FaceSearchModule } from './face-search/face-search.module';
 import { validateConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { LibrarySyncModule } from './library-sync/library-sync.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LiveModule } from './live/live.module';
 import { LoggingModule } from './logging/logging.module';
@@ -36,6 +37,7 @@ import { WebModule } from './web/web.module';
     CamerasModule,
     RecognitionModule,
     PeopleModule,
+    LibrarySyncModule,
     StreamModule,
     LiveModule,
     SightingsModule,

@@ -2,6 +2,8 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { validateConfig } from '../config/app-config';
 import { DatabaseModule } from '../database/database.module';
+import { EventsModule } from '../events/events.module';
+import { LibrarySyncModule } from '../library-sync/library-sync.module';
 import { ENROLL_FACES_DIR_AT_START } from '../people/people-startup.service';
 import { PeopleModule } from '../people/people.module';
 import { RecognitionModule } from '../recognition/recognition.module';
@@ -44,7 +46,8 @@ export class CliModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateConfig }),
         ...(options.allowUnfittedModel ? [CliUnfittedModelModule] : []),
         RecognitionModule,
-        ...(options.people ? [CliPeopleOptionsModule, DatabaseModule, PeopleModule] : []),
+        // With the library sync, a person enrolled by the CLI into a shared PostgreSQL reaches the running nodes' galleries.
+        ...(options.people ? [CliPeopleOptionsModule, DatabaseModule, EventsModule, PeopleModule, LibrarySyncModule] : []),
       ],
     };
   }

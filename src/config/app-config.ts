@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { hostname } from 'node:os';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { CameraConfigError, camerasFromSettings } from '../cameras/camera-definition';
@@ -80,6 +81,10 @@ export class AppConfig extends AccessConfig {
   /** `postgres://user:password@host:port/database`: the store is that PostgreSQL database instead of the SQLite file in DATA_DIR. */
   @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
+
+  /** This node's name among the nodes sharing one DATABASE_URL (in its change notifications; default the host name). */
+  @IsString() @MinLength(1)
+  NODE_NAME = hostname();
 
   /** Photos enrolled at start, one per person, named after the person. */
   @IsString() @MinLength(1)

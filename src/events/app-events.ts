@@ -64,7 +64,18 @@ export interface AppEvents {
    * gone already (rows committed in one transaction, files being deleted): channels that keep their
    * own copy (retained MQTT state, caches) clear theirs.
    */
-  'person.changed': { personId: number; name: string; change: 'added' | 'renamed' | 'removed' };
+  'person.changed': {
+    personId: number;
+    name: string;
+    change: 'added' | 'renamed' | 'removed';
+    /**
+     * NODE_NAME of the node that made the change, when it was another one sharing the store (absent for
+     * this node's own); `resync` for an erasure this node found only by reloading its gallery.
+     */
+    origin?: string;
+  };
+  /** A face was added to, or removed from, a person enrolled before (committed; the gallery holds it already). */
+  'person.faces-changed': { personId: number };
   /**
    * A request to an admin route (a change, or an admin-only read) was refused: 401 (no or bad
    * credentials) or 403 (a viewer, a stream link, another site's page). For the audit log.

@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config';
 import { EventBus } from '../events/event-bus';
 import type { Box } from '../recognition/face.types';
-import { GalleryService } from '../recognition/gallery.service';
+import { EnrolledSample, GalleryService } from '../recognition/gallery.service';
 import type { PhotoFace } from '../recognition/inference/inference.protocol';
 import { RecognitionService } from '../recognition/recognition.service';
 import { faceQuality } from '../recognition/quality/face-quality';
@@ -91,6 +91,7 @@ export class PeopleService {
     const photo = await this.prepareEnrollment(image, choice);
     await this.storeAndCommit(photo, async (sample) => (await this.people.addSample(personId, sample)) ?? notFound(personId));
     this.logger.log(`added a face to person #${personId}`);
+    this.events?.emit('person.faces-changed', { personId });
     return { person: await this.findOne(personId), chosen: describeChoice(photo.chosen) };
   }
 
@@ -126,6 +127,7 @@ export class PeopleService {
       this.gallery.removeSample(sampleId);
       return deleted;
     });
+    this.events?.emit('person.faces-changed', { personId });
     await this.deleteFiles(sample);
   }
 
@@ -139,11 +141,43 @@ export class PeopleService {
 
   /** Puts every person's samples of the running model into the gallery (at start). */
   async loadGallery(): Promise<void> {
-    const { modelId } = this.recognition.engine;
-    for (const person of await this.people.findAll()) {
-      const samples = person.samples.filter((sample) => sample.modelId === modelId);
-      this.gallery.setPerson(person.id, person.name, samples.map(toGallerySample));
-    }
+    this.gallery.replaceAll((await this.people.findAll()).map((person) => this.galleryEntryOf(person)));
+  }
+
+  /**
+   * Makes the gallery hold exactly what the store holds: people gone are dropped, the others
+   * replaced. After the store may have changed unseen (another node wrote while our notifications
+   * were cut off). In the write queue, so it never interleaves with a local write. Returns who was dropped.
+   */
+  resyncGallery(): Promise<Array<{ personId: number; name: string }>> {
+    return this.writes.run(async () => {
+      const everyone = await this.people.findAll();
+      const present = new Set(everyone.map((person) => person.id));
+      const dropped = this.gallery
+        .personIds()
+        .filter((id) => !present.has(id))
+        .map((personId) => ({ personId, name: this.gallery.nameOf(personId) ?? '' }));
+      this.gallery.replaceAll(everyone.map((person) => this.galleryEntryOf(person)));
+      return dropped;
+    });
+  }
+
+  /**
+   * Replaces one person in the gallery with what the store holds now, or drops them when gone (a
+   * change made by another node). Says who it was: the stored name, or the name the gallery knew.
+   */
+  reloadPerson(personId: number): Promise<{ name: string; removed: boolean }> {
+    return this.writes.run(async () => {
+      const person = await this.people.findOne(personId);
+      if (person) {
+        const { name, samples } = this.galleryEntryOf(person);
+        this.gallery.replacePerson(person.id, name, samples);
+        return { name: person.name, removed: false };
+      }
+      const name = this.gallery.nameOf(personId) ?? '';
+      this.gallery.removePerson(personId);
+      return { name, removed: true };
+    });
   }
 
   /** Samples whose embedding comes from another model than the running one. */
@@ -172,6 +206,13 @@ export class PeopleService {
       await this.people.replaceEmbedding(sample.id, embedding, modelId, box);
       this.gallery.setPerson(sample.person.id, sample.person.name, [{ sampleId: sample.id, embedding }]);
     });
+  }
+
+  /** The person as the gallery holds them: their samples of the running model only. */
+  private galleryEntryOf(person: Person): { personId: number; name: string; samples: EnrolledSample[] } {
+    const { modelId } = this.recognition.engine;
+    const samples = person.samples.filter((sample) => sample.modelId === modelId).map(toGallerySample);
+    return { personId: person.id, name: person.name, samples };
   }
 
   /** Checks the upload, finds its faces and picks the one to enroll; stores nothing. */

@@ -26,7 +26,7 @@ export class GalleryService implements OnModuleDestroy {
   private gallery?: Gallery;
   private scorer?: Promise<OnnxGalleryScorer | null>;
   private nativeReady = false;
-  private readonly names = new Map<number, string>();
+  private names = new Map<number, string>();
   private readonly changesSubject = new Subject<void>();
   /** Emits after every change of who is enrolled or of their samples (not on rename). */
   readonly changes$: Observable<void> = this.changesSubject.asObservable();
@@ -49,6 +49,35 @@ export class GalleryService implements OnModuleDestroy {
     this.names.set(personId, name);
     for (const sample of samples) this.requireGallery().add({ ...sample, personId });
     if (samples.length > 0) this.changesSubject.next();
+  }
+
+  /** Puts exactly these samples and name in place of whatever the person had (one change, not two). */
+  replacePerson(personId: number, name: string, samples: EnrolledSample[]): void {
+    this.gallery?.removePerson(personId);
+    this.names.set(personId, name);
+    for (const sample of samples) this.requireGallery().add({ ...sample, personId });
+    this.changesSubject.next();
+  }
+
+  /**
+   * Replaces everything at once (at start, and a node's resync from the shared store): built aside in
+   * one pass and swapped in, so a search never sees half of it; one change.
+   */
+  replaceAll(people: ReadonlyArray<{ personId: number; name: string; samples: EnrolledSample[] }>): void {
+    const gallery = new Gallery(this.requireGallery().dimension);
+    const names = new Map<number, string>();
+    for (const { personId, name, samples } of people) {
+      names.set(personId, name);
+      for (const sample of samples) gallery.add({ ...sample, personId });
+    }
+    this.gallery = gallery;
+    this.names = names;
+    this.changesSubject.next();
+  }
+
+  /** Everyone the gallery names now. */
+  personIds(): number[] {
+    return [...this.names.keys()];
   }
 
   removePerson(personId: number): void {
