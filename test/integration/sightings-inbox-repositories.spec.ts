@@ -8,6 +8,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { validateConfig } from '../../src/config/app-config';
 import { FaceSample } from '../../src/people/entities/face-sample.entity';
 import { Person } from '../../src/people/entities/person.entity';
+import { SampleSuggestion } from '../../src/people/suggestions/sample-suggestion.entity';
 import { PeopleRepository } from '../../src/people/people.repository';
 import { PERSON_TRACES } from '../../src/people/person-traces';
 import { DatabaseModule } from '../../src/database/database.module';
@@ -37,7 +38,7 @@ describe.each(STORE_DIALECTS)('sightings, inbox and erasure (real %s store)', (d
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: () => validateConfig(env) }),
         DatabaseModule,
-        TypeOrmModule.forFeature([Person, FaceSample, Sighting, UnknownFace]),
+        TypeOrmModule.forFeature([Person, FaceSample, SampleSuggestion, Sighting, UnknownFace]),
       ],
       providers: [SightingsRepository, UnknownFacesRepository, PeopleRepository, { provide: PERSON_TRACES, useClass: SightingTraces }],
     }).compile();
@@ -59,7 +60,7 @@ describe.each(STORE_DIALECTS)('sightings, inbox and erasure (real %s store)', (d
     await sightings.setThumbnail(id, crop, 0.75);
     for (let i = 1; i <= 4; i++) await sightings.insert({ personId: 8, personName: 'Bo', camera: i % 2 ? 'yard' : 'door', firstSeen: T0 + i * 60_000, lastSeen: T0 + i * 60_000 + 10, bestConfidence: 0.9, ongoing: false, thumbnail: null });
 
-    expect(await sightings.findOne(id)).toEqual({ id, personId: 7, personName: 'Ada L.', camera: 'door', firstSeen: T0, lastSeen: T0 + 5000, bestConfidence: 0.75, ongoing: true });
+    expect(await sightings.findOne(id)).toMatchObject({ id, personId: 7, personName: 'Ada L.', camera: 'door', firstSeen: T0, lastSeen: T0 + 5000, bestConfidence: 0.75, ongoing: true, embeddingModelId: null });
     expect(await sightings.thumbnail(id)).toEqual(crop);
     expect(await sightings.thumbnail(id + 1000)).toBeUndefined();
 
