@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { DEMO_VIDEO, PROJECT_ROOT, TESTDATA } from '../support/paths';
 import { startPostgres, type RunningPostgres } from '../support/postgres';
 import { RunningServer, startServer, withAdminKey } from '../support/server-process';
+import { enrollFromTestdata, enrollmentPhoto } from '../support/enroll';
 
 jest.setTimeout(300_000);
 
@@ -18,16 +19,9 @@ const ENV = {
 };
 /** What the issue asks: a change on one node is in every node's gallery within a second. */
 const SYNC_BUDGET_MS = 1_000;
-const PHOTO = (name: string) => readFileSync(join(TESTDATA, 'video', 'enroll', `${name}.jpg`));
+const PHOTO = enrollmentPhoto;
 
-async function enroll(server: RunningServer, name: string): Promise<{ id: number }> {
-  const form = new FormData();
-  form.append('name', name);
-  form.append('image', new Blob([PHOTO(name)]), 'photo.jpg');
-  const reply = await fetch(`${server.url}/people`, { method: 'POST', headers: withAdminKey(), body: form });
-  expect(reply.status).toBe(201);
-  return reply.json();
-}
+const enroll = enrollFromTestdata;
 
 /** Who the node's gallery names in a photo of `photoOf`. */
 async function namedIn(server: RunningServer, photoOf: string): Promise<string> {

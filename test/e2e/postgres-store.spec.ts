@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, storeOptions } from '../../src/database/store-options';
@@ -8,6 +8,7 @@ import { CliRun, runCli } from '../support/cli-process';
 import { DEMO_VIDEO, TESTDATA } from '../support/paths';
 import { startPostgres, type RunningPostgres } from '../support/postgres';
 import { RunningServer, startServer, withAdminKey } from '../support/server-process';
+import { enrollFromTestdata, enrollmentPhoto } from '../support/enroll';
 
 jest.setTimeout(300_000);
 
@@ -18,16 +19,9 @@ const ENV = {
   UNKNOWN_FACE_AFTER_MS: '300',
   SIGHTING_END_AFTER_MS: '1000',
 };
-const PHOTO = (name: string) => readFileSync(join(TESTDATA, 'video', 'enroll', `${name}.jpg`));
+const PHOTO = enrollmentPhoto;
 
-async function enroll(server: RunningServer, name: string): Promise<{ id: number; faces: Array<{ id: number; thumbnailUrl: string }> }> {
-  const form = new FormData();
-  form.append('name', name);
-  form.append('image', new Blob([PHOTO(name)]), 'photo.jpg');
-  const reply = await fetch(`${server.url}/people`, { method: 'POST', headers: withAdminKey(), body: form });
-  expect(reply.status).toBe(201);
-  return reply.json();
-}
+const enroll = enrollFromTestdata;
 
 const getJson = async (server: RunningServer, path: string) => {
   const reply = await fetch(`${server.url}${path}`, { headers: withAdminKey() });
