@@ -1,22 +1,22 @@
 import { classifyLogLine, failureReason, ffmpegArguments, parseDuration, parseOutputStream } from '../../src/camera/ffmpeg/ffmpeg-command';
 
 describe('the FFmpeg command line of a camera', () => {
-  it('paces and loops a file only when asked, and always writes packed BGR to stdout', () => {
-    const paced = ffmpegArguments({ kind: 'file', path: '/v/a.mp4' }, { loop: true, paced: true });
+  it('paces and loops a file only when asked, and always writes packed BGR to a Unix socket it listens on', () => {
+    const paced = ffmpegArguments({ kind: 'file', path: '/v/a.mp4' }, { loop: true, paced: true }, '/tmp/x/frames.sock');
     expect(paced.join(' ')).toContain('-re -stream_loop -1 -i /v/a.mp4');
-    expect(paced.slice(-5)).toEqual(['-f', 'rawvideo', '-pix_fmt', 'bgr24', 'pipe:1']);
-    const fast = ffmpegArguments({ kind: 'file', path: '/v/a.mp4' }, { loop: false, paced: false });
+    expect(paced.slice(-7)).toEqual(['-f', 'rawvideo', '-pix_fmt', 'bgr24', '-listen', '1', 'unix:/tmp/x/frames.sock']);
+    const fast = ffmpegArguments({ kind: 'file', path: '/v/a.mp4' }, { loop: false, paced: false }, '/tmp/x/frames.sock');
     expect(fast).not.toContain('-re');
     expect(fast).not.toContain('-stream_loop');
   });
 
   it('reads devices with v4l2 and RTSP over TCP, and never buffers live sources', () => {
-    expect(ffmpegArguments({ kind: 'device', index: 2 }, { loop: true, paced: true }).join(' ')).toContain('-f v4l2 -i /dev/video2');
-    const rtsp = ffmpegArguments({ kind: 'url', url: 'rtsp://u:p@cam/1' }, { loop: true, paced: true }).join(' ');
+    expect(ffmpegArguments({ kind: 'device', index: 2 }, { loop: true, paced: true }, '/tmp/x/frames.sock').join(' ')).toContain('-f v4l2 -i /dev/video2');
+    const rtsp = ffmpegArguments({ kind: 'url', url: 'rtsp://u:p@cam/1' }, { loop: true, paced: true }, '/tmp/x/frames.sock').join(' ');
     expect(rtsp).toContain('-rtsp_transport tcp');
     expect(rtsp).toContain('-fflags nobuffer');
     expect(rtsp).not.toContain('-re ');
-    expect(ffmpegArguments({ kind: 'url', url: 'http://cam/video.mjpg' }, { loop: true, paced: true }).join(' ')).not.toContain('rtsp_transport');
+    expect(ffmpegArguments({ kind: 'url', url: 'http://cam/video.mjpg' }, { loop: true, paced: true }, '/tmp/x/frames.sock').join(' ')).not.toContain('rtsp_transport');
   });
 });
 

@@ -57,3 +57,21 @@ describe('FrameBufferPool', () => {
     expect(pool.available).toBe(2);
   });
 });
+
+describe('RawFrameAssembler read into in place', () => {
+  it('hands out the rest of the current frame to read into, and a frame once it is full', () => {
+    const frames: Uint8Array[] = [];
+    const assembler = new RawFrameAssembler(new FrameBufferPool(6), (data) => frames.push(data));
+    const first = assembler.target();
+    expect(first.length).toBe(6);
+    first.set([1, 2, 3, 4]);
+    assembler.wrote(4);
+    const rest = assembler.target();
+    expect(rest.length).toBe(2);
+    rest.set([5, 6]);
+    assembler.wrote(2);
+    expect(frames.map((f) => [...f])).toEqual([[1, 2, 3, 4, 5, 6]]);
+    expect(assembler.target()).not.toBe(first); // a new frame's buffer
+    expect(() => assembler.wrote(7)).toThrow(/free/);
+  });
+});

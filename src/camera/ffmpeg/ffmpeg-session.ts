@@ -1,4 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CameraSource } from '../camera-source';
 import type { CaptureSessionOptions, SourceSession } from '../capture-events';
@@ -8,15 +12,20 @@ import { FrameBufferPool } from './frame-buffer-pool';
 import { frameHolds } from '../frame-holds';
 import { RawFrameAssembler } from './raw-frame-assembler';
 
-/** Bytes kept while FFmpeg's stream line has not been read yet (stdout and stderr race). */
+/** Bytes kept while FFmpeg's stream line has not been read yet (the socket and stderr race). */
 const MAX_EARLY_BYTES = 256 * 1024 * 1024;
+/** How often to look for FFmpeg's socket while it opens the source. */
+const SOCKET_POLL_MS = 20;
+/** Reads before the stream is described land here, and are copied. */
+const SCRATCH_BYTES = 64 * 1024;
 
 /**
  * One connection attempt through an `ffmpeg` child process: it decodes the source and writes
- * packed BGR frames to its stdout, which is copied straight into each frame's shared buffer.
+ * packed BGR frames to a Unix socket it listens on, which the server reads straight into each
+ * frame's shared buffer (no intermediate buffer, no copy, no garbage per frame).
  * No Node.js runtime and no OpenCV in the child: ~75 MB and one decoding thread per camera.
- * Flow control is the pipe itself: for a file read as fast as possible the reader stops
- * reading while the pipeline holds `maxInFlight` frames, and FFmpeg blocks on the full pipe.
+ * Flow control is the socket itself: for a file read as fast as possible the reader stops
+ * reading while the pipeline holds `maxInFlight` frames, and FFmpeg blocks on the full socket.
  */
 export class FfmpegSession extends ProcessSession implements SourceSession {
   protected readonly child: ChildProcess;
@@ -34,6 +43,12 @@ export class FfmpegSession extends ProcessSession implements SourceSession {
   private outstanding = 0;
   private firstError?: string;
   private stopping = false;
+  private readonly socketDir: string;
+  private readonly socketPath: string;
+  private socket?: Socket;
+  /** Resolves when the socket has delivered everything (or never connected). */
+  private socketDone!: Promise<void>;
+  private readonly scratch = Buffer.alloc(SCRATCH_BYTES);
 
   constructor(
     source: CameraSource,
@@ -43,26 +58,55 @@ export class FfmpegSession extends ProcessSession implements SourceSession {
     super(options);
     this.flowControlled = source.kind === 'file' && !options.paced;
     this.maxInFlight = options.maxInFlight ?? 2;
-    this.child = spawn(ffmpegPath, ffmpegArguments(source, options), { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.socketDir = mkdtempSync(join(tmpdir(), 'face-stream-capture-'));
+    this.socketPath = join(this.socketDir, 'frames.sock');
+    this.child = spawn(ffmpegPath, ffmpegArguments(source, options, this.socketPath), { stdio: ['ignore', 'ignore', 'pipe'] });
     this.exited = new Promise((done) => this.child.once('exit', () => done()));
+    this.socketDone = new Promise((done) => this.connectWhenListening(done));
 
     createInterface({ input: this.child.stderr! }).on('line', (line) => this.onLogLine(line));
-    this.child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
-    this.child.stdout!.on('error', () => undefined); // the exit below reports the failure
     this.child.on('error', (err) => this.finish({ type: 'failed', reason: `ffmpeg: ${err.message}` }));
-    // 'close': the process exited AND its pipes drained, so no frame is lost.
-    this.child.on('close', (code, signal) => this.onClose(code, signal));
+    // Once the process has exited AND the socket has delivered everything, so no frame is lost.
+    this.child.on('close', (code, signal) => void this.socketDone.then(() => this.onClose(code, signal)));
+  }
+
+  /** FFmpeg creates its socket once it has parsed its arguments; connect then, reading into the frames. */
+  private connectWhenListening(done: () => void): void {
+    if (this.finished || this.child.exitCode !== null || this.child.signalCode !== null) return done();
+    if (!existsSync(this.socketPath)) {
+      setTimeout(() => this.connectWhenListening(done), SOCKET_POLL_MS).unref();
+      return;
+    }
+    const socket = connect({
+      path: this.socketPath,
+      onread: { buffer: () => this.assembler?.target() ?? this.scratch, callback: (n, buffer) => this.onRead(n, buffer) },
+    });
+    this.socket = socket;
+    socket.on('error', () => undefined); // the process's exit reports the failure
+    socket.once('close', () => done());
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     this.stopEvents();
+    this.socket?.destroy();
     if (this.child.exitCode === null && this.child.signalCode === null) {
       // FFmpeg holds nothing worth flushing (raw frames to a reader that is leaving).
       this.child.kill('SIGKILL');
       await this.exited;
     }
+    this.removeSocketDir();
     this.eventsSubject.complete();
+  }
+
+  protected finish(event: Parameters<ProcessSession['finish']>[0]): void {
+    super.finish(event);
+    this.socket?.destroy();
+    this.removeSocketDir();
+  }
+
+  private removeSocketDir(): void {
+    rmSync(this.socketDir, { recursive: true, force: true });
   }
 
   private onLogLine(line: string): void {
@@ -102,15 +146,22 @@ export class FfmpegSession extends ProcessSession implements SourceSession {
     for (const chunk of early) this.assembler.push(chunk);
   }
 
-  private onData(chunk: Buffer): void {
-    if (this.finished) return;
+  /** `n` bytes were read into `buffer`: the assembler's frame in place, or the scratch before the stream was described. */
+  private onRead(n: number, buffer: Uint8Array): boolean {
+    if (this.finished) return true;
+    if (buffer !== this.scratch) {
+      this.assembler!.wrote(n);
+      return true;
+    }
+    const chunk = Buffer.from(buffer.subarray(0, n)); // a copy: the scratch is read into again
     if (this.assembler) {
       this.assembler.push(chunk);
-      return;
+      return true;
     }
     this.early.push(chunk);
     this.earlyBytes += chunk.length;
     if (this.earlyBytes > MAX_EARLY_BYTES) this.kill({ type: 'failed', reason: 'ffmpeg wrote frames without describing them' });
+    return true;
   }
 
   private onFrame(stream: OpenedStream, data: Uint8Array, readMs: number, pool: FrameBufferPool): void {
@@ -124,15 +175,15 @@ export class FfmpegSession extends ProcessSession implements SourceSession {
       released = true;
       if (!this.flowControlled) return;
       this.outstanding--;
-      if (this.outstanding < this.maxInFlight && this.child.stdout!.isPaused()) {
+      if (this.outstanding < this.maxInFlight && this.socket!.isPaused()) {
         this.watchdog.resume(performance.now());
-        this.child.stdout!.resume();
+        this.socket!.resume();
       }
     };
     if (this.flowControlled && ++this.outstanding >= this.maxInFlight) {
       // FFmpeg now blocks on the full pipe on purpose: not a hang.
       this.watchdog.pause();
-      this.child.stdout!.pause();
+      this.socket!.pause();
     }
     const corrupt = this.corrupt;
     this.corrupt = 0;

@@ -21,6 +21,31 @@ export class RawFrameAssembler {
     if (!Number.isInteger(this.frameBytes) || this.frameBytes <= 0) throw new Error(`bad frame size ${this.frameBytes}`);
   }
 
+  /**
+   * Where the next bytes belong: the rest of the current frame's shared buffer, so a reader can
+   * read into it directly (no intermediate buffer at all); call `wrote` with how many it wrote.
+   */
+  target(): Uint8Array {
+    if (!this.current) {
+      this.current = this.pool.acquire();
+      this.filled = 0;
+      this.startedAt = performance.now();
+    }
+    return this.current.subarray(this.filled);
+  }
+
+  /** `n` bytes were written at the start of the last `target()`. */
+  wrote(n: number): void {
+    if (!this.current || n > this.frameBytes - this.filled) throw new Error(`wrote ${n} bytes where ${this.current ? this.frameBytes - this.filled : 0} were free`);
+    this.filled += n;
+    if (this.filled === this.frameBytes) {
+      const frame = this.current;
+      this.current = undefined;
+      // Time from the frame's first byte to its last: the transfer, as seen by the server.
+      this.onFrame(frame, performance.now() - this.startedAt);
+    }
+  }
+
   push(chunk: Uint8Array): void {
     let offset = 0;
     while (offset < chunk.length) {
