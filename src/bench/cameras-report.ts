@@ -68,12 +68,14 @@ export interface CamerasReport {
   scoredOver: 'all frames' | 'recognised frames';
   cameras: CameraRow[];
   /** The server process and all its threads and child processes. */
-  total: { cores: number; coresPerCamera: number; peakRssMb: number };
+  total: { cores: number; coresPerCamera: number; peakRssMb: number; peakPssMb: number; memoryBudgetMb: number };
   floor: { perCamera: Array<Floor & { name: string }>; totalCoresAtRealTime: number };
   /** total.cores / floor.totalCoresAtRealTime. */
   ratioToFloor: number;
+  /** Embedding calls for how many camera frames' requests and faces (batched across cameras). */
+  embedding?: { calls: number; requests: number; faces: number };
   /** RSS of the server's process tree every 10 s of the measured window. */
-  rssTimeline?: Array<{ seconds: number; mb: number; heapMb?: number; arrayBuffersMb?: number }>;
+  rssTimeline?: Array<{ seconds: number; mb: number; pssMb?: number; heapMb?: number; arrayBuffersMb?: number }>;
   notes: string[];
 }
 
@@ -129,9 +131,14 @@ export function floorTotals(cameras: Array<{ name: string; video: string }>, flo
   return { perCamera, totalCoresAtRealTime: perCamera.reduce((sum, f) => sum + f.coresAtRealTime, 0) };
 }
 
-export function totals(cpuSeconds: number, wallSeconds: number, cameras: number, peakRssMb: number): CamerasReport['total'] {
+/** The memory target of "Many cameras on one node": 400 MB plus 60 MB per camera. */
+export function memoryBudgetMb(cameras: number): number {
+  return 400 + 60 * cameras;
+}
+
+export function totals(cpuSeconds: number, wallSeconds: number, cameras: number, peak: { rssMb: number; pssMb: number }): CamerasReport['total'] {
   const cores = wallSeconds > 0 ? cpuSeconds / wallSeconds : 0;
-  return { cores, coresPerCamera: cameras > 0 ? cores / cameras : 0, peakRssMb };
+  return { cores, coresPerCamera: cameras > 0 ? cores / cameras : 0, peakRssMb: peak.rssMb, peakPssMb: peak.pssMb, memoryBudgetMb: memoryBudgetMb(cameras) };
 }
 
 export function ratio(cores: number, floorCores: number): number {
@@ -181,10 +188,16 @@ export function formatCamerasReport(report: CamerasReport): string {
     lines.push(`${c.name}: wrong-name frames ${c.wrongNameFrames ?? '-'} (per appearance: ${c.wrongNameFramesPerAppearance?.join(', ') ?? '-'})`);
   }
   const t = report.total;
-  lines.push('', `total: ${num(t.cores, 2)} cores (server, all threads and child processes), ${num(t.coresPerCamera, 2)} per camera, peak RSS ${num(t.peakRssMb, 0)} MB`);
+  lines.push('', `total: ${num(t.cores, 2)} cores (server, all threads and child processes), ${num(t.coresPerCamera, 2)} per camera`,
+    `memory: peak PSS ${num(t.peakPssMb, 0)} MB of a budget of ${num(t.memoryBudgetMb, 0)} MB (peak RSS ${num(t.peakRssMb, 0)} MB counts the libraries shared by the server and every ffmpeg once per process)`);
+  if (report.embedding?.calls) {
+    const e = report.embedding;
+    lines.push(`embedding: ${e.calls} calls for ${e.requests} camera frames' requests (${e.faces} faces): ${num(e.requests / e.calls, 2)} frames and ${num(e.faces / e.calls, 2)} faces per call`);
+  }
   if ((report.rssTimeline?.length ?? 0) > 1) {
     const timeline = report.rssTimeline!;
     lines.push(`RSS every 10 s (MB): ${timeline.map((s) => s.mb).join(', ')}`);
+    lines.push(`PSS every 10 s (MB): ${timeline.map((s) => s.pssMb ?? '-').join(', ')}`);
     lines.push(`server V8 heap (MB): ${timeline.map((s) => s.heapMb ?? '-').join(', ')}`);
     lines.push(`server array buffers, frames included (MB): ${timeline.map((s) => s.arrayBuffersMb ?? '-').join(', ')}`);
   }

@@ -22,10 +22,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CameraPipeline } from '../stream/pipeline/camera-pipeline';
 import type { RecognitionEvent } from '../stream/stream.types';
+import type { EmbeddingBatchStats } from '../recognition/inference/embedding-batcher';
 import type { RecognizedFace } from '../recognition/recognition.service';
 import type { CameraRunResult } from './cameras-report';
 import { MjpegClient } from './mjpeg-client';
-import { childPids, cpuSecondsOfTree, rssMb } from './proc-stats';
+import { childPids, cpuSecondsOfTree, pssMb, rssMb } from './proc-stats';
 import type { FramePrediction } from './scoring';
 
 export interface CamerasServerOptions {
@@ -46,13 +47,17 @@ export interface CamerasServerResult {
   wallSeconds: number;
   cpuSeconds: number;
   peakRssMb: number;
+  /** Peak PSS of the tree: shared pages (the libraries of every FFmpeg) counted once. */
+  peakPssMb: number;
   /**
    * Every 10 s of the measured window (MB): RSS of the whole tree, and the server's V8 heap and
    * array buffers (frames are shared array buffers) as it last reported them: flat, or growing?
    */
-  rssTimeline: Array<{ seconds: number; mb: number; heapMb?: number; arrayBuffersMb?: number }>;
+  rssTimeline: Array<{ seconds: number; mb: number; pssMb?: number; heapMb?: number; arrayBuffersMb?: number }>;
   /** Per camera, the frame rate its MJPEG viewer received (with `viewers`). */
   viewerFps: Record<string, number>;
+  /** Embedding calls for how many cameras' requests (batched across cameras). */
+  embedding: EmbeddingBatchStats;
 }
 
 /**
@@ -64,7 +69,7 @@ type ChildMessage =
   | { type: 'camera'; name: string }
   | { type: 'memory'; heapMb: number; arrayBuffersMb: number }
   | { type: 'clock'; at: 'start' | 'stop' }
-  | { type: 'result'; cameras: CameraRunResult[] };
+  | { type: 'result'; cameras: CameraRunResult[]; embedding: EmbeddingBatchStats };
 
 /** CPU seconds of the tree, plus what its root's finished children used (a capture process whose file ended). */
 function treeCpuSeconds(pid: number): number {
@@ -77,8 +82,11 @@ function treeCpuSeconds(pid: number): number {
   }
 }
 
-function treeRssMb(pid: number): number {
-  return rssMb(pid) + childPids(pid).reduce((sum, child) => sum + treeRssMb(child), 0);
+/** RSS and PSS of the process and every live descendant (MB). */
+function treeMemoryMb(pid: number): { rss: number; pss: number } {
+  return childPids(pid)
+    .map(treeMemoryMb)
+    .reduce((sum, child) => ({ rss: sum.rss + child.rss, pss: sum.pss + child.pss }), { rss: rssMb(pid), pss: pssMb(pid) });
 }
 
 export async function runCamerasServer(options: CamerasServerOptions): Promise<CamerasServerResult> {
@@ -108,13 +116,19 @@ export async function runCamerasServer(options: CamerasServerOptions): Promise<C
   let cpuStart = 0;
   let stopped: { wallSeconds: number; cpuSeconds: number; viewerFps: Record<string, number> } | undefined;
   let peakRss = 0;
+  let peakPss = 0;
+  const samplePeaks = () => {
+    const memory = treeMemoryMb(pid);
+    peakRss = Math.max(peakRss, memory.rss);
+    peakPss = Math.max(peakPss, memory.pss);
+    return memory;
+  };
   const rssTimeline: CamerasServerResult['rssTimeline'] = [];
   let serverMemory: { heapMb?: number; arrayBuffersMb?: number } = {};
   const sampler = setInterval(() => {
-    const mb = treeRssMb(pid);
-    peakRss = Math.max(peakRss, mb);
+    const memory = samplePeaks();
     const seconds = started && !stopped ? (performance.now() - started) / 1000 : -1;
-    if (seconds >= 0 && seconds >= (rssTimeline.at(-1)?.seconds ?? -10) + 10) rssTimeline.push({ seconds: Math.round(seconds), mb: Math.round(mb), ...serverMemory });
+    if (seconds >= 0 && seconds >= (rssTimeline.at(-1)?.seconds ?? -10) + 10) rssTimeline.push({ seconds: Math.round(seconds), mb: Math.round(memory.rss), pssMb: Math.round(memory.pss), ...serverMemory });
   }, 500);
   try {
     return await new Promise<CamerasServerResult>((done, fail) => {
@@ -142,11 +156,11 @@ export async function runCamerasServer(options: CamerasServerOptions): Promise<C
             if (c.error) log(`viewer of ${name}: ${c.error}`);
           }
           stopped = { wallSeconds: (performance.now() - started) / 1000, cpuSeconds: treeCpuSeconds(pid) - cpuStart, viewerFps };
-          peakRss = Math.max(peakRss, treeRssMb(pid));
+          samplePeaks();
         } else if (!stopped) {
           fail(new Error('the cameras run reported before stopping its clock'));
         } else {
-          done({ cameras: message.cameras, ...stopped, peakRssMb: peakRss, rssTimeline });
+          done({ cameras: message.cameras, embedding: message.embedding, ...stopped, peakRssMb: peakRss, peakPssMb: peakPss, rssTimeline });
         }
       });
       child.on('exit', (code) => fail(new Error(`cameras run exited (${code}) before reporting`)));
@@ -241,6 +255,7 @@ async function childMain(): Promise<void> {
   const { NestFactory } = await import('@nestjs/core');
   const { AppModule } = await import('../app.module');
   const { CameraRegistry } = await import('../cameras/camera-registry.service');
+  const { RecognitionService } = await import('../recognition/recognition.service');
   const definitions = JSON.parse(process.env.CAMERAS ?? '[]') as Array<{ name: string; source: string }>;
   const seconds = Number(process.env.CAMERAS_BENCH_SECONDS) || 0;
   const staggerMs = Number(process.env.CAMERAS_BENCH_STAGGER_MS) || 0;
@@ -288,7 +303,8 @@ async function childMain(): Promise<void> {
   if (allEnded()) await sleep(1000);
   clearInterval(memoryTimer);
   const cameras = runs.map((r) => r.result(stoppedAt));
-  await new Promise<void>((r) => process.send!({ type: 'result', cameras }, () => r()));
+  const embedding = app.get(RecognitionService).embeddingBatches;
+  await new Promise<void>((r) => process.send!({ type: 'result', cameras, embedding }, () => r()));
   await app.close();
   process.exit(0);
 }

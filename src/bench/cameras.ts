@@ -119,7 +119,7 @@ export async function runCamerasBench(argv: string[]): Promise<void> {
     if (!result) throw new Error(`the server reported nothing for ${camera.name}`);
     return cameraRow({ ...result, video: camera.source }, truths[i], { viewerFps: run.viewerFps[camera.name], scoredOver });
   });
-  const total = totals(run.cpuSeconds, run.wallSeconds, cameras.length, run.peakRssMb);
+  const total = totals(run.cpuSeconds, run.wallSeconds, cameras.length, { rssMb: run.peakRssMb, pssMb: run.peakPssMb });
   const floor = floorTotals(cameras.map((c) => ({ name: c.name, video: c.source })), floors);
   const notes: string[] = [];
   if (run.cameras.some((c) => c.framesNumberedByIndex && c.framesSkippedAtCapture > 0)) {
@@ -139,6 +139,7 @@ export async function runCamerasBench(argv: string[]): Promise<void> {
     total,
     floor,
     ratioToFloor: ratio(total.cores, floor.totalCoresAtRealTime),
+    embedding: run.embedding,
     rssTimeline: run.rssTimeline,
     notes,
   };

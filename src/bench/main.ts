@@ -18,6 +18,7 @@ const HELP = `Usage: npm run bench -- [options]
        npm run bench -- viewers|soak --help   (many MJPEG viewers; a long run with memory sampling)
        npm run bench -- cameras --help        (many cameras in one server process, against the decode + encode floor)
        npm run bench -- labels [--frames N]   (drawing a frame's labels: Hershey against the font rasteriser)
+       npm run bench -- batching [--rounds N] (embedding faces one call each against one batch)
   --video FILE          video to run (default: the demo video)
   --faces DIR           photos to enroll, named after the person (default: faces/)
   --ground-truth FILE   per-frame ground truth JSON, to report accuracy
@@ -214,7 +215,9 @@ const run =
       ? () => import('./cameras').then((m) => m.runCamerasBench(process.argv.slice(3)))
       : subcommand === 'labels'
         ? () => import('./labels').then((m) => m.runLabelsBench(process.argv.slice(3)))
-        : main;
+        : subcommand === 'batching'
+          ? () => import('./embedding-batch').then((m) => m.runBatchingBench(process.argv.slice(3)))
+          : main;
 
 run().catch((err) => {
   console.error(err instanceof Error ? err.message : err);

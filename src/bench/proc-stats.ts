@@ -32,3 +32,17 @@ export function rssMb(pid: number): number {
     return 0;
   }
 }
+
+/**
+ * Proportional set size in MB (smaps_rollup): resident pages, each page shared by n processes
+ * counted 1/n. Summed over a tree it counts the libraries every FFmpeg maps once, where the sum
+ * of RSS counts them once per process. 0 when the process is gone.
+ */
+export function pssMb(pid: number): number {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}

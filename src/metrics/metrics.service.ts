@@ -153,6 +153,19 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     readGauge('gallery_people', 'People in the live gallery', () => this.gallery.peopleCount);
     readGauge('gallery_faces', 'Face samples in the live gallery', () => this.gallery.size);
     readGauge('vision_worker_up', '1 while the vision worker thread runs', () => (this.recognition.workerAlive ? 1 : 0));
+    const engine = this.recognition;
+    new Counter({
+      name: PREFIX + 'embedding_batches_total',
+      help: 'Calls to the embedding model (calls) for how many camera frames (requests): requests that wait for a call in flight go together in the next one',
+      labelNames: ['count'],
+      registers,
+      collect() {
+        this.reset();
+        const { calls, requests } = engine.embeddingBatches;
+        this.labels('calls').inc(calls);
+        this.labels('requests').inc(requests);
+      },
+    });
     this.enrollments = new Counter({
       name: PREFIX + 'enrollments_total',
       help: 'Photo uploads to POST /people and POST /people/:id/faces, by result (enrolled or refused)',

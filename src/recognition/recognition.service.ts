@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Frame } from '../camera/frame';
 import { GalleryService } from './gallery.service';
 import type { Box, DetectedFace, Point } from './face.types';
+import type { EmbeddingBatchStats } from './inference/embedding-batcher';
 import { InferenceClient } from './inference/inference.client';
 import type { ModelMatch } from './engines/model-match';
 import type { EngineInfo, FrameDetectOptions, PhotoAnalysis } from './inference/inference.protocol';
@@ -115,6 +116,11 @@ export class RecognitionService implements OnModuleInit {
 
   get workerAlive(): boolean {
     return this.inference.alive;
+  }
+
+  /** Embedding calls made for how many camera frames' requests (batched across cameras). */
+  get embeddingBatches(): EmbeddingBatchStats {
+    return this.inference.embeddingBatches;
   }
 
   /**

@@ -87,8 +87,8 @@ describe('cameras bench: aggregation', () => {
   });
 
   it('turns CPU seconds into cores, per camera, and the ratio to the floor', () => {
-    expect(totals(30, 20, 3, 512)).toEqual({ cores: 1.5, coresPerCamera: 0.5, peakRssMb: 512 });
-    expect(totals(1, 0, 0, 0)).toEqual({ cores: 0, coresPerCamera: 0, peakRssMb: 0 });
+    expect(totals(30, 20, 3, { rssMb: 512, pssMb: 400 })).toEqual({ cores: 1.5, coresPerCamera: 0.5, peakRssMb: 512, peakPssMb: 400, memoryBudgetMb: 580 });
+    expect(totals(1, 0, 0, { rssMb: 0, pssMb: 0 })).toEqual({ cores: 0, coresPerCamera: 0, peakRssMb: 0, peakPssMb: 0, memoryBudgetMb: 400 });
     expect(ratio(1.5, 0.5)).toBe(3);
     expect(ratio(1.5, 0)).toBeNaN();
   });
@@ -105,7 +105,7 @@ describe('cameras bench: printing', () => {
     viewers: true,
     scoredOver: 'all frames',
     cameras: [cameraRow(run(), truth, { viewerFps: 24.9 }), cameraRow(run({ name: 'cam2', video: '/v/b.mp4' }))],
-    total: totals(15, 10, 2, 700),
+    total: totals(15, 10, 2, { rssMb: 700, pssMb: 480 }),
     floor: floorTotals(
       [
         { name: 'cam1', video: '/v/a.mp4' },
@@ -117,6 +117,7 @@ describe('cameras bench: printing', () => {
       ]),
     ),
     ratioToFloor: 2,
+    embedding: { calls: 40, requests: 60, faces: 90 },
     notes: ['a note'],
   };
 
@@ -126,10 +127,12 @@ describe('cameras bench: printing', () => {
     expect(text).toMatch(/cam1 .*\b5 .*25\.0 .*\b4 .*33\.3 .*24\.9 .*3\/5 \(60\.0 %\) .*\b1 .*\b6 .*20\.0 .*40\.0 .*\/v\/a\.mp4/);
     expect(text).toMatch(/cam2 .* - .* - .*\/v\/b\.mp4/);
     expect(text).toContain('cam1: frames until a face coming into view is named right: 2, 0');
-    expect(text).toContain('total: 1.50 cores (server, all threads and child processes), 0.75 per camera, peak RSS 700 MB');
+    expect(text).toContain('total: 1.50 cores (server, all threads and child processes), 0.75 per camera');
+    expect(text).toContain('memory: peak PSS 480 MB of a budget of 520 MB (peak RSS 700 MB');
     expect(text).toMatch(/cam2 +1280x720@25 +250 +1\.00 +0\.50 +0\.500/);
     expect(text).toContain('floor total 0.75 cores; the server used 2.0x the floor');
     expect(text).toContain('note: a note');
+    expect(text).toContain("embedding: 40 calls for 60 camera frames' requests (90 faces): 1.50 frames and 2.25 faces per call");
     const lines = text.split('\n');
     expect(lines.findIndex((l) => l.startsWith('cam1'))).toBeLessThan(lines.findIndex((l) => l.startsWith('total:')));
   });

@@ -37,5 +37,7 @@ export interface FaceEngine {
   detectAround?(image: BgrImage, boxes: Box[], minScore: number): Promise<DetectedFace[]>;
   /** One L2-normalised vector per face, in order. */
   embed(image: BgrImage, faces: DetectedFace[]): Promise<Float32Array[]>;
+  /** Optional: the faces of several images in one batch of the model, per image in order. */
+  embedMany?(items: ReadonlyArray<{ image: BgrImage; faces: DetectedFace[] }>): Promise<Float32Array[][]>;
   dispose(): Promise<void>;
 }

@@ -61,15 +61,23 @@ export class OnnxEmbedder {
 
   /** One L2-normalised vector per face, in order. */
   async embed(source: Mat, faces: DetectedFace[]): Promise<Float32Array[]> {
-    if (faces.length === 0) return [];
+    return (await this.embedMany([{ source, faces }]))[0];
+  }
+
+  /** The faces of several images (cameras) in one batch: per image, one vector per face in order. */
+  async embedMany(items: ReadonlyArray<{ source: Mat; faces: DetectedFace[] }>): Promise<Float32Array[][]> {
+    const count = items.reduce((sum, item) => sum + item.faces.length, 0);
+    if (count === 0) return items.map(() => []);
     const side = this.input.size;
     const perFace = 3 * side * side;
-    const batch = new Float32Array(faces.length * perFace);
-    faces.forEach((face, i) => writeAlignedFace(source, face, this.input, batch, i * perFace));
-    const tensor = new ort.Tensor('float32', batch, [faces.length, 3, side, side]);
+    const batch = new Float32Array(count * perFace);
+    let at = 0;
+    for (const { source, faces } of items) for (const face of faces) writeAlignedFace(source, face, this.input, batch, at++ * perFace);
+    const tensor = new ort.Tensor('float32', batch, [count, 3, side, side]);
     const output = await this.session.run({ [this.session.inputNames[0]]: tensor });
     const data = output[this.session.outputNames[0]].data as Float32Array;
-    return faces.map((_, i) => l2Normalize(data.slice(i * this.size, (i + 1) * this.size)));
+    let next = 0;
+    return items.map(({ faces }) => faces.map(() => l2Normalize(data.slice(next * this.size, ++next * this.size))));
   }
 
   async dispose(): Promise<void> {

@@ -141,12 +141,16 @@ export class YunetEdgefaceEngine implements FaceEngine {
   }
 
   async embed(image: BgrImage, faces: DetectedFace[]): Promise<Float32Array[]> {
-    if (faces.length === 0) return [];
-    const source = bgrToMat(image);
+    return (await this.embedMany([{ image, faces }]))[0];
+  }
+
+  async embedMany(items: ReadonlyArray<{ image: BgrImage; faces: DetectedFace[] }>): Promise<Float32Array[][]> {
+    if (items.every((item) => item.faces.length === 0)) return items.map(() => []);
+    const sources = items.map((item) => ({ source: bgrToMat(item.image), faces: item.faces }));
     try {
-      return await this.embedder.embed(source, faces);
+      return await this.embedder.embedMany(sources);
     } finally {
-      source.release();
+      for (const { source } of sources) source.release();
     }
   }
 

@@ -9,7 +9,7 @@ import type { FaceEngine } from '../engines/face-engine';
 import type { BgrImage, Box, DetectedFace, EmbeddedFace } from '../face.types';
 import { appearanceSignature, frameThumbnail, SceneCutDetector } from '../../vision/frame-change';
 import { DetectionGates } from '../../vision/detection-gate';
-import type { EngineApi, EngineInfo, FaceEmbeddings, FrameAnalysis, FrameDetection, FrameDetectOptions, FrameKey, InferenceOptions } from './inference.protocol';
+import type { EmbedOutcome, EmbedRequest, EngineApi, EngineInfo, FaceEmbeddings, FrameAnalysis, FrameDetection, FrameDetectOptions, FrameKey, InferenceOptions } from './inference.protocol';
 
 /** Photos with a longer side than this are downscaled for detection only (faces are embedded at full resolution). */
 const PHOTO_DETECTION_MAX_SIDE = 1600;
@@ -106,13 +106,42 @@ async function detectAround(image: BgrImage, boxes: Box[], minScore?: number): P
   return { faces, detectMs: performance.now() - started };
 }
 
-async function embedFaces(key: FrameKey, faces: DetectedFace[]): Promise<FaceEmbeddings> {
-  const [e] = ready();
+function heldFrame(key: FrameKey): BgrImage {
   const held = heldFrames.get(key.stream);
   if (held?.index !== key.index) throw new WorkerCallError(`frame ${key.index} of ${key.stream} is no longer held for embedding`, 'FRAME_GONE');
+  return held.image;
+}
+
+async function embedFaces(key: FrameKey, faces: DetectedFace[]): Promise<FaceEmbeddings> {
+  const [e] = ready();
+  const image = heldFrame(key);
   const started = performance.now();
-  const embeddings = faces.length ? await e.embed(held.image, faces) : [];
+  const embeddings = faces.length ? await e.embed(image, faces) : [];
   return { embeddings, embedMs: performance.now() - started };
+}
+
+async function embedFacesBatch(requests: EmbedRequest[]): Promise<EmbedOutcome[]> {
+  const [e] = ready();
+  const outcomes: EmbedOutcome[] = [];
+  const runnable: Array<{ at: number; image: BgrImage; faces: DetectedFace[] }> = [];
+  for (const { key, faces } of requests) {
+    try {
+      runnable.push({ at: outcomes.length, image: heldFrame(key), faces });
+      outcomes.push({ embeddings: [], embedMs: 0 });
+    } catch (err) {
+      const { message, code } = err as WorkerCallError;
+      outcomes.push({ error: message, code });
+    }
+  }
+  const faceCount = runnable.reduce((sum, r) => sum + r.faces.length, 0);
+  if (faceCount === 0) return outcomes;
+  const started = performance.now();
+  let embedded: Float32Array[][] = [];
+  if (e.embedMany) embedded = await e.embedMany(runnable);
+  else for (const r of runnable) embedded.push(await e.embed(r.image, r.faces));
+  const perFaceMs = (performance.now() - started) / faceCount;
+  runnable.forEach((r, i) => (outcomes[r.at] = { embeddings: embedded[i], embedMs: perFaceMs * r.faces.length }));
+  return outcomes;
 }
 
 async function forgetStream(stream: string): Promise<void> {
@@ -145,7 +174,7 @@ function area(box: Box): number {
   return box.width * box.height;
 }
 
-export const engineHandlers: EngineApi = { init, analyzeFrame, detectFrame, detectAround, embedFaces, analyzeImage, forgetStream };
+export const engineHandlers: EngineApi = { init, analyzeFrame, detectFrame, detectAround, embedFaces, embedFacesBatch, analyzeImage, forgetStream };
 
 /** Calls on the drawing path: served in the drawing lane, so they never wait behind an embedding. */
 export const DRAWING_PATH_ENGINE_CALLS: ReadonlySet<string> = new Set(['detectAround']);

@@ -4,6 +4,7 @@ import { VisionThread } from '../../vision/vision-thread';
 import type { BgrImage, Box, DetectedFace } from '../face.types';
 import type { EngineApi, EngineInfo, FaceEmbeddings, FrameAnalysis, FrameDetection, FrameDetectOptions, FrameKey, InferenceOptions, PhotoAnalysis } from './inference.protocol';
 import { faceSharpness } from '../quality/face-quality';
+import { EmbeddingBatcher, type EmbeddingBatchStats } from './embedding-batcher';
 
 const ENGINE_WORKER_MODULE = resolve(__dirname, 'engine.worker');
 
@@ -19,12 +20,14 @@ type EngineHost = Pick<WorkerRpcClient<EngineApi>, 'call' | 'alive'>;
 export class InferenceClient {
   private info?: EngineInfo;
   private readonly host: EngineHost;
+  private readonly embeddings: EmbeddingBatcher;
 
   constructor(
     private readonly options: InferenceOptions,
     private readonly vision: VisionThread = VisionThread.shared(),
   ) {
     this.host = options.engine === 'yunet-edgeface' ? vision : engineThreadFor(options.engine);
+    this.embeddings = new EmbeddingBatcher((requests) => this.host.call('embedFacesBatch', [requests]));
   }
 
   get engineName(): InferenceOptions['engine'] {
@@ -59,8 +62,13 @@ export class InferenceClient {
     return this.host.call('detectAround', [image, boxes, minScore]);
   }
 
+  /** Batched with other cameras' requests while a call is in flight (EmbeddingBatcher). */
   embedFaces(key: FrameKey, faces: DetectedFace[]): Promise<FaceEmbeddings> {
-    return this.host.call('embedFaces', [key, faces]);
+    return this.embeddings.embed(key, faces);
+  }
+
+  get embeddingBatches(): EmbeddingBatchStats {
+    return { ...this.embeddings.stats };
   }
 
   /** Frees what the engine holds for a camera that was removed. */

@@ -86,6 +86,15 @@ export interface FaceEmbeddings {
   embedMs: number;
 }
 
+/** Faces of a frame held for embedding (see detectFrame). */
+export interface EmbedRequest {
+  key: FrameKey;
+  faces: DetectedFace[];
+}
+
+/** One request's answer in a batch: its embeddings, or why it failed alone (e.g. FRAME_GONE). */
+export type EmbedOutcome = FaceEmbeddings | { error: string; code: string };
+
 /** The engine's calls, served by whichever thread hosts the engine (see engine.handlers.ts). */
 export interface EngineApi {
   [method: string]: (...args: any[]) => unknown;
@@ -100,6 +109,11 @@ export interface EngineApi {
   detectFrame(key: FrameKey, image: BgrImage, options?: FrameDetectOptions, tracked?: Box[]): Promise<FrameDetection>;
   /** Embeds the given faces of the frame last passed to detectFrame under the same key. */
   embedFaces(key: FrameKey, faces: DetectedFace[]): Promise<FaceEmbeddings>;
+  /**
+   * embedFaces for several cameras' frames at once, all faces in one batch where the engine can
+   * (embedMany); answers in the order asked. `embedMs` of each is its share of the batch's time.
+   */
+  embedFacesBatch(requests: EmbedRequest[]): Promise<EmbedOutcome[]>;
   /**
    * Faces near the given boxes only (tracked faces between recognitions), at the given (else the
    * configured) minimum score; rejects with DETECT_AROUND_UNSUPPORTED when the engine cannot (see EngineInfo).

@@ -1,0 +1,69 @@
+import { Observable, OperatorFunction } from 'rxjs';
+
+export interface BatchLimits<T> {
+  /** A batch never weighs more than this, unless one item alone does (it then goes alone). */
+  maxWeight: number;
+  weight: (item: T) => number;
+}
+
+/**
+ * bufferCount-style batching without a window to wait for: one call runs at a time, and the
+ * items that arrive while it runs go together in the next call (oldest first, up to
+ * `maxWeight`). On an idle consumer every item goes at once, alone; the busier the consumer,
+ * the larger the batches. A bufferTime window would instead add its length to every item's
+ * latency, busy or not. Nothing is dropped: the queue is bounded by the callers (each camera
+ * has at most one request waiting).
+ */
+export function batchWhileBusy<T, R>(project: (batch: T[]) => Promise<R>, limits: BatchLimits<T>): OperatorFunction<T, R> {
+  return (source) =>
+    new Observable<R>((subscriber) => {
+      const queue: T[] = [];
+      let running = false;
+      let sourceDone = false;
+      let closed = false;
+
+      const takeBatch = (): T[] => {
+        const batch = [queue.shift()!];
+        let weight = limits.weight(batch[0]);
+        while (queue.length > 0 && weight + limits.weight(queue[0]) <= limits.maxWeight) {
+          weight += limits.weight(queue[0]);
+          batch.push(queue.shift()!);
+        }
+        return batch;
+      };
+      const pump = (): void => {
+        if (running || closed) return;
+        if (queue.length === 0) {
+          if (sourceDone) subscriber.complete();
+          return;
+        }
+        running = true;
+        project(takeBatch()).then(
+          (result) => {
+            running = false;
+            if (closed) return;
+            subscriber.next(result);
+            pump();
+          },
+          (err) => {
+            if (!closed) subscriber.error(err);
+          },
+        );
+      };
+      const subscription = source.subscribe({
+        next: (item) => {
+          queue.push(item);
+          pump();
+        },
+        error: (err) => subscriber.error(err),
+        complete: () => {
+          sourceDone = true;
+          pump();
+        },
+      });
+      return () => {
+        closed = true;
+        subscription.unsubscribe();
+      };
+    });
+}
