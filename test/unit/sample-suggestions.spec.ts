@@ -3,7 +3,8 @@ import type { FaceCropper } from '../../src/live/face-cropper';
 import type { PeopleService } from '../../src/people/people.service';
 import { SampleSuggestionsService, SuggestionsOptions } from '../../src/people/suggestions/sample-suggestions.service';
 import type { SampleSuggestion } from '../../src/people/suggestions/sample-suggestion.entity';
-import { DEFAULT_SUGGESTION_POLICY, judgeView, nearDuplicate, RecognisedView } from '../../src/people/suggestions/suggestion-rules';
+import type { RejectedView } from '../../src/people/suggestions/rejected-view.entity';
+import { DEFAULT_SUGGESTION_POLICY, judgeView, nearDuplicate, nearestSimilarity, RecognisedView, REJECTED_VIEWS_PER_PERSON } from '../../src/people/suggestions/suggestion-rules';
 import type { NewSuggestion, SuggestionStore } from '../../src/people/suggestions/suggestion-store';
 import type { Point } from '../../src/recognition/face.types';
 import type { GalleryService } from '../../src/recognition/gallery.service';
@@ -13,7 +14,7 @@ import { HeldPixels } from '../support/held-pixels';
 import { observationAt } from '../support/observations';
 
 const GOOD = { size: 1, sharpness: 1, pose: 0.9, overall: 0.9 };
-const view = (over: Partial<RecognisedView> = {}): RecognisedView => ({ quality: GOOD, similarity: 0.45, runnerUp: 0.1, threshold: 0.23, samples: 1, ...over });
+const view = (over: Partial<RecognisedView> = {}): RecognisedView => ({ quality: GOOD, similarity: 0.45, runnerUp: 0.1, threshold: 0.23, samples: 1, similarityToRejected: null, ...over });
 const AUTO = { ...DEFAULT_SUGGESTION_POLICY, autoAdd: { ...DEFAULT_SUGGESTION_POLICY.autoAdd, enabled: true } };
 
 describe('judgeView', () => {
@@ -36,6 +37,27 @@ describe('judgeView', () => {
     expect(judgeView(view({ runnerUp: 0.35 }), AUTO)).toEqual({ kind: 'suggest' }); // too close to someone else
     expect(judgeView(view({ quality: { ...GOOD, overall: 0.7 } }), AUTO)).toEqual({ kind: 'suggest' }); // below the auto quality gate
     expect(judgeView(view({ samples: AUTO.autoAdd.maxSamples }), AUTO)).toEqual({ kind: 'suggest' }); // the cap
+  });
+
+  it('never suggests nor adds a view as like a rejected one as the policy says, even with every margin wide', () => {
+    const line = DEFAULT_SUGGESTION_POLICY.maxSimilarityToRejected;
+    expect(judgeView(view({ similarityToRejected: line }))).toEqual({ kind: 'ignore', reason: 'rejected' });
+    expect(judgeView(view({ similarityToRejected: 0.97 }), AUTO)).toEqual({ kind: 'ignore', reason: 'rejected' });
+    // Another view of the person (under the line) still comes.
+    expect(judgeView(view({ similarityToRejected: line - 0.01 }))).toEqual({ kind: 'suggest' });
+    expect(judgeView(view({ similarityToRejected: line - 0.01 }), AUTO)).toEqual({ kind: 'add' });
+    // A face not named after the person is ignored as such first.
+    expect(judgeView(view({ similarity: 0.2, similarityToRejected: 0.99 }))).toEqual({ kind: 'ignore', reason: 'not-named' });
+  });
+});
+
+describe('nearestSimilarity', () => {
+  it('is the best similarity among vectors of the same size, null when there is none', () => {
+    const kept = [{ embedding: new Float32Array([1, 0]) }, { embedding: new Float32Array([0.8, 0.6]) }, { embedding: new Float32Array([0, 1, 0]) }];
+    expect(nearestSimilarity(new Float32Array([0.6, 0.8]), kept)).toBeCloseTo(0.96, 6);
+    expect(nearestSimilarity(new Float32Array([0, 1]), kept)).toBeCloseTo(0.6, 6);
+    expect(nearestSimilarity(new Float32Array([1, 0, 0, 0]), kept)).toBeNull();
+    expect(nearestSimilarity(new Float32Array([1, 0]), [])).toBeNull();
   });
 });
 
@@ -78,6 +100,7 @@ function frame(at: number, faces: Array<{ trackId: number; personId: number | nu
 
 class MemoryStore implements SuggestionStore {
   rows: SampleSuggestion[] = [];
+  rejected: RejectedView[] = [];
   private next = 1;
   async listOf(personId: number) {
     return this.rows.filter((r) => r.personId === personId);
@@ -105,6 +128,19 @@ class MemoryStore implements SuggestionStore {
   async exportOf(personId: number) {
     return this.listOf(personId);
   }
+  async reject(personId: number, id: number, rejectedAt: number, keep: number) {
+    const row = this.rows.find((r) => r.id === id && r.personId === personId);
+    if (!row) return false;
+    this.rows = this.rows.filter((r) => r !== row);
+    this.rejected.push({ id: this.next++, personId, camera: row.camera, seenAt: row.seenAt, rejectedAt, modelId: row.modelId, embedding: row.embedding });
+    const mine = this.rejected.filter((r) => r.personId === personId);
+    const dropped = new Set(mine.slice(0, Math.max(0, mine.length - keep)));
+    this.rejected = this.rejected.filter((r) => !dropped.has(r));
+    return true;
+  }
+  async rejectedOf(personId: number) {
+    return this.rejected.filter((r) => r.personId === personId);
+  }
 }
 
 function build(options: Partial<SuggestionsOptions> = {}, nearest = 0.45) {
@@ -130,6 +166,7 @@ function build(options: Partial<SuggestionsOptions> = {}, nearest = 0.45) {
   let crops = 0;
   const cropper = { crop: async () => ({ photo: Buffer.from(`photo-${++crops}`), thumbnail: Buffer.from('thumb') }) };
   const events = new EventBus();
+  const clock = { now: 5_000_000 };
   const service = new SampleSuggestionsService(
     store,
     people as unknown as PeopleService,
@@ -138,12 +175,19 @@ function build(options: Partial<SuggestionsOptions> = {}, nearest = 0.45) {
     cropper as unknown as FaceCropper,
     events,
     { policy: DEFAULT_SUGGESTION_POLICY, maxPerPerson: 3, trackEveryMs: 2000, ...options },
+    () => clock.now,
   );
   service.onApplicationBootstrap();
-  return { service, store, added, events };
+  return { service, store, added, events, recognition, clock };
 }
 
 const vector = (...values: number[]) => new Float32Array(values);
+
+/** Waits for the views judged so far, and keeps listening (onModuleDestroy alone stops). */
+async function settle(service: SampleSuggestionsService): Promise<void> {
+  await service.onModuleDestroy();
+  service.onApplicationBootstrap();
+}
 
 describe('SampleSuggestionsService', () => {
   it('keeps a good, new view of a named face as a suggestion; ignores Unknown and faces not embedded this frame', async () => {
@@ -198,5 +242,64 @@ describe('SampleSuggestionsService', () => {
     await service.reject(1, second.id);
     expect(store.rows).toEqual([]);
     await expect(service.reject(1, second.id)).rejects.toThrow(`suggestion ${second.id} of person 1 not found`);
+    await expect(service.reject(2, first.id)).rejects.toThrow(/not found/);
+    expect(store.rejected).toHaveLength(1);
+  });
+
+  it('remembers "not this person": the same view is not suggested again, another view still is', async () => {
+    const { service, store, events } = build();
+    events.emit('frame.observed', frame(1000, [{ trackId: 1, personId: 1, embedding: vector(1, 0, 0) }]));
+    await settle(service);
+    const [suggestion] = store.rows;
+    await service.reject(1, suggestion.id);
+    // Only the embedding is kept (with where, when seen and when rejected), no picture.
+    expect(store.rejected).toEqual([{ id: expect.any(Number), personId: 1, camera: 'door', seenAt: 1000, rejectedAt: 5_000_000, modelId: 'm', embedding: vector(1, 0, 0) }]);
+    // The same face seen again on the same track (0.99 like the rejected view), and on a new one.
+    events.emit('frame.observed', frame(4000, [{ trackId: 1, personId: 1, embedding: vector(0.99, 0.141, 0) }]));
+    events.emit('frame.observed', frame(4001, [{ trackId: 2, personId: 1, embedding: vector(1, 0, 0) }]));
+    await settle(service);
+    expect(store.rows).toEqual([]);
+    // Another view (0 like it) is suggested as before.
+    events.emit('frame.observed', frame(7000, [{ trackId: 1, personId: 1, embedding: vector(0, 1, 0) }]));
+    await settle(service);
+    expect(store.rows.map((r) => Array.from(r.embedding))).toEqual([[0, 1, 0]]);
+  });
+
+  it('with AUTO_ADD_SAMPLES, never adds a view like a rejected one', async () => {
+    const { service, store, added, events } = build({ policy: AUTO });
+    store.rejected.push({ id: 99, personId: 1, camera: 'door', seenAt: 1, rejectedAt: 2, modelId: 'm', embedding: vector(1, 0) });
+    events.emit('frame.observed', frame(1000, [{ trackId: 1, personId: 1, embedding: vector(1, 0) }]));
+    await settle(service);
+    expect(added).toEqual([]);
+    expect(store.rows).toEqual([]);
+    // Another view is added as before.
+    events.emit('frame.observed', frame(4000, [{ trackId: 1, personId: 1, embedding: vector(0, 1) }]));
+    await settle(service);
+    expect(added).toHaveLength(1);
+  });
+
+  it('compares only with views rejected under the model in use', async () => {
+    const { service, store, events } = build();
+    store.rejected.push({ id: 99, personId: 1, camera: 'door', seenAt: 1, rejectedAt: 2, modelId: 'another-model', embedding: vector(1, 0) });
+    events.emit('frame.observed', frame(1000, [{ trackId: 1, personId: 1, embedding: vector(1, 0) }]));
+    await service.onModuleDestroy();
+    expect(store.rows).toHaveLength(1);
+  });
+
+  it('keeps the newest rejected views up to the bound', async () => {
+    const { service, store, events, clock } = build({ maxPerPerson: REJECTED_VIEWS_PER_PERSON + 5 });
+    const views = REJECTED_VIEWS_PER_PERSON + 2;
+    for (let i = 0; i < views; i++) {
+      const e = new Float32Array(views);
+      e[i] = 1;
+      events.emit('frame.observed', frame(1000 + i, [{ trackId: 100 + i, personId: 1, embedding: e }]));
+    }
+    await service.onModuleDestroy();
+    for (const [i, row] of [...store.rows].entries()) {
+      clock.now = 10_000 + i;
+      await service.reject(1, row.id);
+    }
+    expect(store.rejected).toHaveLength(REJECTED_VIEWS_PER_PERSON);
+    expect(store.rejected[0].rejectedAt).toBe(10_002);
   });
 });

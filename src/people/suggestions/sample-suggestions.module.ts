@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { CLOCK } from '../../common/clock';
 import type { AppConfig } from '../../config/app-config';
 import { LiveModule } from '../../live/live.module';
 import { RecognitionModule } from '../../recognition/recognition.module';
@@ -25,6 +26,7 @@ import { SuggestionsController } from './suggestions.controller';
         trackEveryMs: 2000,
       }),
     },
+    { provide: CLOCK, useValue: Date.now },
     SampleSuggestionsService,
   ],
 })
