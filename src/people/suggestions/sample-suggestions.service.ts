@@ -111,22 +111,25 @@ export class SampleSuggestionsService implements OnApplicationBootstrap, OnModul
     if (!person) return;
     const modelId = this.recognition.engine.modelId;
     const rejected = (await this.store.rejectedOf(personId)).filter((view) => view.modelId === modelId);
-    const verdict = judgeView(
-      {
-        quality,
-        similarity: nearest.similarity,
-        runnerUp: this.gallery.runnerUpTo(personId, embedding),
-        threshold: this.recognition.matchPolicy.threshold,
-        samples: person.samples.length,
-        similarityToRejected: nearestSimilarity(embedding, rejected),
-      },
-      this.options.policy,
-    );
+    const view = {
+      quality,
+      similarity: nearest.similarity,
+      runnerUp: this.gallery.runnerUpTo(personId, embedding),
+      threshold: this.recognition.matchPolicy.threshold,
+      samples: person.samples.length,
+      similarityToRejected: nearestSimilarity(embedding, rejected),
+    };
+    const verdict = judgeView(view, this.options.policy);
     if (verdict.kind === 'ignore') return;
     const crop = await this.cropper.crop(observation.image, face.box);
     if (verdict.kind === 'add') {
       await this.people.addFace(personId, crop.photo);
-      this.logger.log(`added a sample to ${person.name} (#${personId}) automatically (similarity ${nearest.similarity.toFixed(3)}, quality ${quality.overall})`);
+      // The trail of an add nobody clicked: why it was clear enough.
+      const runnerUp = view.runnerUp === null ? 'none' : view.runnerUp.toFixed(3);
+      this.logger.log(
+        `added a sample to ${person.name} (#${personId}) automatically (similarity ${nearest.similarity.toFixed(3)}, threshold ${view.threshold.toFixed(3)}, ` +
+          `runner-up ${runnerUp}, quality ${quality.overall}, ${view.samples + 1} samples now)`,
+      );
       return;
     }
     const kept = await this.store.listOf(personId);
