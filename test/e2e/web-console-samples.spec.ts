@@ -153,8 +153,11 @@ describe('known people get better with use (console in chromium)', () => {
     // "Not this person" on the card, and through the API on any other suggestion.
     const rejected = await showCard();
     const shown = (await exported()).suggestions.find((s) => s.id === rejected);
-    await card.locator(`.suggestion[data-suggestion="${rejected}"] button.reject`).click();
+    const rejectButton = card.locator(`.suggestion[data-suggestion="${rejected}"] button.reject`);
+    expect(await rejectButton.getAttribute('title')).toBe(`Not ${person.name}: this view will not be suggested again`);
+    await rejectButton.click();
     await waitUntil('the suggestion gone', async () => !(await suggestionIds()).includes(rejected), 10_000);
+    await waitUntil('the console saying so', async () => /will not be suggested for Tony_Blair again/.test((await page.locator('#toast').textContent()) ?? ''), 5000);
     for (const id of await suggestionIds()) expect((await call('DELETE', `/people/${person.id}/suggestions/${id}`)).status).toBe(204);
     const rejectedAt = Date.now();
     expect((await byName(person.name)).faces).toHaveLength(1);

@@ -26,7 +26,7 @@ export interface SuggestionPolicy {
  * 0.6 quality: a frontal, sharp face of 67 px or more. 0.6 similarity: EdgeFace-XS's same-person
  * photos of LFW mostly score 0.3–0.7, so a view under 0.6 to every sample is a genuinely new one.
  * Rejected views use the same line the other way: a view 0.6 or more like a rejected one is the
- * view the admin refused (the same photo, pose and camera score 0.9+ from frame to frame), while
+ * view the admin refused (the same photo, pose and camera: 0.90–1.0 from one pass of the demo video to the next), while
  * another photo of the person (mostly under 0.6) can still be suggested. Refusing a wrong sample is
  * worth more than one missed suggestion, so the line is not higher.
  * Automatic adds need three times the matcher's margin (0.15) over both the threshold and the runner-up.
