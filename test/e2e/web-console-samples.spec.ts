@@ -181,6 +181,14 @@ describe('known people get better with use (console in chromium)', () => {
       for (const r of rejectedVectors) expect(similarity(vectorOf(s.embeddingFloat32Base64), r)).toBeLessThan(0.6);
     }
     expect((await byName(person.name)).faces).toHaveLength(1);
+
+    // The undo: an admin forgets the rejections (a viewer may not; nobody's are 404), and the view comes again.
+    expect((await call('DELETE', `/people/${person.id}/rejected-views`, undefined, TEST_VIEWER_KEY)).status).toBe(403);
+    expect((await call('DELETE', `/people/999999/rejected-views`)).status).toBe(404);
+    expect((await exported()).rejectedViews.length).toBeGreaterThan(0);
+    expect((await call('DELETE', `/people/${person.id}/rejected-views`)).status).toBe(204);
+    expect((await exported()).rejectedViews).toEqual([]);
+    await waitUntil('the view suggested once more', async () => (await suggestionIds()).length > 0, ON_CAMERA_MS, 1000);
   });
 
   it('corrects a sighting’s name in the console: shows the sample that caused it, gives it to someone else', async () => {

@@ -141,6 +141,11 @@ class MemoryStore implements SuggestionStore {
   async rejectedOf(personId: number) {
     return this.rejected.filter((r) => r.personId === personId);
   }
+  async forgetRejected(personId: number) {
+    const before = this.rejected.length;
+    this.rejected = this.rejected.filter((r) => r.personId !== personId);
+    return before - this.rejected.length;
+  }
 }
 
 function build(options: Partial<SuggestionsOptions> = {}, nearest = 0.45) {
@@ -263,6 +268,19 @@ describe('SampleSuggestionsService', () => {
     events.emit('frame.observed', frame(7000, [{ trackId: 1, personId: 1, embedding: vector(0, 1, 0) }]));
     await settle(service);
     expect(store.rows.map((r) => Array.from(r.embedding))).toEqual([[0, 1, 0]]);
+  });
+
+  it('forgets the rejections on request (the undo): the view can be suggested again; 404 for nobody', async () => {
+    const { service, store, events } = build();
+    store.rejected.push({ id: 99, personId: 1, camera: 'door', seenAt: 1, rejectedAt: 2, modelId: 'm', embedding: vector(1, 0) });
+    store.rejected.push({ id: 98, personId: 2, camera: 'door', seenAt: 1, rejectedAt: 2, modelId: 'm', embedding: vector(1, 0) });
+    await expect(service.forgetRejections(7)).rejects.toThrow(/not found/);
+    expect(store.rejected).toHaveLength(2);
+    await service.forgetRejections(1);
+    expect(store.rejected.map((r) => r.personId)).toEqual([2]);
+    events.emit('frame.observed', frame(1000, [{ trackId: 1, personId: 1, embedding: vector(1, 0) }]));
+    await settle(service);
+    expect(store.rows).toHaveLength(1);
   });
 
   it('with AUTO_ADD_SAMPLES, never adds a view like a rejected one', async () => {

@@ -7,12 +7,13 @@ import { RecognitionModule } from '../../recognition/recognition.module';
 import { PeopleModule } from '../people.module';
 import { SampleSuggestionsService, SUGGESTIONS_OPTIONS, SuggestionsOptions } from './sample-suggestions.service';
 import { DEFAULT_SUGGESTION_POLICY } from './suggestion-rules';
+import { RejectedViewsController } from './rejected-views.controller';
 import { SuggestionsController } from './suggestions.controller';
 
 /** Suggested samples from the live cameras (the server only: the command line has no cameras). */
 @Module({
   imports: [PeopleModule, RecognitionModule, LiveModule],
-  controllers: [SuggestionsController],
+  controllers: [SuggestionsController, RejectedViewsController],
   providers: [
     {
       provide: SUGGESTIONS_OPTIONS,

@@ -79,6 +79,13 @@ export class SampleSuggestionsService implements OnApplicationBootstrap, OnModul
     this.logger.log(`suggested sample ${id} of person #${personId} rejected: that view will not be suggested again`);
   }
 
+  /** The undo of "not this person": every rejected view of the person forgotten (views like them may come again). */
+  async forgetRejections(personId: number): Promise<void> {
+    await this.people.findOne(personId);
+    const forgotten = await this.store.forgetRejected(personId);
+    this.logger.log(`forgot ${forgotten} rejected view(s) of person #${personId}`);
+  }
+
   /** Judges the named, freshly embedded faces of a recognised frame (cheap checks first: most are ignored). */
   private observe(observation: FrameObservation): void {
     const at = observation.recognizedAt;

@@ -25,6 +25,8 @@ export interface SuggestionStore {
   reject(personId: number, id: number, rejectedAt: number, keep: number): Promise<boolean>;
   /** The person's rejected views, oldest first (judging, export). */
   rejectedOf(personId: number): Promise<RejectedView[]>;
+  /** Deletes every rejected view of the person; how many there were. */
+  forgetRejected(personId: number): Promise<number>;
   /** Everything kept about the person's suggestions (export). */
   exportOf(personId: number): Promise<SampleSuggestion[]>;
 }
@@ -91,6 +93,10 @@ export class TypeOrmSuggestionStore implements SuggestionStore {
 
   rejectedOf(personId: number): Promise<RejectedView[]> {
     return this.dataSource.getRepository(RejectedView).find({ where: { personId }, order: { rejectedAt: 'ASC', id: 'ASC' } });
+  }
+
+  async forgetRejected(personId: number): Promise<number> {
+    return (await this.lock.run(() => this.dataSource.getRepository(RejectedView).delete({ personId }))).affected ?? 0;
   }
 
   exportOf(personId: number): Promise<SampleSuggestion[]> {
