@@ -118,6 +118,10 @@ describe.each(STORE_DIALECTS)('sightings, inbox and erasure (real %s store)', (d
       { camera: 'door', seenAt: T0 + 2, rejectedAt: T0 + 101, modelId: 'm', embedding: [2, 1] },
       { camera: 'door', seenAt: T0 + 3, rejectedAt: T0 + 102, modelId: 'm', embedding: [3, 1] },
     ]);
+    // The undo forgets them all, and only theirs.
+    expect(await suggestions.forgetRejected(person.id + 1)).toBe(0);
+    expect(await suggestions.forgetRejected(person.id)).toBe(2);
+    expect(await suggestions.rejectedOf(person.id)).toEqual([]);
   });
 
   it('erases a person with their faces and sightings in one go, and nobody else', async () => {
