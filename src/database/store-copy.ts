@@ -9,6 +9,7 @@ export const COPIED_TABLES = [
   { table: 'people', identity: ['nameKey'] },
   { table: 'face_samples', identity: ['personId', 'photoSha256'] },
   { table: 'sample_suggestions', identity: ['personId', 'seenAt'] },
+  { table: 'rejected_views', identity: ['personId', 'rejectedAt'] },
   { table: 'sightings', identity: ['personId', 'camera', 'firstSeen'] },
   { table: 'unknown_faces', identity: ['camera', 'firstSeen'] },
   { table: 'camera', identity: ['name'] },

@@ -22,13 +22,14 @@ import { DatabasePhotoStore } from './storage/database-photo-store';
 import { FilePhotoStore } from './storage/file-photo-store';
 import { PhotoStore } from './storage/photo-store';
 import { PhotoUploadModule } from './upload/photo-upload.module';
+import { RejectedView } from './suggestions/rejected-view.entity';
 import { SampleSuggestion } from './suggestions/sample-suggestion.entity';
 import { SUGGESTION_STORE, TypeOrmSuggestionStore } from './suggestions/suggestion-store';
 
 @Module({
   imports: [
     // Sightings are a person's traces too: erased with them, exported with them (PersonTraces).
-    TypeOrmModule.forFeature([Person, FaceSample, SampleSuggestion, Sighting]),
+    TypeOrmModule.forFeature([Person, FaceSample, SampleSuggestion, RejectedView, Sighting]),
     RecognitionModule,
     PhotoUploadModule,
   ],
@@ -47,7 +48,7 @@ import { SUGGESTION_STORE, TypeOrmSuggestionStore } from './suggestions/suggesti
     PersonExportService,
     { provide: ArchiveWriter, useClass: ArchiverZipWriter },
     { provide: CLOCK, useValue: Date.now },
-    // Suggested samples are the person's data: erased in their deletion's transaction, exported with them.
+    // Suggested samples and rejected views are the person's data: erased in their deletion's transaction, exported with them.
     { provide: SUGGESTION_STORE, useClass: TypeOrmSuggestionStore },
   ],
   exports: [PeopleService, SUGGESTION_STORE],

@@ -8,6 +8,7 @@ import type { Box } from '../recognition/face.types';
 import type { FaceQuality } from '../recognition/quality/face-quality';
 import { FaceSample } from './entities/face-sample.entity';
 import { Person } from './entities/person.entity';
+import { RejectedView } from './suggestions/rejected-view.entity';
 import { SampleSuggestion } from './suggestions/sample-suggestion.entity';
 import { nameKeyOf } from './person-name';
 import { PERSON_TRACES, PersonTraces } from './person-traces';
@@ -152,8 +153,8 @@ export class PeopleRepository {
   }
 
   /**
-   * Erases a person in one transaction: their samples, suggested samples, their sightings (with the crops) and the
-   * person row, or nothing. Returns what was deleted (for its files), or null.
+   * Erases a person in one transaction: their samples, suggested samples, rejected views, their sightings (with the
+   * crops) and the person row, or nothing. Returns what was deleted (for its files), or null.
    */
   deletePerson(id: number): Promise<ErasedPerson | null> {
     return this.lock.run(async () => {
@@ -162,12 +163,13 @@ export class PeopleRepository {
         if (!person) return null;
         await tx.delete(FaceSample, { personId: id });
         await tx.delete(SampleSuggestion, { personId: id });
+        await tx.delete(RejectedView, { personId: id });
         const sightings = await this.traces.eraseIn(tx, id);
         await tx.delete(Person, { id });
         return { person, sightings };
       });
       // Committed: no copy of the erased pages stays in the write-ahead log either.
-      if (erased) await forgetCommitted(this.dataSource, ['face_samples', 'sightings', 'people']);
+      if (erased) await forgetCommitted(this.dataSource, ['face_samples', 'sample_suggestions', 'rejected_views', 'sightings', 'people']);
       return erased;
     });
   }

@@ -51,6 +51,8 @@ describe('PostgreSQL store: migrate-store, then the server on PostgreSQL', () =>
   let colin: { id: number; faces: Array<{ id: number; thumbnailUrl: string }> };
   let colinThumbnail: Buffer;
   const crop = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
+  const rejectedEmbedding = Float32Array.from({ length: 512 }, (_, i) => Math.cos(i) / 16);
+  const rejectedSeenAt = Date.UTC(2031, 0, 2, 3, 4, 5, 678);
   let auditEntries: number;
   let sqlitePeople: Array<{ name: string; createdAt: string; faces: Array<{ createdAt: string }> }>;
 
@@ -86,6 +88,13 @@ describe('PostgreSQL store: migrate-store, then the server on PostgreSQL', () =>
       for (let i = 0; i < 2; i++) {
         await db.getRepository(UnknownFace).insert({ camera: 'main', firstSeen: seen + i, lastSeen: seen + 500 + i, appearances: 1, centroid: new Float32Array(512).fill(0.04), modelId: 'm', faceHeight: 90, photo: crop, thumbnail: crop });
       }
+      // A view of Colin an admin rejected ("not this person"): the person's data, copied with them.
+      await db.query(`INSERT INTO rejected_views ("personId", camera, "seenAt", "rejectedAt", "modelId", embedding) VALUES (?, 'main', ?, ?, 'm', ?)`, [
+        colin.id,
+        rejectedSeenAt,
+        rejectedSeenAt + 1,
+        Buffer.from(rejectedEmbedding.buffer),
+      ]);
     } finally {
       await db.destroy();
     }
@@ -99,6 +108,7 @@ describe('PostgreSQL store: migrate-store, then the server on PostgreSQL', () =>
     expect(tables.face_samples).toMatchObject({ source: 2, copied: 2 });
     expect(tables.sightings).toMatchObject({ source: 3, copied: 3 });
     expect(tables.unknown_faces).toMatchObject({ source: 2, copied: 2 });
+    expect(tables.rejected_views).toMatchObject({ source: 1, copied: 1 });
     expect(tables.camera).toMatchObject({ source: 1, copied: 1 });
     expect(tables.audit_log).toMatchObject({ source: auditEntries, copied: auditEntries });
     expect(tables.photos).toMatchObject({ source: 4, copied: 4, missing: 0 });
@@ -138,6 +148,9 @@ describe('PostgreSQL store: migrate-store, then the server on PostgreSQL', () =>
     expect(sightings.total).toBe(3);
     expect(await getBytes(server, `/sightings/${sightings.items[0].id}/thumbnail`)).toEqual(crop);
     expect((await getJson(server, '/unknown-faces')).total).toBe(2);
+    expect((await getJson(server, `/people/${colin.id}/export?format=json`)).rejectedViews).toEqual([
+      { id: expect.any(Number), camera: 'main', seenAt: new Date(rejectedSeenAt).toISOString(), rejectedAt: new Date(rejectedSeenAt + 1).toISOString(), modelId: 'm', embeddingFloat32Base64: Buffer.from(rejectedEmbedding.buffer).toString('base64') },
+    ]);
     expect((await getJson(server, '/cameras')).map((c: { name: string }) => c.name)).toEqual(['main']);
     expect((await getJson(server, '/audit')).total).toBeGreaterThanOrEqual(auditEntries);
     // Nothing of the library is kept in this node's DATA_DIR.

@@ -11,6 +11,9 @@ import { RunningServer, startServer, withAdminKey, withViewerKey } from '../supp
 jest.setTimeout(300_000);
 
 const ENROLL = (name: string) => join(TESTDATA, 'video', 'enroll', `${name}.jpg`);
+/** A rejected view's embedding, recognisable in the database files. */
+const REJECTED_VIEW = Buffer.from(Float32Array.from({ length: 512 }, (_, i) => Math.cos(i * 0.37) / 16).buffer);
+
 const ENV = {
   // One camera on the demo video that keeps no strangers; Tony_Blair and Koizumi walk through it unenrolled.
   CAMERAS: JSON.stringify([{ name: 'main', source: DEMO_VIDEO, unknownInbox: false }]),
@@ -185,6 +188,8 @@ describe('privacy: unknownInbox, export, erasure, audit log, retention (real ser
   });
 
   it('erases in one transaction: a failure on the last statement leaves every row, file and the gallery as they were', async () => {
+    // A view of Serena an admin rejected as "not this person" (its embedding is her data too).
+    await db.run(`INSERT INTO rejected_views (personId, camera, seenAt, rejectedAt, modelId, embedding) VALUES (?, 'main', 1, 2, 'm', ?)`, [serena.id, REJECTED_VIEW]);
     const count = async (sql: string) => (await db.all(sql, [serena.id])).length;
     const before = [await count('SELECT id FROM face_samples WHERE personId = ?'), await count('SELECT id FROM sightings WHERE personId = ?')];
     expect(before.every((n) => n > 0)).toBe(true);
@@ -198,6 +203,7 @@ describe('privacy: unknownInbox, export, erasure, audit log, retention (real ser
     }
     expect(await count('SELECT id FROM people WHERE id = ?')).toBe(1);
     expect(await count('SELECT id FROM face_samples WHERE personId = ?')).toBe(before[0]);
+    expect(await count('SELECT id FROM rejected_views WHERE personId = ?')).toBe(1);
     expect(await count('SELECT id FROM sightings WHERE personId = ?')).toBeGreaterThanOrEqual(before[1]);
     expect(existsSync(join(server.dataDir, 'photos', sample.photoFile))).toBe(true);
     expect((await watch(server.url, 11_000)).names).toContain('Serena_Williams');
@@ -213,16 +219,17 @@ describe('privacy: unknownInbox, export, erasure, audit log, retention (real ser
     const [crop] = await db.all('SELECT thumbnail FROM sightings WHERE personId = ? AND thumbnail IS NOT NULL LIMIT 1', [serena.id]);
     const [vector] = await db.all('SELECT embedding FROM face_samples WHERE personId = ?', [serena.id]);
     // (From the end of the JPEG: its start is headers and tables every crop shares.)
-    const pieces: Buffer[] = [crop.thumbnail.subarray(crop.thumbnail.length - 80, crop.thumbnail.length - 16), vector.embedding.subarray(0, 64)];
-    expect(pieces.map((piece) => [dbFiles(server.dataDir).some((bytes) => bytes.includes(piece))])).toEqual([[true], [true]]);
+    const pieces: Buffer[] = [crop.thumbnail.subarray(crop.thumbnail.length - 80, crop.thumbnail.length - 16), vector.embedding.subarray(0, 64), REJECTED_VIEW.subarray(0, 64)];
+    expect(pieces.map((piece) => [dbFiles(server.dataDir).some((bytes) => bytes.includes(piece))])).toEqual([[true], [true], [true]]);
 
     expect((await fetch(`${server.url}/people/${serena.id}`, { method: 'DELETE', headers: withAdminKey() })).status).toBe(204);
     // Not left in free pages of the file (secure_delete) nor in the write-ahead log (truncated after the erasure).
     const stored = dbFiles(server.dataDir);
-    expect(pieces.map((piece) => stored.some((bytes) => bytes.includes(piece)))).toEqual([false, false]);
+    expect(pieces.map((piece) => stored.some((bytes) => bytes.includes(piece)))).toEqual([false, false, false]);
 
     expect(await db.all('SELECT id FROM people WHERE id = ?', [serena.id])).toEqual([]);
     expect(await db.all('SELECT id FROM face_samples WHERE personId = ?', [serena.id])).toEqual([]);
+    expect(await db.all('SELECT id FROM rejected_views WHERE personId = ?', [serena.id])).toEqual([]);
     expect(await db.all('SELECT id FROM sightings WHERE personId = ?', [serena.id])).toEqual([]);
     expect(files.filter((file) => existsSync(file))).toEqual([]);
     // A full loop of the video after: Serena walks through twice, never named; Colin still is.

@@ -8,7 +8,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { validateConfig } from '../../src/config/app-config';
 import { FaceSample } from '../../src/people/entities/face-sample.entity';
 import { Person } from '../../src/people/entities/person.entity';
+import { RejectedView } from '../../src/people/suggestions/rejected-view.entity';
 import { SampleSuggestion } from '../../src/people/suggestions/sample-suggestion.entity';
+import { TypeOrmSuggestionStore } from '../../src/people/suggestions/suggestion-store';
 import { PeopleRepository } from '../../src/people/people.repository';
 import { PERSON_TRACES } from '../../src/people/person-traces';
 import { DatabaseModule } from '../../src/database/database.module';
@@ -30,6 +32,7 @@ describe.each(STORE_DIALECTS)('sightings, inbox and erasure (real %s store)', (d
   let sightings: SightingsRepository;
   let inbox: UnknownFacesRepository;
   let people: PeopleRepository;
+  let suggestions: TypeOrmSuggestionStore;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sightings-inbox-'));
@@ -38,14 +41,15 @@ describe.each(STORE_DIALECTS)('sightings, inbox and erasure (real %s store)', (d
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: () => validateConfig(env) }),
         DatabaseModule,
-        TypeOrmModule.forFeature([Person, FaceSample, SampleSuggestion, Sighting, UnknownFace]),
+        TypeOrmModule.forFeature([Person, FaceSample, SampleSuggestion, RejectedView, Sighting, UnknownFace]),
       ],
-      providers: [SightingsRepository, UnknownFacesRepository, PeopleRepository, { provide: PERSON_TRACES, useClass: SightingTraces }],
+      providers: [SightingsRepository, UnknownFacesRepository, PeopleRepository, TypeOrmSuggestionStore, { provide: PERSON_TRACES, useClass: SightingTraces }],
     }).compile();
     context = await moduleRef.init();
     sightings = context.get(SightingsRepository);
     inbox = context.get(UnknownFacesRepository);
     people = context.get(PeopleRepository);
+    suggestions = context.get(TypeOrmSuggestionStore);
   });
 
   afterAll(async () => {
@@ -96,12 +100,42 @@ describe.each(STORE_DIALECTS)('sightings, inbox and erasure (real %s store)', (d
     expect(await inbox.findOne(id)).toBeNull();
   });
 
+  it('turns a rejected suggestion into a rejected view (embedding only), keeping the newest up to the bound', async () => {
+    const sample = { embedding: new Float32Array(4).fill(0.5), modelId: 'm', box: { x: 1, y: 2, width: 3, height: 4 }, files: { photo: 'p.jpg', thumbnail: 't.jpg' }, photoSha256: 'aa'.repeat(32) };
+    const { person } = await people.createPerson('Di', sample);
+    const suggest = (i: number) =>
+      suggestions.insertBounded(
+        { personId: person.id, camera: 'door', seenAt: T0 + i, similarity: 0.4, quality: { size: 1, sharpness: 1, pose: 1, overall: 1 }, modelId: 'm', embedding: Float32Array.of(i, 1), photo: Buffer.from([i]), thumbnail: Buffer.from([i]) },
+        10,
+      );
+    const ids = [await suggest(1), await suggest(2), await suggest(3)];
+    expect(await suggestions.reject(person.id + 1, ids[0], T0, 2)).toBe(false); // not theirs: nothing changes
+    for (const [i, id] of ids.entries()) expect(await suggestions.reject(person.id, id, T0 + 100 + i, 2)).toBe(true);
+    expect(await suggestions.reject(person.id, ids[0], T0 + 200, 2)).toBe(false);
+    expect(await suggestions.listOf(person.id)).toEqual([]);
+    const rejected = await suggestions.rejectedOf(person.id);
+    expect(rejected.map(({ camera, seenAt, rejectedAt, modelId, embedding }) => ({ camera, seenAt, rejectedAt, modelId, embedding: Array.from(embedding) }))).toEqual([
+      { camera: 'door', seenAt: T0 + 2, rejectedAt: T0 + 101, modelId: 'm', embedding: [2, 1] },
+      { camera: 'door', seenAt: T0 + 3, rejectedAt: T0 + 102, modelId: 'm', embedding: [3, 1] },
+    ]);
+    // The undo forgets them all, and only theirs.
+    expect(await suggestions.forgetRejected(person.id + 1)).toBe(0);
+    expect(await suggestions.forgetRejected(person.id)).toBe(2);
+    expect(await suggestions.rejectedOf(person.id)).toEqual([]);
+  });
+
   it('erases a person with their faces and sightings in one go, and nobody else', async () => {
     const sample = { embedding: new Float32Array(8).fill(0.25), modelId: 'm', box: { x: 1, y: 2, width: 3, height: 4 }, files: { photo: 'p.jpg', thumbnail: 't.jpg' }, photoSha256: 'cd'.repeat(32) };
     const { person } = await people.createPerson('Cy', sample);
     await people.addSample(person.id, { ...sample, photoSha256: 'ef'.repeat(32) });
     for (let i = 0; i < 3; i++) await sightings.insert({ personId: person.id, personName: 'Cy', camera: 'door', firstSeen: T0 + i, lastSeen: T0 + i, bestConfidence: 0.8, ongoing: false, thumbnail: Buffer.from([i]) });
     const othersBefore = (await sightings.find({}, pageWindow({ pageSize: 100 })))[1] - 3;
+    // A suggestion and a rejected view of theirs, and a rejected view of someone else's.
+    const suggestion = { camera: 'door', seenAt: T0, similarity: 0.4, quality: { size: 1, sharpness: 1, pose: 1, overall: 1 }, modelId: 'm', embedding: Float32Array.of(1, 0), photo: Buffer.from([1]), thumbnail: Buffer.from([2]) };
+    await suggestions.reject(person.id, await suggestions.insertBounded({ ...suggestion, personId: person.id }, 10), T0, 50);
+    await suggestions.insertBounded({ ...suggestion, personId: person.id }, 10);
+    const { person: other } = await people.createPerson('Ed', { ...sample, photoSha256: '01'.repeat(32) });
+    await suggestions.reject(other.id, await suggestions.insertBounded({ ...suggestion, personId: other.id }, 10), T0, 50);
 
     const erased = await people.deletePerson(person.id);
     expect(erased).toMatchObject({ sightings: 3, person: { id: person.id, name: 'Cy' } });
@@ -110,5 +144,8 @@ describe.each(STORE_DIALECTS)('sightings, inbox and erasure (real %s store)', (d
     expect((await sightings.find({ personId: person.id }, pageWindow({})))[1]).toBe(0);
     expect((await sightings.find({}, pageWindow({ pageSize: 100 })))[1]).toBe(othersBefore);
     expect(await people.deletePerson(person.id)).toBeNull();
+    expect(await suggestions.listOf(person.id)).toEqual([]);
+    expect(await suggestions.rejectedOf(person.id)).toEqual([]);
+    expect(await suggestions.rejectedOf(other.id)).toHaveLength(1);
   });
 });

@@ -10,15 +10,16 @@ import { Person } from '../../src/people/entities/person.entity';
 import { Sighting } from '../../src/sightings/sighting.entity';
 import { UnknownFace } from '../../src/unknown-faces/unknown-face.entity';
 import { RevokedSession } from '../../src/auth/revoked-session.entity';
+import { RejectedView } from '../../src/people/suggestions/rejected-view.entity';
 import { SampleSuggestion } from '../../src/people/suggestions/sample-suggestion.entity';
 import { STORE_DIALECTS, useStores } from '../support/store-dialects';
 
-const ENTITIES = [AuditEntry, CameraRecord, FaceSample, Person, RevokedSession, SampleSuggestion, Sighting, UnknownFace];
+const ENTITIES = [AuditEntry, CameraRecord, FaceSample, Person, RejectedView, RevokedSession, SampleSuggestion, Sighting, UnknownFace];
 
 /** Every migration of each dialect, in order: a new store records all of them. */
 const MIGRATIONS = {
-  sqlite: ['SqliteBaseline1764720000000', 'SqliteRefusalsAndSignOuts1764806400000', 'SqliteBetterSamples1764810000000'],
-  postgres: ['PostgresBaseline1764720000000', 'PostgresRefusalsAndSignOuts1764806400000', 'PostgresBetterSamples1764810000000'],
+  sqlite: ['SqliteBaseline1764720000000', 'SqliteRefusalsAndSignOuts1764806400000', 'SqliteBetterSamples1764810000000', 'SqliteRejectedViews1764820000000'],
+  postgres: ['PostgresBaseline1764720000000', 'PostgresRefusalsAndSignOuts1764806400000', 'PostgresBetterSamples1764810000000', 'PostgresRejectedViews1764820000000'],
 };
 const applied = async (db: DataSource) => (await db.query('SELECT name FROM migrations ORDER BY id')).map((row: { name: string }) => row.name);
 

@@ -37,6 +37,7 @@ const document = (): PersonExportDto => ({
       photoJpegBase64: b64('suggested'),
     },
   ],
+  rejectedViews: [{ id: 5, camera: 'door', seenAt: '2026-02-03T09:00:00.000Z', rejectedAt: '2026-02-03T09:05:00.000Z', modelId: 'm1', embeddingFloat32Base64: 'AACAPw==' }],
 });
 
 describe('personArchiveEntries (the export ZIP layout)', () => {
@@ -63,6 +64,8 @@ describe('personArchiveEntries (the export ZIP layout)', () => {
       [21, null],
     ]);
     expect(manifest.suggestions[0]).toMatchObject({ id: 4, camera: 'door', photo: 'suggestions/4.jpg' });
+    // Rejected views are only an embedding: in the manifest, no file.
+    expect(manifest.rejectedViews).toEqual(document().rejectedViews);
     // No base64 left in the manifest but the embeddings.
     expect(file(MANIFEST).toString()).not.toContain(b64('photo-1'));
     expect(file(MANIFEST).toString()).not.toContain(b64('crop'));

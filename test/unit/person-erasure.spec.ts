@@ -93,6 +93,10 @@ const suggestions = [
   },
 ];
 
+const rejectedViews = [
+  { id: 5, personId: 3, camera: 'yard', seenAt: Date.parse('2026-02-03T09:00:00Z'), rejectedAt: Date.parse('2026-02-03T09:05:00Z'), modelId: 'm1', embedding: new Float32Array([0, 1]) },
+];
+
 async function build() {
   journal.length = 0;
   const repository = new FakePeopleRepository();
@@ -112,7 +116,7 @@ async function build() {
       { provide: ConfigService, useValue: { get: () => 40 } },
       { provide: PERSON_TRACES, useValue: traces },
       { provide: CLOCK, useValue: () => Date.parse('2026-03-01T00:00:00Z') },
-      { provide: SUGGESTION_STORE, useValue: { exportOf: async (id: number) => (id === 3 ? suggestions : []) } },
+      { provide: SUGGESTION_STORE, useValue: { exportOf: async (id: number) => (id === 3 ? suggestions : []), rejectedOf: async (id: number) => (id === 3 ? rejectedViews : []) } },
     ],
   }).compile();
   module.get(EventBus).on('person.changed').subscribe((event: AppEvents['person.changed']) => journal.push(`event ${event.change} #${event.personId} ${event.name}`));
@@ -194,6 +198,10 @@ describe('PersonExportService', () => {
         embeddingFloat32Base64: Buffer.from(new Float32Array([1, 0]).buffer).toString('base64'),
         photoJpegBase64: Buffer.from('suggested').toString('base64'),
       },
+    ]);
+    // "Not this person" views: their embedding, where and when (no picture is kept).
+    expect(doc.rejectedViews).toEqual([
+      { id: 5, camera: 'yard', seenAt: '2026-02-03T09:00:00.000Z', rejectedAt: '2026-02-03T09:05:00.000Z', modelId: 'm1', embeddingFloat32Base64: Buffer.from(new Float32Array([0, 1]).buffer).toString('base64') },
     ]);
   });
 

@@ -3,7 +3,8 @@ import type { FaceCropper } from '../../src/live/face-cropper';
 import type { PeopleService } from '../../src/people/people.service';
 import { SampleSuggestionsService, SuggestionsOptions } from '../../src/people/suggestions/sample-suggestions.service';
 import type { SampleSuggestion } from '../../src/people/suggestions/sample-suggestion.entity';
-import { DEFAULT_SUGGESTION_POLICY, judgeView, nearDuplicate, RecognisedView } from '../../src/people/suggestions/suggestion-rules';
+import type { RejectedView } from '../../src/people/suggestions/rejected-view.entity';
+import { DEFAULT_SUGGESTION_POLICY, REJECTED_VIEWS_PER_PERSON } from '../../src/people/suggestions/suggestion-rules';
 import type { NewSuggestion, SuggestionStore } from '../../src/people/suggestions/suggestion-store';
 import type { Point } from '../../src/recognition/face.types';
 import type { GalleryService } from '../../src/recognition/gallery.service';
@@ -12,40 +13,7 @@ import type { FrameObservation } from '../../src/stream/stream.types';
 import { HeldPixels } from '../support/held-pixels';
 import { observationAt } from '../support/observations';
 
-const GOOD = { size: 1, sharpness: 1, pose: 0.9, overall: 0.9 };
-const view = (over: Partial<RecognisedView> = {}): RecognisedView => ({ quality: GOOD, similarity: 0.45, runnerUp: 0.1, threshold: 0.23, samples: 1, ...over });
 const AUTO = { ...DEFAULT_SUGGESTION_POLICY, autoAdd: { ...DEFAULT_SUGGESTION_POLICY.autoAdd, enabled: true } };
-
-describe('judgeView', () => {
-  it('suggests a good view unlike every sample', () => {
-    expect(judgeView(view())).toEqual({ kind: 'suggest' });
-  });
-
-  it('ignores a poor view, one like a sample, and a face below the threshold', () => {
-    expect(judgeView(view({ quality: { ...GOOD, pose: 0.3, overall: 0.3 } }))).toEqual({ kind: 'ignore', reason: 'quality' });
-    expect(judgeView(view({ similarity: DEFAULT_SUGGESTION_POLICY.maxSimilarityToSamples }))).toEqual({ kind: 'ignore', reason: 'like-a-sample' });
-    expect(judgeView(view({ similarity: 0.2 }))).toEqual({ kind: 'ignore', reason: 'not-named' });
-  });
-
-  it('adds without a click only when AUTO_ADD_SAMPLES is on and every margin is wide', () => {
-    expect(judgeView(view())).toEqual({ kind: 'suggest' }); // off by default
-    expect(judgeView(view(), AUTO)).toEqual({ kind: 'add' });
-    expect(judgeView(view({ runnerUp: null }), AUTO)).toEqual({ kind: 'add' });
-    // Each condition alone keeps it a suggestion.
-    expect(judgeView(view({ similarity: 0.23 + 0.14 }), AUTO)).toEqual({ kind: 'suggest' }); // too close to the threshold
-    expect(judgeView(view({ runnerUp: 0.35 }), AUTO)).toEqual({ kind: 'suggest' }); // too close to someone else
-    expect(judgeView(view({ quality: { ...GOOD, overall: 0.7 } }), AUTO)).toEqual({ kind: 'suggest' }); // below the auto quality gate
-    expect(judgeView(view({ samples: AUTO.autoAdd.maxSamples }), AUTO)).toEqual({ kind: 'suggest' }); // the cap
-  });
-});
-
-describe('nearDuplicate', () => {
-  it('finds the most similar kept view at or above the bound, skipping vectors of another size', () => {
-    const kept = [{ id: 1, embedding: new Float32Array([1, 0]) }, { id: 2, embedding: new Float32Array([0.8, 0.6]) }, { id: 3, embedding: new Float32Array([1, 0, 0]) }];
-    expect(nearDuplicate(new Float32Array([0.6, 0.8]), kept, 0.9)?.id).toBe(2);
-    expect(nearDuplicate(new Float32Array([0, 1]), kept, 0.9)).toBeUndefined();
-  });
-});
 
 /** ArcFace's template scaled to a 120 px face at (100, 100): frontal. */
 const LANDMARKS: Point[] = [
@@ -78,6 +46,7 @@ function frame(at: number, faces: Array<{ trackId: number; personId: number | nu
 
 class MemoryStore implements SuggestionStore {
   rows: SampleSuggestion[] = [];
+  rejected: RejectedView[] = [];
   private next = 1;
   async listOf(personId: number) {
     return this.rows.filter((r) => r.personId === personId);
@@ -105,6 +74,24 @@ class MemoryStore implements SuggestionStore {
   async exportOf(personId: number) {
     return this.listOf(personId);
   }
+  async reject(personId: number, id: number, rejectedAt: number, keep: number) {
+    const row = this.rows.find((r) => r.id === id && r.personId === personId);
+    if (!row) return false;
+    this.rows = this.rows.filter((r) => r !== row);
+    this.rejected.push({ id: this.next++, personId, camera: row.camera, seenAt: row.seenAt, rejectedAt, modelId: row.modelId, embedding: row.embedding });
+    const mine = this.rejected.filter((r) => r.personId === personId);
+    const dropped = new Set(mine.slice(0, Math.max(0, mine.length - keep)));
+    this.rejected = this.rejected.filter((r) => !dropped.has(r));
+    return true;
+  }
+  async rejectedOf(personId: number) {
+    return this.rejected.filter((r) => r.personId === personId);
+  }
+  async forgetRejected(personId: number) {
+    const before = this.rejected.length;
+    this.rejected = this.rejected.filter((r) => r.personId !== personId);
+    return before - this.rejected.length;
+  }
 }
 
 function build(options: Partial<SuggestionsOptions> = {}, nearest = 0.45) {
@@ -130,6 +117,7 @@ function build(options: Partial<SuggestionsOptions> = {}, nearest = 0.45) {
   let crops = 0;
   const cropper = { crop: async () => ({ photo: Buffer.from(`photo-${++crops}`), thumbnail: Buffer.from('thumb') }) };
   const events = new EventBus();
+  const clock = { now: 5_000_000 };
   const service = new SampleSuggestionsService(
     store,
     people as unknown as PeopleService,
@@ -138,12 +126,19 @@ function build(options: Partial<SuggestionsOptions> = {}, nearest = 0.45) {
     cropper as unknown as FaceCropper,
     events,
     { policy: DEFAULT_SUGGESTION_POLICY, maxPerPerson: 3, trackEveryMs: 2000, ...options },
+    () => clock.now,
   );
   service.onApplicationBootstrap();
-  return { service, store, added, events };
+  return { service, store, added, events, recognition, clock };
 }
 
 const vector = (...values: number[]) => new Float32Array(values);
+
+/** Waits for the views judged so far, and keeps listening (onModuleDestroy alone stops). */
+async function settle(service: SampleSuggestionsService): Promise<void> {
+  await service.onModuleDestroy();
+  service.onApplicationBootstrap();
+}
 
 describe('SampleSuggestionsService', () => {
   it('keeps a good, new view of a named face as a suggestion; ignores Unknown and faces not embedded this frame', async () => {
@@ -198,5 +193,77 @@ describe('SampleSuggestionsService', () => {
     await service.reject(1, second.id);
     expect(store.rows).toEqual([]);
     await expect(service.reject(1, second.id)).rejects.toThrow(`suggestion ${second.id} of person 1 not found`);
+    await expect(service.reject(2, first.id)).rejects.toThrow(/not found/);
+    expect(store.rejected).toHaveLength(1);
+  });
+
+  it('remembers "not this person": the same view is not suggested again, another view still is', async () => {
+    const { service, store, events } = build();
+    events.emit('frame.observed', frame(1000, [{ trackId: 1, personId: 1, embedding: vector(1, 0, 0) }]));
+    await settle(service);
+    const [suggestion] = store.rows;
+    await service.reject(1, suggestion.id);
+    // Only the embedding is kept (with where, when seen and when rejected), no picture.
+    expect(store.rejected).toEqual([{ id: expect.any(Number), personId: 1, camera: 'door', seenAt: 1000, rejectedAt: 5_000_000, modelId: 'm', embedding: vector(1, 0, 0) }]);
+    // The same face seen again on the same track (0.99 like the rejected view), and on a new one.
+    events.emit('frame.observed', frame(4000, [{ trackId: 1, personId: 1, embedding: vector(0.99, 0.141, 0) }]));
+    events.emit('frame.observed', frame(4001, [{ trackId: 2, personId: 1, embedding: vector(1, 0, 0) }]));
+    await settle(service);
+    expect(store.rows).toEqual([]);
+    // Another view (0 like it) is suggested as before.
+    events.emit('frame.observed', frame(7000, [{ trackId: 1, personId: 1, embedding: vector(0, 1, 0) }]));
+    await settle(service);
+    expect(store.rows.map((r) => Array.from(r.embedding))).toEqual([[0, 1, 0]]);
+  });
+
+  it('forgets the rejections on request (the undo): the view can be suggested again; 404 for nobody', async () => {
+    const { service, store, events } = build();
+    store.rejected.push({ id: 99, personId: 1, camera: 'door', seenAt: 1, rejectedAt: 2, modelId: 'm', embedding: vector(1, 0) });
+    store.rejected.push({ id: 98, personId: 2, camera: 'door', seenAt: 1, rejectedAt: 2, modelId: 'm', embedding: vector(1, 0) });
+    await expect(service.forgetRejections(7)).rejects.toThrow(/not found/);
+    expect(store.rejected).toHaveLength(2);
+    await service.forgetRejections(1);
+    expect(store.rejected.map((r) => r.personId)).toEqual([2]);
+    events.emit('frame.observed', frame(1000, [{ trackId: 1, personId: 1, embedding: vector(1, 0) }]));
+    await settle(service);
+    expect(store.rows).toHaveLength(1);
+  });
+
+  it('with AUTO_ADD_SAMPLES, never adds a view like a rejected one', async () => {
+    const { service, store, added, events } = build({ policy: AUTO });
+    store.rejected.push({ id: 99, personId: 1, camera: 'door', seenAt: 1, rejectedAt: 2, modelId: 'm', embedding: vector(1, 0) });
+    events.emit('frame.observed', frame(1000, [{ trackId: 1, personId: 1, embedding: vector(1, 0) }]));
+    await settle(service);
+    expect(added).toEqual([]);
+    expect(store.rows).toEqual([]);
+    // Another view is added as before.
+    events.emit('frame.observed', frame(4000, [{ trackId: 1, personId: 1, embedding: vector(0, 1) }]));
+    await settle(service);
+    expect(added).toHaveLength(1);
+  });
+
+  it('compares only with views rejected under the model in use', async () => {
+    const { service, store, events } = build();
+    store.rejected.push({ id: 99, personId: 1, camera: 'door', seenAt: 1, rejectedAt: 2, modelId: 'another-model', embedding: vector(1, 0) });
+    events.emit('frame.observed', frame(1000, [{ trackId: 1, personId: 1, embedding: vector(1, 0) }]));
+    await service.onModuleDestroy();
+    expect(store.rows).toHaveLength(1);
+  });
+
+  it('keeps the newest rejected views up to the bound', async () => {
+    const { service, store, events, clock } = build({ maxPerPerson: REJECTED_VIEWS_PER_PERSON + 5 });
+    const views = REJECTED_VIEWS_PER_PERSON + 2;
+    for (let i = 0; i < views; i++) {
+      const e = new Float32Array(views);
+      e[i] = 1;
+      events.emit('frame.observed', frame(1000 + i, [{ trackId: 100 + i, personId: 1, embedding: e }]));
+    }
+    await service.onModuleDestroy();
+    for (const [i, row] of [...store.rows].entries()) {
+      clock.now = 10_000 + i;
+      await service.reject(1, row.id);
+    }
+    expect(store.rejected).toHaveLength(REJECTED_VIEWS_PER_PERSON);
+    expect(store.rejected[0].rejectedAt).toBe(10_002);
   });
 });

@@ -13,7 +13,7 @@ const CONTENT_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': '
 /**
  * Everything stored about one person, as one JSON document (files base64-encoded): the person,
  * every face sample with its photo, thumbnail and embedding, every sighting with its crop, every
- * suggested sample with its photo. The ZIP form is laid out from it (person-archive.ts).
+ * suggested sample with its photo, every rejected view's embedding. The ZIP form is laid out from it (person-archive.ts).
  */
 @Injectable()
 export class PersonExportService {
@@ -28,10 +28,11 @@ export class PersonExportService {
   async export(personId: number): Promise<PersonExportDto> {
     const person = await this.people.findOne(personId);
     if (!person) throw new NotFoundException(`person ${personId} not found`);
-    const [faces, sightings, suggestions] = await Promise.all([
+    const [faces, sightings, suggestions, rejectedViews] = await Promise.all([
       Promise.all(person.samples.map((sample) => this.face(sample))),
       this.traces.listOf(personId),
       this.suggestions.exportOf(personId),
+      this.suggestions.rejectedOf(personId),
     ]);
     return {
       format: EXPORT_FORMAT,
@@ -58,6 +59,14 @@ export class PersonExportService {
         modelId: suggestion.modelId,
         embeddingFloat32Base64: float32Base64(suggestion.embedding),
         photoJpegBase64: suggestion.photo.toString('base64'),
+      })),
+      rejectedViews: rejectedViews.map((view) => ({
+        id: view.id,
+        camera: view.camera,
+        seenAt: new Date(view.seenAt).toISOString(),
+        rejectedAt: new Date(view.rejectedAt).toISOString(),
+        modelId: view.modelId,
+        embeddingFloat32Base64: float32Base64(view.embedding),
       })),
     };
   }

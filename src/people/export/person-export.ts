@@ -55,6 +55,21 @@ export class ExportedSuggestionDto {
   photoJpegBase64: string;
 }
 
+export class ExportedRejectedViewDto {
+  @ApiProperty({ example: 5 })
+  id: number;
+  @ApiProperty({ example: 'door' })
+  camera: string;
+  @ApiProperty({ description: 'When the view was seen', example: '2026-01-31T12:00:00.000Z' })
+  seenAt: string;
+  @ApiProperty({ description: 'When an admin said "not this person"', example: '2026-01-31T12:05:00.000Z' })
+  rejectedAt: string;
+  @ApiProperty({ example: 'yunet-2023mar+edgeface-xs' })
+  modelId: string;
+  @ApiProperty({ description: 'little-endian float32, base64' })
+  embeddingFloat32Base64: string;
+}
+
 export class ExportedSightingDto {
   @ApiProperty({ example: 12 })
   id: number;
@@ -89,4 +104,6 @@ export class PersonExportDto {
   sightings: ExportedSightingDto[];
   @ApiProperty({ type: [ExportedSuggestionDto], description: 'Suggested samples not yet accepted or rejected, oldest first' })
   suggestions: ExportedSuggestionDto[];
+  @ApiProperty({ type: [ExportedRejectedViewDto], description: 'Suggested samples rejected as "not this person" (embedding only, kept so they are not suggested again), oldest first' })
+  rejectedViews: ExportedRejectedViewDto[];
 }

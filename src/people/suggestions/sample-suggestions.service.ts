@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
+import { CLOCK, Clock } from '../../common/clock';
 import { SerialQueue } from '../../common/serial-queue';
 import { EventBus } from '../../events/event-bus';
 import { FaceCropper } from '../../live/face-cropper';
@@ -10,7 +11,7 @@ import { faceQuality, faceSharpness } from '../../recognition/quality/face-quali
 import type { FrameObservation } from '../../stream/stream.types';
 import { Enrollment, PeopleService } from '../people.service';
 import type { SampleSuggestion } from './sample-suggestion.entity';
-import { judgeView, nearDuplicate, SuggestionPolicy } from './suggestion-rules';
+import { judgeView, nearDuplicate, nearestSimilarity, REJECTED_VIEWS_PER_PERSON, SuggestionPolicy } from './suggestion-rules';
 import { SUGGESTION_STORE, SuggestionStore } from './suggestion-store';
 
 export const SUGGESTIONS_OPTIONS = Symbol('SUGGESTIONS_OPTIONS');
@@ -42,6 +43,7 @@ export class SampleSuggestionsService implements OnApplicationBootstrap, OnModul
     private readonly cropper: FaceCropper,
     private readonly events: EventBus,
     @Inject(SUGGESTIONS_OPTIONS) private readonly options: SuggestionsOptions,
+    @Inject(CLOCK) private readonly now: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -71,9 +73,17 @@ export class SampleSuggestionsService implements OnApplicationBootstrap, OnModul
     return enrollment;
   }
 
-  /** "Not this person": forgotten. */
+  /** "Not this person": the suggestion goes, its embedding stays so that view is not suggested (nor added) again. */
   async reject(personId: number, id: number): Promise<void> {
-    if (!(await this.store.delete(personId, id))) notFound(personId, id);
+    if (!(await this.store.reject(personId, id, this.now(), REJECTED_VIEWS_PER_PERSON))) notFound(personId, id);
+    this.logger.log(`suggested sample ${id} of person #${personId} rejected: that view will not be suggested again`);
+  }
+
+  /** The undo of "not this person": every rejected view of the person forgotten (views like them may come again). */
+  async forgetRejections(personId: number): Promise<void> {
+    await this.people.findOne(personId);
+    const forgotten = await this.store.forgetRejected(personId);
+    this.logger.log(`forgot ${forgotten} rejected view(s) of person #${personId}`);
   }
 
   /** Judges the named, freshly embedded faces of a recognised frame (cheap checks first: most are ignored). */
@@ -106,21 +116,27 @@ export class SampleSuggestionsService implements OnApplicationBootstrap, OnModul
     if (!nearest) return; // erased meanwhile, or no sample of this model
     const person = await this.people.findOne(personId).catch(() => null);
     if (!person) return;
-    const verdict = judgeView(
-      {
-        quality,
-        similarity: nearest.similarity,
-        runnerUp: this.gallery.runnerUpTo(personId, embedding),
-        threshold: this.recognition.matchPolicy.threshold,
-        samples: person.samples.length,
-      },
-      this.options.policy,
-    );
+    const modelId = this.recognition.engine.modelId;
+    const rejected = (await this.store.rejectedOf(personId)).filter((view) => view.modelId === modelId);
+    const view = {
+      quality,
+      similarity: nearest.similarity,
+      runnerUp: this.gallery.runnerUpTo(personId, embedding),
+      threshold: this.recognition.matchPolicy.threshold,
+      samples: person.samples.length,
+      similarityToRejected: nearestSimilarity(embedding, rejected),
+    };
+    const verdict = judgeView(view, this.options.policy);
     if (verdict.kind === 'ignore') return;
     const crop = await this.cropper.crop(observation.image, face.box);
     if (verdict.kind === 'add') {
       await this.people.addFace(personId, crop.photo);
-      this.logger.log(`added a sample to ${person.name} (#${personId}) automatically (similarity ${nearest.similarity.toFixed(3)}, quality ${quality.overall})`);
+      // The trail of an add nobody clicked: why it was clear enough.
+      const runnerUp = view.runnerUp === null ? 'none' : view.runnerUp.toFixed(3);
+      this.logger.log(
+        `added a sample to ${person.name} (#${personId}) automatically (similarity ${nearest.similarity.toFixed(3)}, threshold ${view.threshold.toFixed(3)}, ` +
+          `runner-up ${runnerUp}, quality ${quality.overall}, ${view.samples + 1} samples now)`,
+      );
       return;
     }
     const kept = await this.store.listOf(personId);
@@ -133,7 +149,7 @@ export class SampleSuggestionsService implements OnApplicationBootstrap, OnModul
         seenAt: observation.recognizedAt,
         similarity: Math.round(nearest.similarity * 1000) / 1000,
         quality,
-        modelId: this.recognition.engine.modelId,
+        modelId,
         embedding,
         photo: crop.photo,
         thumbnail: crop.thumbnail,

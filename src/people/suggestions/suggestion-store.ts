@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { DatabaseWriteLock } from '../../database/database-write-lock';
+import { RejectedView } from './rejected-view.entity';
 import { SampleSuggestion } from './sample-suggestion.entity';
 
 export type NewSuggestion = Omit<SampleSuggestion, 'id' | 'person'>;
@@ -17,6 +18,15 @@ export interface SuggestionStore {
   thumbnail(personId: number, id: number): Promise<Buffer | null>;
   /** Whether it existed. */
   delete(personId: number, id: number): Promise<boolean>;
+  /**
+   * "Not this person": deletes the suggestion and keeps its embedding as a rejected view, then drops
+   * the person's oldest rejected views beyond `keep`, in one transaction; whether it existed.
+   */
+  reject(personId: number, id: number, rejectedAt: number, keep: number): Promise<boolean>;
+  /** The person's rejected views, oldest first (judging, export). */
+  rejectedOf(personId: number): Promise<RejectedView[]>;
+  /** Deletes every rejected view of the person; how many there were. */
+  forgetRejected(personId: number): Promise<number>;
   /** Everything kept about the person's suggestions (export). */
   exportOf(personId: number): Promise<SampleSuggestion[]>;
 }
@@ -63,6 +73,30 @@ export class TypeOrmSuggestionStore implements SuggestionStore {
 
   async delete(personId: number, id: number): Promise<boolean> {
     return ((await this.lock.run(() => this.rows.delete({ id, personId }))).affected ?? 0) > 0;
+  }
+
+  reject(personId: number, id: number, rejectedAt: number, keep: number): Promise<boolean> {
+    return this.lock.run(() =>
+      this.dataSource.transaction(async (tx) => {
+        const suggestion = await tx.findOneBy(SampleSuggestion, { id, personId });
+        if (!suggestion) return false;
+        const { camera, seenAt, modelId, embedding } = suggestion;
+        await tx.delete(SampleSuggestion, { id, personId });
+        await tx.insert(RejectedView, { personId, camera, seenAt, rejectedAt, modelId, embedding });
+        const kept = await tx.find(RejectedView, { select: { id: true }, where: { personId }, order: { rejectedAt: 'DESC', id: 'DESC' } });
+        const dropped = kept.slice(keep).map((row) => row.id);
+        if (dropped.length) await tx.delete(RejectedView, { id: In(dropped) });
+        return true;
+      }),
+    );
+  }
+
+  rejectedOf(personId: number): Promise<RejectedView[]> {
+    return this.dataSource.getRepository(RejectedView).find({ where: { personId }, order: { rejectedAt: 'ASC', id: 'ASC' } });
+  }
+
+  async forgetRejected(personId: number): Promise<number> {
+    return (await this.lock.run(() => this.dataSource.getRepository(RejectedView).delete({ personId }))).affected ?? 0;
   }
 
   exportOf(personId: number): Promise<SampleSuggestion[]> {

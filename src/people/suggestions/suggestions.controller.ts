@@ -48,8 +48,13 @@ export class SuggestionsController {
 
   @Delete(':suggestionId')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: '"Not this person": forget a suggested sample' })
-  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiOperation({
+    summary: '"Not this person": reject a suggested sample',
+    description:
+      'The suggestion is deleted; its embedding is kept (no picture) so that view is never suggested, nor added automatically, ' +
+      'again (the newest 50 per person; erased and exported with the person).',
+  })
+  @ApiNoContentResponse({ description: 'Rejected' })
   @ApiInvalidId()
   @SUGGESTION_NOT_FOUND
   async reject(@Param('id', ParseIntPipe) id: number, @Param('suggestionId', ParseIntPipe) suggestionId: number): Promise<void> {

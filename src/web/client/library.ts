@@ -1,6 +1,6 @@
 /** People and the unknown-faces inbox: lists with their actions (sightings: sightings.ts). */
 import { api, ApiError, errorText, Page, Person, Suggestion, UnknownFace } from './api.js';
-import { qualityClass, qualityText, qualityTitle, sampleFigure } from './samples.js';
+import { sampleFigure, suggestionFigure } from './samples.js';
 import { byId, h, say, toast, when } from './dom.js';
 
 export class Library {
@@ -87,13 +87,11 @@ export class Library {
         box.replaceChildren(
           h('p', { class: 'muted', text: `Suggested: ${suggestions.length} new view${suggestions.length === 1 ? '' : 's'} seen on camera` }),
           ...suggestions.map((suggestion) =>
-            h(
-              'figure',
-              { class: 'suggestion', 'data-suggestion': suggestion.id },
-              h('img', { src: suggestion.thumbnailUrl, alt: `Suggested view of ${person.name}`, class: 'thumb small' }),
-              h('figcaption', { class: qualityClass(suggestion.quality), text: qualityText(suggestion.quality), title: qualityTitle(suggestion.quality) }),
-              h('button', { type: 'button', class: 'small admin-only accept', text: 'Add', onclick: () => void this.acceptSuggestion(person, suggestion, message) }),
-              h('button', { type: 'button', class: 'link admin-only reject', text: 'Not this person', onclick: () => void this.rejectSuggestion(person, suggestion, message) }),
+            suggestionFigure(
+              person.name,
+              suggestion,
+              () => void this.acceptSuggestion(person, suggestion, message),
+              () => void this.rejectSuggestion(person, suggestion, message),
             ),
           ),
         );
@@ -116,6 +114,7 @@ export class Library {
   private async rejectSuggestion(person: Person, suggestion: Suggestion, message: HTMLElement): Promise<void> {
     try {
       await api('DELETE', `/people/${person.id}/suggestions/${suggestion.id}`);
+      toast(`That view will not be suggested for ${person.name} again.`);
       await this.loadPeople();
     } catch (err) {
       say(message, errorText(err));

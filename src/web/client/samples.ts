@@ -1,5 +1,5 @@
 /** A person's samples and suggested samples as the people page shows them: with how good a view each is. */
-import type { FaceQuality, FaceSample } from './api.js';
+import type { FaceQuality, FaceSample, Suggestion } from './api.js';
 import { h } from './dom.js';
 
 /** An enrolled photo with its quality: a bad enrollment photo shows as "poor". */
@@ -11,6 +11,24 @@ export function sampleFigure(face: FaceSample): HTMLElement {
     face.quality
       ? h('figcaption', { class: qualityClass(face.quality), text: qualityText(face.quality), title: qualityTitle(face.quality) })
       : h('figcaption', { class: 'quality', text: '–', title: 'Quality not measured (enrolled before it was)' }),
+  );
+}
+
+/** A suggested sample with one-click "Add" and "Not this person" (admin; the rejection is remembered by the server). */
+export function suggestionFigure(personName: string, suggestion: Suggestion, onAccept: () => void, onReject: () => void): HTMLElement {
+  return h(
+    'figure',
+    { class: 'suggestion', 'data-suggestion': suggestion.id },
+    h('img', { src: suggestion.thumbnailUrl, alt: `Suggested view of ${personName}`, class: 'thumb small' }),
+    h('figcaption', { class: qualityClass(suggestion.quality), text: qualityText(suggestion.quality), title: qualityTitle(suggestion.quality) }),
+    h('button', { type: 'button', class: 'small admin-only accept', text: 'Add', onclick: onAccept }),
+    h('button', {
+      type: 'button',
+      class: 'link admin-only reject',
+      text: 'Not this person',
+      title: `Not ${personName}: this view will not be suggested again`,
+      onclick: onReject,
+    }),
   );
 }
 
