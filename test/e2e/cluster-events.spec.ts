@@ -1,15 +1,18 @@
+import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { DEMO_VIDEO } from '../support/paths';
 import { startPostgres, type RunningPostgres } from '../support/postgres';
-import { RunningServer, startServer } from '../support/server-process';
-import { enrollFromTestdata } from '../support/enroll';
+import { RunningServer, startServer, withAdminKey } from '../support/server-process';
+import { enrollFromTestdata, enrollmentPhoto } from '../support/enroll';
 
 jest.setTimeout(180_000);
 
 const FRAMES_PER_S_ACROSS = 2;
 /** Node A runs the camera; node B none (a disabled one of its own), so whatever B's clients hear of `door` comes from A. */
 const CAMERA = 'door';
-const COMMON = { RATE_LIMIT_WRITE_MAX: '1000', CLUSTER_FRAME_EVENTS_PER_S: String(FRAMES_PER_S_ACROSS) };
+/** A short periodic library check, so that a change no node was told of shows within seconds. */
+const CHECK_INTERVAL_S = 2;
+const COMMON = { RATE_LIMIT_WRITE_MAX: '1000', CLUSTER_FRAME_EVENTS_PER_S: String(FRAMES_PER_S_ACROSS), LIBRARY_CHECK_INTERVAL_S: String(CHECK_INTERVAL_S) };
 /** The events a node's clients get about a camera: per frame, figures, people seen, strangers, state. */
 const EVENTS = ['recognition', 'faces', 'stats', 'sighting', 'unknown-faces', 'camera-state'] as const;
 
@@ -52,6 +55,7 @@ function counts(heard: Heard[]): Map<string, number> {
 /** Two nodes on one PostgreSQL: a client of either node gets the camera events of node A's camera, each once. */
 describe('Socket.IO events across nodes (PostgreSQL adapter)', () => {
   let postgres: RunningPostgres;
+  let databaseUrl: string;
   let nodeA: RunningServer;
   let nodeB: RunningServer;
   let clientA: Awaited<ReturnType<typeof listen>>;
@@ -60,7 +64,7 @@ describe('Socket.IO events across nodes (PostgreSQL adapter)', () => {
 
   beforeAll(async () => {
     postgres = await startPostgres();
-    const databaseUrl = await postgres.createDatabase('face_stream');
+    databaseUrl = await postgres.createDatabase('face_stream');
     nodeB = await startServer({ ...COMMON, DATABASE_URL: databaseUrl, NODE_NAME: 'node-b', CAMERAS: JSON.stringify([{ name: 'spare', source: DEMO_VIDEO, enabled: false }]) });
     // The people of the demo recording, enrolled before node A loads its gallery.
     await enrollFromTestdata(nodeB, 'Colin_Powell');
@@ -128,5 +132,37 @@ describe('Socket.IO events across nodes (PostgreSQL adapter)', () => {
     // Still exactly once after the listening connections were reopened.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     for (const [key, n] of counts(clientB.heard)) expect({ key, n }).toEqual({ key, n: 1 });
+  });
+
+  it('a change no node was told of (written straight into the database) reaches both galleries at the periodic check', async () => {
+    const namedIn = async (node: RunningServer) => {
+      const form = new FormData();
+      form.append('image', new Blob([enrollmentPhoto('Hugo_Chavez')]), 'photo.jpg');
+      const reply = await fetch(`${node.url}/recognize`, { method: 'POST', headers: withAdminKey(), body: form });
+      expect(reply.status).toBe(200);
+      return (await reply.json()).faces[0].name as string;
+    };
+    expect(await namedIn(nodeB)).toBe('Hugo_Chavez');
+    const sql = new Client({ connectionString: databaseUrl });
+    await sql.connect();
+    await sql.query(`UPDATE people SET name = 'El Comandante', "nameKey" = 'el comandante' WHERE name = 'Hugo_Chavez'`);
+    await sql.end();
+    const written = Date.now();
+    await until('both galleries naming the new name', async () => (await namedIn(nodeA)) === 'El Comandante' && (await namedIn(nodeB)) === 'El Comandante', 15_000);
+    figures.msUntilUntoldChangeInBothGalleries = Date.now() - written;
+    // The check interval, the second look a second later, the reload.
+    expect(figures.msUntilUntoldChangeInBothGalleries).toBeLessThan(CHECK_INTERVAL_S * 1000 + 1_000 + 3_000);
+    for (const node of [nodeA, nodeB]) expect(node.output()).toMatch(/the gallery is not what the store holds \(names differ\)/);
+  });
+
+  it('a node shuts down cleanly with its adapter connections (exit 0), and the other node carries on', async () => {
+    const started = Date.now();
+    const logged = nodeA.output().length;
+    expect(await nodeA.stop()).toBe(0);
+    figures.msToStopNodeA = Date.now() - started;
+    // No failed publish or connection while closing (the adapter says goodbye, then its connections close).
+    expect(nodeA.output().slice(logged)).not.toMatch(/SocketCluster/);
+    expect(nodeB.process.exitCode).toBeNull();
+    expect((await fetch(`${nodeB.url}/health`)).status).toBe(200);
   });
 });
