@@ -13,7 +13,7 @@ export type ForwardRule = (event: string, payload: unknown) => boolean;
 /**
  * Changes how a cluster adapter broadcasts: its own clients get every event at once (the stock
  * ClusterAdapter first waits for the PostgreSQL round trip, or for a dead connection's timeout),
- * and the other nodes get only the events `forwards` lets through. What arrives from other nodes
+ * and the other nodes get only the broadcasts to everyone that `forwards` lets through. What arrives from other nodes
  * is delivered to this node's clients only (the adapter's onMessage), so nothing echoes back.
  */
 export function gateBroadcasts<T extends ClusterAdapter>(adapter: T, forwards: ForwardRule, onError: (err: unknown) => void): T {
@@ -21,7 +21,9 @@ export function gateBroadcasts<T extends ClusterAdapter>(adapter: T, forwards: F
   // async only to match the type: the body runs to its end synchronously.
   adapter.broadcast = async (packet: BroadcastPacket, opts: BroadcastOptions): Promise<void> => {
     const [event, payload] = Array.isArray(packet.data) ? packet.data : [];
-    if (!opts.flags?.local && (typeof event !== 'string' || forwards(event, payload))) {
+    // Sent to given rooms or sockets (a client's snapshot on connection): not thinned out.
+    const targeted = opts.rooms.size > 0;
+    if (!opts.flags?.local && (targeted || typeof event !== 'string' || forwards(event, payload))) {
       // Serialised before the local delivery below runs. Most failures go to the adapter's errorHandler,
       // but not those of a message stored as an attachment (its promise escapes the adapter's try).
       void cluster

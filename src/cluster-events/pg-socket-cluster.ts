@@ -39,6 +39,7 @@ export class PgSocketCluster extends SocketCluster implements OnApplicationShutd
   private missingTableTold = false;
   private failures = { count: 0, lastReport: 0 };
   readonly adapter: ServerOptions['adapter'];
+  readonly shared = true;
 
   constructor(private readonly options: PgSocketClusterOptions) {
     super();

@@ -7,9 +7,12 @@ import type { ServerOptions } from 'socket.io';
 export abstract class SocketCluster {
   /** The Socket.IO adapter; undefined: Socket.IO's own in-memory one (one node, its own clients). */
   abstract readonly adapter: ServerOptions['adapter'] | undefined;
+  /** Whether other nodes share this node's Socket.IO (server-side emits reach them). */
+  abstract readonly shared: boolean;
 }
 
 /** One node on its own store (SQLite): every event stays in this process, as before. */
 export class SingleNodeSockets extends SocketCluster {
   readonly adapter = undefined;
+  readonly shared = false;
 }

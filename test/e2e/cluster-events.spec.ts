@@ -113,6 +113,21 @@ describe('Socket.IO events across nodes (PostgreSQL adapter)', () => {
       figures[`${event}PerSecondOnB`] = Math.round((across.length / seconds) * 10) / 10;
     }
     expect(figures.facesPerSecondOnB).toBeLessThan(figures.facesPerSecondOnA);
+
+    // A client connecting to node B now gets node A's camera at once, from node A: the last minute of its figures
+    // (only ever sent on connection: the regular ones hold one sample) and its faces, once.
+    const late = await listen(nodeB);
+    const connectedAt = Date.now();
+    try {
+      const history = () => ofCamera(late.heard, 'stats').filter((h) => JSON.parse(h.json).samples.length > 1);
+      await until("node A's camera history on node B's new client", () => history().length > 0, 5_000);
+      figures.msUntilRemoteSnapshotOnConnection = history()[0].at - connectedAt;
+      expect(figures.msUntilRemoteSnapshotOnConnection).toBeLessThan(1_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(history()).toHaveLength(1);
+    } finally {
+      late.socket.disconnect();
+    }
   });
 
   it('PostgreSQL restarted mid-run: both nodes keep running, node A keeps serving its clients, then events reach node B again', async () => {
