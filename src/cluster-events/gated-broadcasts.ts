@@ -13,8 +13,9 @@ export type ForwardRule = (event: string, payload: unknown) => boolean;
 /**
  * Changes how a cluster adapter broadcasts: its own clients get every event at once (the stock
  * ClusterAdapter first waits for the PostgreSQL round trip, or for a dead connection's timeout),
- * and the other nodes get only the broadcasts to everyone that `forwards` lets through. What arrives from other nodes
- * is delivered to this node's clients only (the adapter's onMessage), so nothing echoes back.
+ * and the other nodes get only the broadcasts to everyone that `forwards` lets through. What
+ * arrives from other nodes is delivered to this node's clients only (the adapter's onMessage),
+ * so nothing echoes back.
  */
 export function gateBroadcasts<T extends ClusterAdapter>(adapter: T, forwards: ForwardRule, onError: (err: unknown) => void): T {
   const cluster = adapter as unknown as { publishAndReturnOffset(message: unknown): Promise<unknown> };
