@@ -13,6 +13,7 @@ type ExtendedError = Error & { data?: unknown };
  * CORS_ORIGINS (refused at the HTTP level otherwise, for polling and WebSocket alike), and carry
  * a key (x-api-key or Authorization header, or `auth: { key }`) or the session cookie, unless
  * PUBLIC_READS. A session's socket is closed when the session expires. Every namespace is covered.
+ * With several nodes on one PostgreSQL, the server gets the cluster's adapter (src/cluster-events).
  */
 export class SocketAccessAdapter extends IoAdapter {
   private readonly guarded = new WeakSet<object>();
@@ -20,6 +21,7 @@ export class SocketAccessAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly access: AccessService,
+    private readonly clusterAdapter?: ServerOptions['adapter'],
   ) {
     super(app);
   }
@@ -37,6 +39,7 @@ export class SocketAccessAdapter extends IoAdapter {
     const origins = this.access.corsOrigins;
     return super.createIOServer(port, {
       ...options,
+      ...(this.clusterAdapter ? { adapter: this.clusterAdapter } : {}),
       // The gateways' own CORS settings are replaced: CORS_ORIGINS decides, as for HTTP.
       cors: origins === false ? undefined : { origin: origins, credentials: true },
       allowRequest: (request: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void) => {

@@ -86,6 +86,14 @@ export class AppConfig extends AccessConfig {
   @IsString() @MinLength(1)
   NODE_NAME = hostname();
 
+  /** With DATABASE_URL: how often (s) a node compares its gallery with the store and resyncs when they differ (0 = never). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(86_400)
+  LIBRARY_CHECK_INTERVAL_S = 60;
+
+  /** With DATABASE_URL: per camera, frames a second whose per-frame Socket.IO events also go to the other nodes' clients when nothing in view changed (0: only changes). */
+  @Type(() => Number) @IsNumber() @Min(0) @Max(30)
+  CLUSTER_FRAME_EVENTS_PER_S = 2;
+
   /** Photos enrolled at start, one per person, named after the person. */
   @IsString() @MinLength(1)
   FACES_DIR = 'faces';

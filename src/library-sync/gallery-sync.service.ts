@@ -1,10 +1,12 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { describeError } from '../common/worker-rpc';
 import type { AppConfig } from '../config/app-config';
 import { EventBus } from '../events/event-bus';
 import { PeopleService } from '../people/people.service';
-import { LibraryChange, LibraryChangesPort } from './library-changes.port';
+import { Scheduler, type StopJob } from '../retention/scheduler';
+import { LibraryChange, LibraryChangesPort, NoLibraryChanges } from './library-changes.port';
+import { fingerprintDifference, fingerprintOf } from './library-fingerprint';
 
 /** The origin of a 'person.changed' found by a full reload, not told by a node. */
 export const RESYNC_ORIGIN = 'resync';
@@ -12,23 +14,31 @@ export const RESYNC_ORIGIN = 'resync';
 /**
  * Keeps this node's in-memory gallery in step with the changes other nodes commit to the shared
  * store: tells the others about each local change, reloads a person when another node changed
- * them, and reloads everyone whenever listening (re)starts, since changes may have gone unheard.
+ * them, and reloads everyone whenever listening (re)starts, since changes may have gone unheard,
+ * and whenever a periodic comparison of fingerprints finds that the gallery is not the store.
  */
 @Injectable()
-export class GallerySyncService implements OnModuleDestroy {
+export class GallerySyncService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('GallerySync');
   private readonly nodeName: string;
   private readonly subscriptions: Array<{ unsubscribe(): void }> = [];
   /** Notifications on their way: awaited at shutdown, so a short-lived process (a CLI enroll) still tells the nodes. */
   private readonly sending = new Set<Promise<void>>();
+  private readonly checkIntervalMs: number;
+  private stopChecks?: StopJob;
+  private checking = false;
+  /** Between a first difference and the second look: a change committed but not yet heard is not a lost one. */
+  settleMs = 1_000;
 
   constructor(
     private readonly changes: LibraryChangesPort,
     private readonly people: PeopleService,
     private readonly events: EventBus,
     config: ConfigService<AppConfig, true>,
+    private readonly scheduler: Scheduler,
   ) {
     this.nodeName = config.get('NODE_NAME', { infer: true });
+    this.checkIntervalMs = config.get('LIBRARY_CHECK_INTERVAL_S', { infer: true }) * 1000;
     // Subscribed at construction, before any onModuleInit: the FACES_DIR enrollment at start is told too.
     this.subscriptions.push(
       events.subscribe('person.changed', ({ personId, change, origin }) => origin === undefined && this.publish({ personId, kind: change })),
@@ -38,7 +48,13 @@ export class GallerySyncService implements OnModuleDestroy {
     );
   }
 
+  onApplicationBootstrap(): void {
+    // A store of its own (SQLite) has nobody else's changes to miss.
+    if (this.checkIntervalMs > 0 && !(this.changes instanceof NoLibraryChanges)) this.stopChecks = this.scheduler.every('library-check', this.checkIntervalMs, () => void this.check());
+  }
+
   async onModuleDestroy(): Promise<void> {
+    this.stopChecks?.();
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     await Promise.all(this.sending);
   }
@@ -74,5 +90,35 @@ export class GallerySyncService implements OnModuleDestroy {
     } catch (err) {
       this.logger.warn(`gallery resync failed: ${describeError(err)}`);
     }
+  }
+
+  /**
+   * Compares the store's fingerprint with the gallery's and reloads the gallery when they still
+   * differ at a second look, settleMs later (a notification lost, or a write that bypassed the
+   * nodes). Nothing to compare on a store of its own. Whether it resynced.
+   */
+  async check(): Promise<boolean> {
+    if (this.checking) return false;
+    this.checking = true;
+    try {
+      if (!(await this.difference())) return false;
+      await new Promise((resolve) => setTimeout(resolve, this.settleMs));
+      const difference = await this.difference();
+      if (!difference) return false;
+      this.logger.warn(`the gallery is not what the store holds (${difference}): a change went unheard; reloading it`);
+      await this.resync();
+      return true;
+    } catch (err) {
+      this.logger.warn(`could not compare the gallery with the store: ${describeError(err)}`);
+      return false;
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async difference(): Promise<string> {
+    const gallery = await this.people.galleryContents();
+    const stored = await this.changes.fingerprint(gallery.modelId);
+    return stored ? fingerprintDifference(stored, fingerprintOf(gallery.people, gallery.sampleIds)) : '';
   }
 }

@@ -1,4 +1,5 @@
 import { EMPTY, type Observable } from 'rxjs';
+import type { LibraryFingerprint } from './library-fingerprint';
 
 /** What changed in the people library: who, how, and which node made the change. */
 export interface LibraryChange {
@@ -35,6 +36,8 @@ export abstract class LibraryChangesPort {
   abstract publish(change: LibraryChange): Promise<void>;
   abstract readonly changes$: Observable<LibraryChange>;
   abstract readonly listening$: Observable<void>;
+  /** The shared store's library as a fingerprint (library-fingerprint.ts) for the samples of `modelId`; null when nothing is shared. */
+  abstract fingerprint(modelId: string): Promise<LibraryFingerprint | null>;
 }
 
 /** One node on its own store (SQLite): nobody else to tell, nothing to hear. */
@@ -43,4 +46,8 @@ export class NoLibraryChanges extends LibraryChangesPort {
   readonly listening$: Observable<void> = EMPTY;
 
   async publish(): Promise<void> {}
+
+  async fingerprint(): Promise<null> {
+    return null;
+  }
 }

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { backoffDelay } from '../camera/backoff';
 import { describeError } from '../common/worker-rpc';
 import { LibraryChange, LibraryChangesPort, parseLibraryChange } from './library-changes.port';
+import type { LibraryFingerprint } from './library-fingerprint';
 
 /** The one NOTIFY channel the nodes of a database share. */
 export const LIBRARY_CHANNEL = 'face_stream_library';
@@ -15,6 +16,14 @@ export interface ReconnectDelays {
 }
 
 const DEFAULT_DELAYS: ReconnectDelays = { initialMs: 250, maxMs: 10_000 };
+
+/** library-fingerprint.ts in SQL: one pass over people and one over the model's samples (its index), no embedding read. */
+const FINGERPRINT_SQL = `
+  SELECT
+    (SELECT count(*) FROM people)::text AS people,
+    (SELECT coalesce(sum(('x' || substr(md5(id::text || ':' || name), 1, 8))::bit(32)::bigint), 0) FROM people)::text AS "nameHash",
+    s.samples::text AS samples, s."sampleIdSum"::text AS "sampleIdSum"
+  FROM (SELECT count(*) AS samples, coalesce(sum(id), 0) AS "sampleIdSum" FROM face_samples WHERE "modelId" = $1) s`;
 
 /**
  * PostgreSQL LISTEN/NOTIFY. Publishing is one `pg_notify` on the store's own pool; hearing needs
@@ -44,6 +53,11 @@ export class PgLibraryChanges extends LibraryChangesPort implements OnApplicatio
 
   async publish(change: LibraryChange): Promise<void> {
     await this.store.query('SELECT pg_notify($1, $2)', [LIBRARY_CHANNEL, JSON.stringify(change)]);
+  }
+
+  async fingerprint(modelId: string): Promise<LibraryFingerprint> {
+    const [row] = (await this.store.query(FINGERPRINT_SQL, [modelId])) as Array<Record<keyof LibraryFingerprint, string>>;
+    return { people: Number(row.people), nameHash: Number(row.nameHash), samples: Number(row.samples), sampleIdSum: Number(row.sampleIdSum) };
   }
 
   onApplicationBootstrap(): void {

@@ -1,6 +1,7 @@
-import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { OnGatewayConnection, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
+import { SocketCluster } from '../cluster-events/socket-cluster';
 import { EventBus } from '../events/event-bus';
 import type { PresentFace, StatsSample } from './presence';
 
@@ -19,6 +20,9 @@ export const CONSOLE_EVENTS = {
   /** A camera was added, changed or removed: { name, change }. */
   cameras: 'cameras',
 } as const;
+
+/** Server-side, between nodes sharing a store: "a client (this socket id) connected to me, send it your cameras' snapshot". */
+const SNAPSHOT_REQUEST = 'console-snapshot';
 
 export interface LiveFacesPayload {
   camera: string;
@@ -47,10 +51,11 @@ export function toLiveFacesPayload(camera: string, at: number, frameWidth: numbe
 
 /**
  * The console's push channel (same Socket.IO server and namespace as the "recognition" event).
- * A client that connects gets the current faces and the last minute of figures at once.
+ * A client that connects gets the current faces and the last minute of figures at once: of this
+ * node's cameras from here, of the other nodes' (sharing a PostgreSQL store) from each of them.
  */
 @WebSocketGateway() // CORS and access: SocketAccessAdapter (CORS_ORIGINS, the handshake's credentials)
-export class LiveGateway implements OnGatewayConnection, OnModuleInit, OnModuleDestroy {
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LiveGateway.name);
   @WebSocketServer() server?: Server;
   /** The newest faces payload of each camera, for clients that connect later. */
@@ -58,7 +63,15 @@ export class LiveGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   private statsHistory: () => Array<{ camera: string; samples: StatsSample[] }> = () => [];
   private subscriptions: Array<{ unsubscribe(): void }> = [];
 
-  constructor(private readonly events: EventBus) {}
+  constructor(
+    private readonly events: EventBus,
+    @Optional() private readonly cluster?: SocketCluster,
+  ) {}
+
+  afterInit(server: Server): void {
+    // Another node's client connected: it gets this node's cameras from here (through the adapter, to its socket).
+    if (this.cluster?.shared) server.on(SNAPSHOT_REQUEST, (socketId: unknown) => typeof socketId === 'string' && this.sendSnapshot(server.to(socketId)));
+  }
 
   /** The recorders' and cameras' events, relayed from the event bus. */
   onModuleInit(): void {
@@ -83,8 +96,19 @@ export class LiveGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   }
 
   handleConnection(client: Socket): void {
-    for (const faces of this.lastFaces.values()) client.emit(CONSOLE_EVENTS.faces, faces);
-    for (const payload of this.statsHistory()) client.emit(CONSOLE_EVENTS.stats, payload);
+    this.sendSnapshot(client);
+    if (this.cluster?.shared) {
+      try {
+        this.server?.serverSideEmit(SNAPSHOT_REQUEST, client.id);
+      } catch (err) {
+        this.logger.warn(`could not ask the other nodes for their cameras' snapshot: ${err}`);
+      }
+    }
+  }
+
+  private sendSnapshot(to: { emit(event: string, payload: unknown): unknown }): void {
+    for (const faces of this.lastFaces.values()) to.emit(CONSOLE_EVENTS.faces, faces);
+    for (const payload of this.statsHistory()) to.emit(CONSOLE_EVENTS.stats, payload);
   }
 
   faces(payload: LiveFacesPayload): void {

@@ -162,6 +162,15 @@ export class PeopleService {
     });
   }
 
+  /** Who the gallery names and which samples it holds, for the running model; read in the write queue, so never half a change. */
+  galleryContents(): Promise<{ modelId: string; people: Array<{ personId: number; name: string }>; sampleIds: number[] }> {
+    return this.writes.run(async () => ({
+      modelId: this.recognition.engine.modelId,
+      people: this.gallery.personIds().map((personId) => ({ personId, name: this.gallery.nameOf(personId) ?? '' })),
+      sampleIds: this.gallery.sampleIds(),
+    }));
+  }
+
   /**
    * Replaces one person in the gallery with what the store holds now, or drops them when gone (a
    * change made by another node). Says who it was: the stored name, or the name the gallery knew.

@@ -80,6 +80,11 @@ export class GalleryService implements OnModuleDestroy {
     return [...this.names.keys()];
   }
 
+  /** The ids of every sample held. */
+  sampleIds(): number[] {
+    return this.gallery?.sampleIdList() ?? [];
+  }
+
   removePerson(personId: number): void {
     this.names.delete(personId);
     this.gallery?.removePerson(personId);

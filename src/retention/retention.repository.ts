@@ -4,6 +4,7 @@ import { DataSource, EntityManager, EntityTarget, FindOptionsWhere, LessThan, Ob
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { DatabaseWriteLock } from '../database/database-write-lock';
 import { forgetCommitted } from '../database/secure-delete';
+import { dialectOf } from '../database/store-options';
 import { Sighting } from '../sightings/sighting.entity';
 import { UnknownFace } from '../unknown-faces/unknown-face.entity';
 import type { RetentionKind } from './retention-rules';
@@ -40,7 +41,10 @@ export class RetentionRepository extends ExpiringRecords {
     const { entity, table, expired } = TARGETS[kind];
     return this.lock.run(async () => {
       const ids = await this.dataSource.transaction(async (tx: EntityManager) => {
-        const rows = (await tx.find(entity, { select: { id: true }, where: expired(cutoff) })) as Array<{ id: number }>;
+        // On PostgreSQL another node may be expiring the same rows right now: locked (FOR UPDATE), a row it
+        // deletes first is not listed here, so each deletion is counted and announced by one node only.
+        const lock = dialectOf(tx) === 'postgres' ? { lock: { mode: 'pessimistic_write' as const } } : {};
+        const rows = (await tx.find(entity, { select: { id: true }, where: expired(cutoff), ...lock })) as Array<{ id: number }>;
         // The same condition in the same transaction: the same rows (on SQLite nothing else writes
         // meanwhile; on PostgreSQL a row that expires in between is left for the next run's count).
         if (rows.length > 0) await tx.delete(entity, expired(cutoff));

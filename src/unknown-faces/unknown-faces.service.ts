@@ -186,8 +186,10 @@ export class UnknownFacesService implements OnApplicationBootstrap, OnModuleDest
     for (const group of [...this.groups.values()]) {
       const match = this.gallery.match(group.centroid, this.recognition.matchPolicy);
       if (match.personId === null || match.personId === group.notPersonId) continue;
-      await this.repository.delete(group.id);
+      const removedHere = await this.repository.delete(group.id);
       this.groups.delete(group.id);
+      // Nodes sharing a store all resolve the entry when someone is enrolled: only the one whose delete took it tells (Socket.IO carries it to every node's clients).
+      if (!removedHere) continue;
       this.logger.log(`unknown face ${group.id} is ${match.name} now: removed from the inbox`);
       this.events.emit('unknown-face.changed', { id: group.id, change: 'removed' });
     }

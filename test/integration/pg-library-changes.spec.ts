@@ -6,6 +6,7 @@ import { firstValueFrom, take, toArray, timeout } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { openStore, storeOptions } from '../../src/database/store-options';
 import type { LibraryChange } from '../../src/library-sync/library-changes.port';
+import { fingerprintOf } from '../../src/library-sync/library-fingerprint';
 import { LIBRARY_CHANNEL, PgLibraryChanges } from '../../src/library-sync/pg-library-changes';
 import { startPostgres, type RunningPostgres } from '../support/postgres';
 
@@ -56,6 +57,31 @@ describe('PgLibraryChanges (LISTEN/NOTIFY on a real PostgreSQL)', () => {
     expect(await heardByA).toEqual(change);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('ignored a malformed library notification'));
     warn.mockRestore();
+  });
+
+  it("computes the library's fingerprint in SQL exactly as a node computes its gallery's (any names, one model's samples)", async () => {
+    const adapter = new PgLibraryChanges(store, url, 'fp');
+    adapters.push(adapter);
+    expect(await adapter.fingerprint('model-a')).toEqual(fingerprintOf([], []));
+    const names = ['Ada', 'Zoë Ångström', '王小明', "O'Brien \\ \"quoted\""];
+    const people: Array<{ personId: number; name: string }> = [];
+    const samplesOfA: number[] = [];
+    for (const [i, name] of names.entries()) {
+      const [{ id }] = await store.query(`INSERT INTO people (name, "nameKey") VALUES ($1, $2) RETURNING id`, [name, `key-${i}`]);
+      people.push({ personId: id, name });
+      for (const modelId of ['model-a', 'model-b', 'model-a']) {
+        const [sample] = await store.query(
+          `INSERT INTO face_samples ("personId", embedding, "modelId", box, "photoFile", "thumbnailFile", "photoSha256") VALUES ($1, $2, $3, '{}', 'p', 't', 's') RETURNING id`,
+          [id, Buffer.alloc(8), modelId],
+        );
+        if (modelId === 'model-a') samplesOfA.push(sample.id);
+      }
+    }
+    expect(await adapter.fingerprint('model-a')).toEqual(fingerprintOf(people, samplesOfA));
+    await store.query(`UPDATE people SET name = 'Ada L' WHERE id = $1`, [people[0].personId]);
+    expect(await adapter.fingerprint('model-a')).not.toEqual(fingerprintOf(people, samplesOfA));
+    expect(await adapter.fingerprint('model-a')).toEqual(fingerprintOf([{ ...people[0], name: 'Ada L' }, ...people.slice(1)], samplesOfA));
+    await store.query('DELETE FROM people');
   });
 
   it('listens again after its connection is killed, says so (listening$), and hears the changes after that', async () => {

@@ -10,6 +10,8 @@ import { AuditEntry } from '../../src/audit/audit-entry.entity';
 import { AuditRepository } from '../../src/audit/audit.repository';
 import { validateConfig } from '../../src/config/app-config';
 import { DatabaseModule } from '../../src/database/database.module';
+import { DatabaseWriteLock } from '../../src/database/database-write-lock';
+import { openStore, storeOptions } from '../../src/database/store-options';
 import { DAY_MS } from '../../src/retention/retention-rules';
 import { RetentionRepository } from '../../src/retention/retention.repository';
 import { Sighting } from '../../src/sightings/sighting.entity';
@@ -28,10 +30,11 @@ describe.each(STORE_DIALECTS)('expiring records (real %s store)', (dialect) => {
   let db: DataSource;
   let retention: RetentionRepository;
   let audit: AuditRepository;
+  let env: { DATA_DIR: string; DATABASE_URL?: string };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'retention-'));
-    const env = await storeFor(dialect, dir);
+    env = await storeFor(dialect, dir);
     const moduleRef = await Test.createTestingModule({
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: () => validateConfig(env) }),
@@ -76,6 +79,20 @@ describe.each(STORE_DIALECTS)('expiring records (real %s store)', (dialect) => {
       for (let i = 0; i < 50 && (await lastVacuum()) === null; i++) await new Promise((r) => setTimeout(r, 100));
       expect(await lastVacuum()).not.toBeNull();
     });
+
+    it('two nodes expiring at once each report only the rows they deleted (no entry announced twice)', async () => {
+      const otherNode = await openStore({ ...storeOptions(env), entities: [Sighting, UnknownFace, AuditEntry] } as Parameters<typeof openStore>[0]);
+      try {
+        const retentionB = new RetentionRepository(otherNode, new DatabaseWriteLock(otherNode));
+        const base = { role: 'admin', ip: '127.0.0.1', method: 'DELETE', route: '/people/:id', path: '/people/9', status: 204 };
+        const rows = Array.from({ length: 400 }, (_, i) => ({ ...base, at: CUTOFF - 10 - i }));
+        const inserted = (await db.getRepository(AuditEntry).insert(rows)).identifiers.map((row) => row.id as number);
+        const [a, b] = await Promise.all([retention.deleteExpired('audit', CUTOFF), retentionB.deleteExpired('audit', CUTOFF)]);
+        expect([...a, ...b].sort((x, y) => x - y)).toEqual([...inserted].sort((x, y) => x - y));
+      } finally {
+        await otherNode.destroy();
+      }
+    }, 30_000);
   }
 
   it('deletes the sightings that ended before the cutoff (all 1203 of them), and nothing else', async () => {

@@ -4,6 +4,8 @@ import { Subject } from 'rxjs';
 import { EventBus } from '../../src/events/event-bus';
 import { GallerySyncService, RESYNC_ORIGIN } from '../../src/library-sync/gallery-sync.service';
 import { LibraryChange, LibraryChangesPort, parseLibraryChange } from '../../src/library-sync/library-changes.port';
+import { fingerprintOf, nameHashOf, type LibraryFingerprint } from '../../src/library-sync/library-fingerprint';
+import { Scheduler } from '../../src/retention/scheduler';
 import type { Person } from '../../src/people/entities/person.entity';
 import type { PeopleRepository } from '../../src/people/people.repository';
 import { PeopleService } from '../../src/people/people.service';
@@ -20,10 +22,29 @@ class FakeLibraryChanges extends LibraryChangesPort {
   readonly changes$ = this.heard.asObservable();
   readonly listening$ = this.listening.asObservable();
   failing = false;
+  /** What the store's fingerprint query answers: computed from the fake store, as the SQL does from the tables. */
+  store?: FakeStore;
+  fingerprints = 0;
 
   async publish(change: LibraryChange): Promise<void> {
     if (this.failing) throw new Error('connection terminated');
     this.published.push(change);
+  }
+
+  async fingerprint(modelId: string): Promise<LibraryFingerprint> {
+    this.fingerprints++;
+    const people = [...this.store!.people.values()];
+    const sampleIds = people.flatMap((person) => person.samples.filter((sample) => sample.modelId === modelId).map((sample) => sample.id));
+    return fingerprintOf(people.map((person) => ({ personId: person.id, name: person.name })), sampleIds);
+  }
+}
+
+/** Jobs run when the test says. */
+class FakeScheduler extends Scheduler {
+  readonly jobs = new Map<string, { ms: number; job: () => void }>();
+  every(name: string, ms: number, job: () => void) {
+    this.jobs.set(name, { ms, job });
+    return () => void this.jobs.delete(name);
   }
 }
 
@@ -57,10 +78,12 @@ const flush = () => new Promise((resolve) => setImmediate(resolve));
 function build() {
   const store = new FakeStore();
   const changes = new FakeLibraryChanges();
+  changes.store = store;
+  const scheduler = new FakeScheduler();
   const gallery = new GalleryService();
   gallery.reset(3);
   const events = new EventBus();
-  const config = { get: (key: string) => ({ NODE_NAME: NODE, ENROLL_MIN_FACE_PX: 40 })[key] } as unknown as ConfigService;
+  const config = { get: (key: string) => ({ NODE_NAME: NODE, ENROLL_MIN_FACE_PX: 40, LIBRARY_CHECK_INTERVAL_S: 60 })[key] } as unknown as ConfigService;
   // The real people service (its gallery loading is what the sync reuses); only the store is fake.
   const people = new PeopleService(
     store as unknown as PeopleRepository,
@@ -71,8 +94,9 @@ function build() {
     config as never,
     events,
   );
-  const sync = new GallerySyncService(changes, people, events, config as never);
-  return { store, changes, gallery, events, people, sync };
+  const sync = new GallerySyncService(changes, people, events, config as never, scheduler);
+  sync.settleMs = 5;
+  return { store, changes, gallery, events, people, sync, scheduler };
 }
 
 describe('GallerySyncService', () => {
@@ -177,6 +201,74 @@ describe('GallerySyncService', () => {
     expect(changes.published).toEqual([]);
   });
 
+  it('every LIBRARY_CHECK_INTERVAL_S compares fingerprints: equal, nothing is reloaded; a change never heard of, the gallery is reloaded', async () => {
+    const { store, changes, gallery, sync, scheduler } = build();
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    store.put(1, 'Ada', [{ id: 10, vector: [1, 0, 0] }, { id: 11, vector: [0, 1, 0], modelId: 'model-b' }]);
+    store.put(2, 'Grace', [{ id: 20, vector: [0, 1, 0] }]);
+    changes.listening.next();
+    await flush();
+    sync.onApplicationBootstrap();
+    const check = scheduler.jobs.get('library-check')!;
+    expect(check.ms).toBe(60_000);
+    const readsInStep = store.reads;
+    check.job();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(changes.fingerprints).toBe(1);
+    expect(store.reads).toBe(readsInStep); // the same: no reload
+
+    // Each kind of change that could be missed: a rename, a face added, a face swapped, someone enrolled, someone erased.
+    const missed: Array<() => void> = [
+      () => store.put(2, 'Grace H', [{ id: 20, vector: [0, 1, 0] }]),
+      () => store.put(2, 'Grace H', [{ id: 20, vector: [0, 1, 0] }, { id: 21, vector: [0, 0, 1] }]),
+      () => store.put(2, 'Grace H', [{ id: 20, vector: [0, 1, 0] }, { id: 22, vector: [0, 0, 1] }]),
+      () => store.put(3, 'Linus', [{ id: 30, vector: [1, 1, 0] }]),
+      () => store.people.delete(1),
+    ];
+    for (const change of missed) {
+      change();
+      const reads = store.reads;
+      expect(await sync.check()).toBe(true);
+      expect(store.reads).toBe(reads + 1); // one full reload
+      expect(await sync.check()).toBe(false); // and in step again
+    }
+    expect(gallery.personIds().sort()).toEqual([2, 3]);
+    expect(gallery.nameOf(2)).toBe('Grace H');
+    expect(gallery.size).toBe(3);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('the gallery is not what the store holds'));
+    warn.mockRestore();
+  });
+
+  it('a difference gone at the second look (a change on its way) reloads nothing; a failing check is logged, never thrown', async () => {
+    const { store, changes, sync } = build();
+    store.put(1, 'Ada', [{ id: 10, vector: [1, 0, 0] }]);
+    changes.listening.next();
+    await flush();
+    // Another node's enrollment, committed: its notification arrives while the check settles.
+    store.put(4, 'Tim', [{ id: 40, vector: [0, 0, 1] }]);
+    sync.settleMs = 30;
+    setTimeout(() => changes.heard.next({ personId: 4, kind: 'added', origin: 'node-2' }), 5);
+    const reads = store.reads;
+    expect(await sync.check()).toBe(false);
+    expect(store.reads).toBe(reads + 1); // Tim's own reload, not everyone's
+
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    changes.fingerprint = async () => {
+      throw new Error('connection terminated');
+    };
+    expect(await sync.check()).toBe(false);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('could not compare the gallery with the store: connection terminated'));
+    warn.mockRestore();
+  });
+
+  it('the destroyed module stops its checks', async () => {
+    const { sync, scheduler } = build();
+    sync.onApplicationBootstrap();
+    expect(scheduler.jobs.has('library-check')).toBe(true);
+    await sync.onModuleDestroy();
+    expect(scheduler.jobs.size).toBe(0);
+  });
+
   it('stops hearing changes when the module is destroyed', async () => {
     const { store, changes, gallery, sync } = build();
     await sync.onModuleDestroy();
@@ -184,6 +276,17 @@ describe('GallerySyncService', () => {
     changes.heard.next({ personId: 5, kind: 'added', origin: 'node-2' });
     await flush();
     expect(gallery.nameOf(5)).toBeUndefined();
+  });
+});
+
+describe('library fingerprints', () => {
+  it('hash a name with its person, as 32 bits', () => {
+    expect(nameHashOf(1, 'Ada')).toBe(550770400); // the first 8 hex digits of md5("1:Ada")
+    expect(nameHashOf(1, 'Ada')).not.toBe(nameHashOf(2, 'Ada'));
+    expect(nameHashOf(1, 'Ada')).not.toBe(nameHashOf(1, 'Ada L'));
+    expect(nameHashOf(1, 'Zoë')).toBeLessThan(2 ** 32);
+    expect(fingerprintOf([], [])).toEqual({ people: 0, nameHash: 0, samples: 0, sampleIdSum: 0 });
+    expect(fingerprintOf([{ personId: 1, name: 'Ada' }], [10, 11])).toEqual({ people: 1, nameHash: nameHashOf(1, 'Ada'), samples: 2, sampleIdSum: 21 });
   });
 });
 

@@ -62,6 +62,7 @@ describe('UnknownFacesService with a camera that keeps no strangers', () => {
 describe('UnknownFacesService with a face an admin said is not someone', () => {
   it('keeps it in the inbox while the gallery still names it after that person, resolves it when it names someone else', async () => {
     const deleted: number[] = [];
+    const takenElsewhere = new Set<number>();
     const forgotten: number[] = [];
     let nextId = 1;
     const changes = new Subject<void>();
@@ -75,7 +76,8 @@ describe('UnknownFacesService with a face an admin said is not someone', () => {
           useValue: {
             groupsOf: async () => [],
             insert: async () => nextId++,
-            delete: async (id: number) => (deleted.push(id), true),
+            // An entry another node sharing the store deleted first is not deleted here.
+            delete: async (id: number) => (deleted.push(id), !takenElsewhere.has(id)),
             forgetPerson: async (id: number) => void forgotten.push(id),
           },
         },
@@ -89,16 +91,21 @@ describe('UnknownFacesService with a face an admin said is not someone', () => {
     }).compile();
     await module.init();
     const inbox = module.get(UnknownFacesService);
+    const told: unknown[] = [];
+    module.get(EventBus).on('unknown-face.changed').subscribe((change) => told.push(change));
     const face = { camera: 'door', firstSeen: 1, lastSeen: 2, embedding: new Float32Array([1, 0]), faceHeight: 80, photo: Buffer.from('p'), thumbnail: Buffer.from('t') };
     const wronglyAnn = await inbox.addStranger({ ...face, notPersonId: 1 });
     const wronglyBob = await inbox.addStranger({ ...face, notPersonId: 2 });
     changes.next(); // the gallery changed: entries it now names are resolved
     await new Promise((resolve) => setTimeout(resolve, 400)); // past the debounce
     expect(deleted).toEqual([wronglyBob]);
-    namedAfter = 3; // someone else was enrolled, who this face really is
+    namedAfter = 3; // someone else was enrolled, who this face really is (on another node, which resolved the entry first)
+    takenElsewhere.add(wronglyAnn);
     changes.next();
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(deleted).toEqual([wronglyBob, wronglyAnn]);
+    // Only the removal made here is announced: the other node's clients and ours hear of Ann's from that node, once.
+    expect(told.filter((change) => (change as { change: string }).change === 'removed')).toEqual([{ id: wronglyBob, change: 'removed' }]);
     // Erasing a person clears their id from the inbox too.
     module.get(EventBus).emit('person.changed', { personId: 1, name: 'Ann', change: 'removed' });
     await module.close();

@@ -98,6 +98,11 @@ export class Gallery {
     return removed;
   }
 
+  /** The ids of the samples held. */
+  sampleIdList(): number[] {
+    return Array.from(this.sampleIds.subarray(0, this.count));
+  }
+
   clear(): void {
     this.rowOfSample.clear();
     this.count = 0;
