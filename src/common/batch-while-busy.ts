@@ -1,4 +1,5 @@
-import { Observable, OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { oneCallAtATime } from './one-call-at-a-time';
 
 export interface BatchLimits<T> {
   /** A batch never weighs more than this, unless one item alone does (it then goes alone). */
@@ -15,55 +16,14 @@ export interface BatchLimits<T> {
  * has at most one request waiting).
  */
 export function batchWhileBusy<T, R>(project: (batch: T[]) => Promise<R>, limits: BatchLimits<T>): OperatorFunction<T, R> {
-  return (source) =>
-    new Observable<R>((subscriber) => {
-      const queue: T[] = [];
-      let running = false;
-      let sourceDone = false;
-      let closed = false;
-
-      const takeBatch = (): T[] => {
-        const batch = [queue.shift()!];
-        let weight = limits.weight(batch[0]);
-        while (queue.length > 0 && weight + limits.weight(queue[0]) <= limits.maxWeight) {
-          weight += limits.weight(queue[0]);
-          batch.push(queue.shift()!);
-        }
-        return batch;
-      };
-      const pump = (): void => {
-        if (running || closed) return;
-        if (queue.length === 0) {
-          if (sourceDone) subscriber.complete();
-          return;
-        }
-        running = true;
-        project(takeBatch()).then(
-          (result) => {
-            running = false;
-            if (closed) return;
-            subscriber.next(result);
-            pump();
-          },
-          (err) => {
-            if (!closed) subscriber.error(err);
-          },
-        );
-      };
-      const subscription = source.subscribe({
-        next: (item) => {
-          queue.push(item);
-          pump();
-        },
-        error: (err) => subscriber.error(err),
-        complete: () => {
-          sourceDone = true;
-          pump();
-        },
-      });
-      return () => {
-        closed = true;
-        subscription.unsubscribe();
-      };
-    });
+  const takeBatch = (queue: T[]): T[] => {
+    const batch = [queue.shift()!];
+    let weight = limits.weight(batch[0]);
+    while (queue.length > 0 && weight + limits.weight(queue[0]) <= limits.maxWeight) {
+      weight += limits.weight(queue[0]);
+      batch.push(queue.shift()!);
+    }
+    return batch;
+  };
+  return oneCallAtATime((queue, item) => queue.push(item), takeBatch, project);
 }

@@ -1,4 +1,5 @@
 import { Observable, OperatorFunction } from 'rxjs';
+import { oneCallAtATime } from '../common/one-call-at-a-time';
 
 /** Passes frames whose index is a multiple of `n`: the prototype's "every other frame" trick. */
 export function isEveryNth(n: number): <T extends { index: number }>(frame: T) => boolean {
@@ -70,48 +71,12 @@ export function boundedConcatMap<T, R>(
   maxWaiting: number,
   onDrop: (item: T) => void = () => {},
 ): OperatorFunction<T, R> {
-  return (source) =>
-    new Observable<R>((subscriber) => {
-      const queue: T[] = [];
-      let running = false;
-      let sourceDone = false;
-      let closed = false;
-
-      const pump = (): void => {
-        if (running || closed) return;
-        const item = queue.shift();
-        if (item === undefined) {
-          if (sourceDone) subscriber.complete();
-          return;
-        }
-        running = true;
-        project(item).then(
-          (result) => {
-            running = false;
-            if (closed) return;
-            subscriber.next(result);
-            pump();
-          },
-          (err) => {
-            if (!closed) subscriber.error(err);
-          },
-        );
-      };
-      const subscription = source.subscribe({
-        next: (item) => {
-          queue.push(item);
-          while (queue.length > maxWaiting + (running ? 0 : 1)) onDrop(queue.shift()!);
-          pump();
-        },
-        error: (err) => subscriber.error(err),
-        complete: () => {
-          sourceDone = true;
-          pump();
-        },
-      });
-      return () => {
-        closed = true;
-        subscription.unsubscribe();
-      };
-    });
+  return oneCallAtATime(
+    (queue, item, running) => {
+      queue.push(item);
+      while (queue.length > maxWaiting + (running ? 0 : 1)) onDrop(queue.shift()!);
+    },
+    (queue) => queue.shift()!,
+    project,
+  );
 }
