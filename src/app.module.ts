@@ -4,6 +4,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { StreamLinksModule } from './auth/stream-links.module';
 import { CamerasModule } from './cameras/cameras.module';
+import { ClusterModule } from './cluster/cluster.module';
 import { EventsModule } from './events/events.module';
 import { FaceSearchModule } from './face-search/face-search.module';
 import { validateConfig } from './config/app-config';
@@ -38,6 +39,7 @@ import { WebModule } from './web/web.module';
     RecognitionModule,
     PeopleModule,
     LibrarySyncModule,
+    ClusterModule,
     StreamModule,
     LiveModule,
     SightingsModule,
