@@ -127,7 +127,9 @@ export class CameraLeaseKeeper implements OnApplicationBootstrap, OnModuleDestro
     const remote = new Map<string, RemoteCamera>();
     for (const lease of view.leases) {
       const url = urls.get(lease.node);
-      if (lease.node !== me && lease.expiresAt > view.now && url) remote.set(lease.camera, { ...lease, url });
+      if (lease.node === me || lease.expiresAt <= view.now || !url) continue;
+      const { node, state, fps, viewers, width, height } = lease;
+      remote.set(lease.camera, { node, url, state, fps, viewers, width, height });
     }
     this.locations.set(remote);
   }
