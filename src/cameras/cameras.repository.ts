@@ -99,8 +99,8 @@ export class CamerasRepository {
     await this.lock.run(async () => {
       const stored = new Set((await this.rows.find({ select: { name: true } })).map((row) => row.name));
       const missing = definitions.filter((definition) => !stored.has(definition.name));
-      // One statement: all of them or none.
-      if (missing.length > 0) await this.rows.insert(missing.map((definition) => toRecord(definition, origin)));
+      // One statement: all of them or none; a name another node (same store) seeded meanwhile is left as it is.
+      if (missing.length > 0) await this.rows.createQueryBuilder().insert().values(missing.map((definition) => toRecord(definition, origin))).orIgnore().execute();
     });
     return this.all();
   }
