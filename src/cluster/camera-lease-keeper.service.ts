@@ -47,6 +47,8 @@ export class CameraLeaseKeeper implements OnApplicationBootstrap, OnModuleDestro
   private running?: Promise<void>;
   private again = false;
   private unreachableSince?: number;
+  /** An extra beat right when another node's lease runs out (a dead node's camera moves then, not at the next beat). */
+  private atExpiry?: NodeJS.Timeout;
   private stopped = false;
 
   constructor(
@@ -70,6 +72,7 @@ export class CameraLeaseKeeper implements OnApplicationBootstrap, OnModuleDestro
     this.stopped = true;
     this.subscription?.unsubscribe();
     for (const timer of this.timers) clearInterval(timer);
+    clearTimeout(this.atExpiry);
     await this.running;
     // A clean stop hands the cameras over at once instead of after their leases run out.
     for (const camera of [...this.held.keys()]) await this.giveUp(camera).catch(() => undefined);
@@ -132,6 +135,16 @@ export class CameraLeaseKeeper implements OnApplicationBootstrap, OnModuleDestro
       remote.set(lease.camera, { node, url, state, fps, viewers, width, height });
     }
     this.locations.set(remote);
+    this.beatAtNextExpiry(view.leases.filter((lease) => lease.node !== me).map((lease) => lease.expiresAt - view.now));
+  }
+
+  /** Live nodes renew long before their leases run out: a lease running out before the next beat is a dead node's. */
+  private beatAtNextExpiry(remainingMs: number[]): void {
+    clearTimeout(this.atExpiry);
+    const soonest = Math.min(...remainingMs.filter((ms) => ms > 0 && ms < this.settings.renewMs));
+    if (!Number.isFinite(soonest) || this.stopped) return;
+    this.atExpiry = setTimeout(() => void this.tick(), soonest + 50);
+    this.atExpiry.unref();
   }
 
   private async start(camera: string, previousNode: string | undefined): Promise<void> {

@@ -15,6 +15,8 @@ const FAILOVER_BUDGET_MS = 15_000;
 const CAMERAS = ['cam1', 'cam2', 'cam3'];
 /** LFW people for the concurrent enrollments: 20 per node. */
 const LFW = join(TESTDATA, 'lfw-fold1', 'images');
+/** Their first photos show several faces (the server asks which one): not what this test is about. */
+const SEVERAL_FACES = new Set(['Atom_Egoyan', 'Bertrand_Bonello', 'Andrew_Shutley']);
 
 interface CameraView {
   name: string;
@@ -147,7 +149,7 @@ describe('three nodes, cameras by lease (PostgreSQL)', () => {
   });
 
   it('20 concurrent enrollments on each node land exactly once: 60 people, in every node\'s gallery', async () => {
-    const people = readdirSync(LFW).filter((name) => name !== 'Colin_Powell').slice(0, 60);
+    const people = readdirSync(LFW).filter((name) => name !== 'Colin_Powell' && !SEVERAL_FACES.has(name)).slice(0, 60);
     const started = Date.now();
     const replies = await Promise.all(
       people.map(async (name, i) => {
