@@ -20,8 +20,10 @@ const SEVERAL_FACES = new Set(['Atom_Egoyan', 'Bertrand_Bonello', 'Andrew_Shutle
 
 interface CameraView {
   name: string;
+  node: string | null;
   runningOn: string | null;
   state: string;
+  viewers: number;
   faces: Array<{ name: string }>;
 }
 interface SightingView {
@@ -38,6 +40,23 @@ async function json<T>(url: string, headers = withViewerKey()): Promise<T> {
   const reply = await fetch(url, { headers });
   if (reply.status !== 200) throw new Error(`${url}: ${reply.status} ${await reply.text()}`);
   return reply.json() as Promise<T>;
+}
+
+/** Opens a stream and resolves, once it has begun, with a promise of when it ends (either side closing it). */
+async function openStream(url: string): Promise<{ ended: Promise<number> }> {
+  const reply = await fetch(url, { headers: withViewerKey() });
+  expect(reply.status).toBe(200);
+  const reader = reply.body!.getReader();
+  await reader.read();
+  const ended = (async () => {
+    try {
+      while (!(await reader.read()).done);
+    } catch {
+      // cut: an end too
+    }
+    return Date.now();
+  })();
+  return { ended };
 }
 
 /** Polls `check` every 100 ms until it returns a value; how long it took, or a failure after `timeoutMs`. */
@@ -126,6 +145,9 @@ describe('three nodes, cameras by lease (PostgreSQL)', () => {
     const via = nodes.get('node1')!;
     const { parts } = await readMjpegParts(`${via.url}/cameras/${remote}/stream`, 3, 20_000, withViewerKey());
     expect(parts.every((part) => isCompleteJpeg(part.body))).toBe(true);
+    // The client went away: the pass-through closed its side too, so the owner counts no viewer.
+    const ownerNode = nodes.get(owner[remote])!;
+    await waitFor('no viewer left on the owner', async () => ((await json<CameraView>(`${ownerNode.url}/cameras/${remote}`)).viewers === 0 ? true : undefined), 5_000);
     const snapshot = await fetch(`${via.url}/cameras/${remote}/snapshot.jpg`, { headers: withViewerKey() });
     expect(snapshot.status).toBe(200);
     expect(snapshot.headers.get('x-camera-node')).toBe(owner[remote]);
@@ -134,6 +156,21 @@ describe('three nodes, cameras by lease (PostgreSQL)', () => {
     expect(stats).toMatchObject({ name: remote, camera: { state: 'live' } });
     // The first node checks the caller too: no key, no stream (nothing passed on).
     expect((await fetch(`${via.url}/cameras/${remote}/snapshot.jpg`)).status).toBe(401);
+  });
+
+  it('a camera pinned to a node moves there and only runs there; unpinned, the shares even out again', async () => {
+    const owner = await owners();
+    const camera = CAMERAS.find((name) => owner[name] === 'node1')!;
+    const patch = (node: string | null) =>
+      fetch(`${nodes.get('node2')!.url}/cameras/${camera}`, { method: 'PATCH', headers: withAdminKey({ 'content-type': 'application/json' }), body: JSON.stringify({ node }) });
+    expect((await patch('node3')).status).toBe(200);
+    const { ms } = await waitFor(`${camera} on node3`, async () => ((await owners())[camera] === 'node3' ? true : undefined), 15_000);
+    measured.pinMoveMs = ms;
+    expect((await json<CameraView>(`${nodes.get('node1')!.url}/cameras/${camera}`)).node).toBe('node3');
+    const bad = await fetch(`${nodes.get('node1')!.url}/cameras/${camera}`, { method: 'PATCH', headers: withAdminKey({ 'content-type': 'application/json' }), body: JSON.stringify({ node: 7 }) });
+    expect(bad.status).toBe(400);
+    expect((await patch(null)).status).toBe(200);
+    await waitFor('one camera on each node again', async () => (new Set(Object.values(await owners())).size === 3 ? true : undefined), 20_000);
   });
 
   it('a person enrolled on node 1 is named on a camera node 3 runs within about a second', async () => {
@@ -182,8 +219,11 @@ describe('three nodes, cameras by lease (PostgreSQL)', () => {
     const sightingsOf = () => json<{ items: SightingView[] }>(`${node1.url}/sightings?camera=${camera}&pageSize=100`).then((page) => page.items.filter((s) => s.personName === 'Colin_Powell'));
     const { value: before } = await waitFor('an ongoing sighting of Colin on node 2\'s camera', async () => (await sightingsOf()).find((s) => s.ongoing));
 
+    const watchedThroughNode1 = await openStream(`${node1.url}/cameras/${camera}/stream`);
     const killedAt = Date.now();
     nodes.get('node2')!.process.kill('SIGKILL');
+    // The pass-through ends with the dead owner's side: the viewer sees the end and reconnects.
+    measured.proxiedStreamEndedAfterKillMs = (await watchedThroughNode1.ended) - killedAt;
     nodes.delete('node2');
     const { value: newOwner } = await waitFor(`${camera} live on another node`, async () => {
       for (const [name, node] of nodes) {
