@@ -74,6 +74,7 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined>, tim
 describe('three nodes, cameras by lease (PostgreSQL)', () => {
   let postgres: RunningPostgres;
   let folder: string;
+  let clip: string;
   const nodes = new Map<string, RunningServer>();
   const measured: Record<string, number | string> = {};
 
@@ -95,7 +96,7 @@ describe('three nodes, cameras by lease (PostgreSQL)', () => {
     const databaseUrl = await postgres.createDatabase('face_stream');
     folder = mkdtempSync(join(tmpdir(), 'cluster-'));
     // A small looping camera: 640×360 at 10 fps, Colin Powell in view throughout (synth frames 60–140).
-    const clip = join(folder, 'clip.mp4');
+    clip = join(folder, 'clip.mp4');
     execFileSync('ffmpeg', ['-v', 'error', '-ss', '2.4', '-t', '3.2', '-i', join(TESTDATA, 'video', 'synth_720p.mp4'), '-vf', 'scale=640:360,fps=10', '-an', '-y', clip]);
     const cameras = CAMERAS.map((name) => ({ name, source: clip, recognizeEveryN: 2, detectionWidth: 640 }));
     for (const name of ['node1', 'node2', 'node3']) {
@@ -171,6 +172,24 @@ describe('three nodes, cameras by lease (PostgreSQL)', () => {
     expect(bad.status).toBe(400);
     expect((await patch(null)).status).toBe(200);
     await waitFor('one camera on each node again', async () => (new Set(Object.values(await owners())).size === 3 ? true : undefined), 20_000);
+  });
+
+  it('a camera added on one node runs on exactly one node and is listed everywhere; removed on another, it stops everywhere', async () => {
+    const added = await fetch(`${nodes.get('node3')!.url}/cameras`, { method: 'POST', headers: withAdminKey({ 'content-type': 'application/json' }), body: JSON.stringify({ name: 'cam4', source: clip }) });
+    expect(added.status).toBe(201);
+    const { ms } = await waitFor('cam4 live on one node', async () => ((await owners()).cam4 ? true : undefined), 15_000);
+    measured.addedCameraRunningMs = ms;
+    for (const node of nodes.values()) {
+      await waitFor('cam4 listed', async () => ((await json<CameraView[]>(`${node.url}/cameras`)).some((camera) => camera.name === 'cam4' && camera.state === 'live') ? true : undefined), 10_000);
+    }
+    expect((await fetch(`${nodes.get('node1')!.url}/cameras/cam4`, { method: 'DELETE', headers: withAdminKey() })).status).toBe(204);
+    for (const node of nodes.values()) {
+      await waitFor('cam4 gone', async () => ((await fetch(`${node.url}/cameras/cam4`, { headers: withViewerKey() })).status === 404 ? true : undefined), 10_000);
+    }
+    await waitFor('one camera on each node again', async () => {
+      const owner = await owners();
+      return Object.keys(owner).length === 3 && new Set(Object.values(owner)).size === 3 ? true : undefined;
+    }, 20_000);
   });
 
   it('a person enrolled on node 1 is named on a camera node 3 runs within about a second', async () => {
