@@ -272,6 +272,7 @@ describe('three nodes, cameras by lease (PostgreSQL)', () => {
   it('PostgreSQL restarted mid-run: no node exits, the streams keep going, nothing is lost', async () => {
     const node1 = nodes.get('node1')!;
     const owner = await owners();
+    expect(Object.keys(owner)).toHaveLength(3);
     const remote = CAMERAS.find((name) => owner[name] !== 'node1')!;
     // About 8 s of a camera of another node, through node 1, across the restart.
     const watching = readMjpegParts(`${node1.url}/cameras/${remote}/stream`, 60, 30_000, withViewerKey());
@@ -285,8 +286,8 @@ describe('three nodes, cameras by lease (PostgreSQL)', () => {
     expect(parts.length).toBe(60);
     for (const node of nodes.values()) expect(node.process.exitCode).toBeNull();
     // The nodes still agree on who runs what, and the library is whole and writable.
-    const { ms } = await waitFor('every camera running once', async () => (Object.keys(await owners()).length === 3 ? true : undefined), 30_000);
-    measured.camerasSettledAfterRestartMs = ms;
+    // A restart shorter than a lease's margin moves nothing: every camera still on its node.
+    expect(await owners()).toEqual(owner);
     await enrollFromTestdata(node1, 'Serena_Williams');
     for (const node of nodes.values()) {
       await waitFor('62 people everywhere', async () => ((await json<unknown[]>(`${node.url}/people`)).length === 62 ? true : undefined), 10_000);
