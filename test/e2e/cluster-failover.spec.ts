@@ -243,6 +243,10 @@ describe('three nodes, cameras by lease (PostgreSQL)', () => {
     nodes.get('node2')!.process.kill('SIGKILL');
     // The pass-through ends with the dead owner's side: the viewer sees the end and reconnects.
     measured.proxiedStreamEndedAfterKillMs = (await watchedThroughNode1.ended) - killedAt;
+    // Until the camera runs again, asking for it is a clear 503, not a hang.
+    const meanwhile = await fetch(`${node1.url}/cameras/${camera}/snapshot.jpg`, { headers: withViewerKey() });
+    expect(meanwhile.status).toBe(503);
+    expect((await meanwhile.json()).message).toMatch(new RegExp(`camera "${camera}" runs on node "node2", which cannot be reached|no node runs camera "${camera}"`));
     nodes.delete('node2');
     const { value: newOwner } = await waitFor(`${camera} live on another node`, async () => {
       for (const [name, node] of nodes) {
