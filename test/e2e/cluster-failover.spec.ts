@@ -297,4 +297,15 @@ describe('three nodes, cameras by lease (PostgreSQL)', () => {
       await waitFor('62 people everywhere', async () => ((await json<unknown[]>(`${node.url}/people`)).length === 62 ? true : undefined), 10_000);
     }
   });
+
+  it('a node stopped cleanly (SIGTERM) hands its cameras over at once, not after their leases run out', async () => {
+    const node3 = nodes.get('node3')!;
+    const stoppedAt = Date.now();
+    expect(await node3.stop()).toBe(0);
+    nodes.delete('node3');
+    await waitFor('every camera on node 1', async () => (Object.values(await owners()).filter((name) => name === 'node1').length === 3 ? true : undefined), 15_000);
+    measured.handOverAtShutdownMs = Date.now() - stoppedAt;
+    expect(Date.now() - stoppedAt).toBeLessThan(8_000);
+    expect(node3.output()).toMatch(/camera cam\d released to the other nodes/);
+  });
 });
