@@ -32,6 +32,8 @@ export class CameraRegistry implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CameraRegistry.name);
   private readonly cameras = new Map<string, Entry>();
   private changes: Promise<unknown> = Promise.resolve();
+  /** Counts the changes made through this node (add, update, remove), so refresh() never applies an older read over them. */
+  private localChanges = 0;
 
   constructor(
     private readonly repository: CamerasRepository,
@@ -90,6 +92,7 @@ export class CameraRegistry implements OnApplicationBootstrap, OnModuleDestroy {
       const pipeline = definition.enabled ? await this.probe(definition) : undefined;
       try {
         await this.repository.insert(definition, 'api');
+        this.localChanges++;
       } catch (err) {
         await pipeline?.stop();
         throw err;
@@ -115,6 +118,7 @@ export class CameraRegistry implements OnApplicationBootstrap, OnModuleDestroy {
       const replacement = restart && definition.enabled && (!this.leased || entry.pipeline) ? await this.probe(definition) : undefined;
       try {
         await this.repository.update(name, patch);
+        this.localChanges++;
       } catch (err) {
         await replacement?.stop();
         throw err;
@@ -134,6 +138,7 @@ export class CameraRegistry implements OnApplicationBootstrap, OnModuleDestroy {
     return this.serialised(async () => {
       const entry = this.get(name);
       await this.repository.remove(name);
+      this.localChanges++;
       this.cameras.delete(name);
       await this.stopPipeline(entry);
       this.events.emit('camera.changed', { camera: name, change: 'removed' });
@@ -163,9 +168,13 @@ export class CameraRegistry implements OnApplicationBootstrap, OnModuleDestroy {
    * Leased: follows the changes other nodes made to the cameras table. New cameras are listed
    * (not started), removed ones stopped and dropped, changed ones restarted when they run here.
    */
-  refresh(): Promise<void> {
+  async refresh(): Promise<void> {
+    // Read outside the queue: a query hanging on a lost database must not hold up halt() (the lease keeper's safety stop).
+    const changesBefore = this.localChanges;
+    const stored = await this.repository.all();
     return this.serialised(async () => {
-      const stored = await this.repository.all();
+      // A change made here meanwhile is newer than what was read: the next refresh reads it.
+      if (this.localChanges !== changesBefore) return;
       const names = new Set(stored.map((definition) => definition.name));
       for (const [name, entry] of this.cameras) {
         if (names.has(name)) continue;

@@ -155,10 +155,13 @@ export class CameraLeaseKeeper implements OnApplicationBootstrap, OnModuleDestro
     this.logger.log(`camera ${camera} leased and started here${previousNode && previousNode !== this.settings.node.name ? ` (taken over from ${previousNode})` : ''}`);
   }
 
+  /** The lease is lost (or may be any moment): the camera stops, its open sightings are left to whoever runs it next. */
   private async stop(camera: string, why: string): Promise<void> {
     this.held.delete(camera);
     await this.registry.halt(camera);
     this.logger.warn(`camera ${camera} stopped here: ${why}`);
+    // Not awaited: with the database out of reach these writes may wait, and the next camera must stop now.
+    void this.sightings.handOver(camera).catch((err) => this.logger.warn(`camera ${camera}: sightings not handed over: ${describeError(err)}`));
   }
 
   /** Stop first, then hand the sightings over, then release: the next node never overlaps this one. */

@@ -161,8 +161,11 @@ describe('CameraLeaseKeeper (fake lease table and registry through DI)', () => {
     await a.check();
     expect([...a.registry.running].sort()).toEqual(['c1', 'c2']);
     a.advance(TTL - 2 * RENEW + 1); // ttl − renew ms after the last renewal
+    table.log.length = 0;
     await a.check();
     expect(a.registry.running.size).toBe(0);
+    // Their open sightings are left open for whichever node runs them next (this one, once back).
+    expect(table.log).toEqual(['halt c1', 'hand over c1', 'halt c2', 'hand over c2']);
     // The leases were still valid when the cameras stopped: no other node could have run them yet.
     expect(table.leases.get('c1')!.expiresAt).toBeGreaterThan(table.now);
     table.failing = false;

@@ -203,4 +203,16 @@ describe('CameraRegistry with leased cameras (several nodes on one PostgreSQL)',
     expect(() => registry.get('hall')).toThrow(CameraNotFoundError);
     await registry.onModuleDestroy();
   });
+
+  it('never applies a read of the table older than a change made through this node meanwhile', async () => {
+    const { registry, repository } = await build([cam('door')], true);
+    const stale = await repository.all();
+    let answer!: () => void;
+    repository.all = () => new Promise((resolve) => (answer = () => resolve(stale)));
+    const refreshing = registry.refresh();
+    await registry.update('door', { jpegQuality: 40 });
+    answer();
+    await refreshing;
+    expect(registry.get('door').definition.jpegQuality).toBe(40);
+  });
 });
