@@ -18,21 +18,9 @@ const LFW = join(TESTDATA, 'lfw-fold1', 'images');
 /** Their first photos show several faces (the server asks which one): not what this test is about. */
 const SEVERAL_FACES = new Set(['Atom_Egoyan', 'Bertrand_Bonello', 'Andrew_Shutley']);
 
-interface CameraView {
-  name: string;
-  node: string | null;
-  runningOn: string | null;
-  state: string;
-  viewers: number;
-  faces: Array<{ name: string }>;
-}
-interface SightingView {
-  id: number;
-  camera: string;
-  personName: string;
-  ongoing: boolean;
-  lastSeen: string;
-}
+/** What GET /cameras and GET /sightings tell, as far as these tests look. */
+type CameraView = { name: string; node: string | null; runningOn: string | null; state: string; viewers: number; faces: Array<{ name: string }> };
+type SightingView = { id: number; camera: string; personName: string; ongoing: boolean; lastSeen: string };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
