@@ -24,6 +24,8 @@ const ApiCameraNotFound = () => ApiError(HttpStatus.NOT_FOUND, 'No camera with t
 @ApiTags('cameras')
 @Controller('cameras')
 export class CamerasController {
+  private readonly nodeName: string;
+
   constructor(
     private readonly cameras: CameraRegistry,
     private readonly eventLoop: EventLoopDelayMonitor,
@@ -32,8 +34,6 @@ export class CamerasController {
   ) {
     this.nodeName = config.get('NODE_NAME', { infer: true });
   }
-
-  private readonly nodeName: string;
 
   @Get()
   @ApiOperation({ summary: 'Every camera with its state, frame rate, viewers and the faces in view' })
