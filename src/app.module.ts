@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { StreamLinksModule } from './auth/stream-links.module';
 import { CamerasModule } from './cameras/cameras.module';
 import { ClusterEventsModule } from './cluster-events/cluster-events.module';
+import { ClusterModule } from './cluster/cluster.module';
 import { EventsModule } from './events/events.module';
 import { FaceSearchModule } from './face-search/face-search.module';
 import { validateConfig } from './config/app-config';
@@ -40,6 +41,7 @@ import { WebModule } from './web/web.module';
     PeopleModule,
     LibrarySyncModule,
     ClusterEventsModule,
+    ClusterModule,
     StreamModule,
     LiveModule,
     SightingsModule,

@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { SMALL_FACE_PASSES } from '../recognition/face.types';
 import { PRIVACY_MODES } from '../stream/privacy';
 import { zoneListProblem } from '../stream/privacy-zones';
-import { CAMERA_NAME_PATTERN, CAMERA_OVERRIDE_FIELDS, type CameraDefinition, type CameraOverrides } from './camera-definition.types';
+import { CAMERA_NAME_PATTERN, CAMERA_OVERRIDE_FIELDS, NODE_NAME_MAX_LENGTH, type CameraDefinition, type CameraOverrides } from './camera-definition.types';
 
 /**
  * Camera definitions from CAMERAS / CAMERAS_FILE / the shorthand CAMERA_SOURCE + CAMERA_NAME and
@@ -42,8 +42,8 @@ export class CameraConfigError extends Error {
   }
 }
 
-/** A PATCH body: any field but the name; `null` on an override returns it to the server-wide setting. */
-export type CameraPatch = Partial<Pick<CameraDefinition, 'source' | 'enabled'>> & {
+/** A PATCH body: any field but the name; `null` on an override returns it to the server-wide setting, on `node` unpins. */
+export type CameraPatch = Partial<Pick<CameraDefinition, 'source' | 'enabled'>> & { node?: string | null } & {
   [K in keyof CameraOverrides]?: CameraOverrides[K] | null;
 };
 
@@ -73,7 +73,7 @@ const NUMBER_RANGES = {
 } as const;
 const BOOLEAN_OVERRIDES = ['trackConfirmation', 'motionGating', 'loop', 'pace', 'unknownInbox'] as const;
 
-const ALLOWED_FIELDS: readonly string[] = ['name', 'source', 'enabled', ...CAMERA_OVERRIDE_FIELDS];
+const ALLOWED_FIELDS: readonly string[] = ['name', 'source', 'enabled', 'node', ...CAMERA_OVERRIDE_FIELDS];
 
 export function parseCameraDefinition(input: unknown, opts?: ParseCameraOptions & { partial?: false }): CameraDefinition;
 export function parseCameraDefinition(input: unknown, opts: ParseCameraOptions & { partial: true }): CameraPatch;
@@ -118,6 +118,12 @@ export function parseCameraDefinition(input: unknown, opts: ParseCameraOptions =
     out.enabled = true;
   }
 
+  if (hasOwn(input, 'node')) {
+    // null = "any node": kept in a patch (it unpins), dropped otherwise.
+    if (input.node !== null) out.node = checkNode(input.node, fail);
+    else if (partial) out.node = null;
+  }
+
   for (const field of CAMERA_OVERRIDE_FIELDS) {
     if (!hasOwn(input, field)) continue;
     const value = input[field];
@@ -140,6 +146,15 @@ function checkSource(value: unknown, fail: (field: string, reason: string) => ne
   if (value.trim() === '') fail('source', 'source must not be empty');
   if (value.length > MAX_SOURCE_LENGTH) fail('source', `source must be at most ${MAX_SOURCE_LENGTH} characters (got ${value.length})`);
   if (/[\u0000-\u001f\u007f]/.test(value)) fail('source', 'source must not contain control characters (line breaks, tabs, ...)');
+  return value;
+}
+
+function checkNode(value: unknown, fail: (field: string, reason: string) => never): string {
+  if (typeof value !== 'string' || value.trim() === '' || value !== value.trim()) {
+    return fail('node', `node must be a node's NODE_NAME, or null for any node (got ${describe(value)})`);
+  }
+  if (value.length > NODE_NAME_MAX_LENGTH) fail('node', `node must be at most ${NODE_NAME_MAX_LENGTH} characters (got ${value.length})`);
+  if (/[\u0000-\u001f\u007f]/.test(value)) fail('node', 'node must not contain control characters');
   return value;
 }
 

@@ -48,7 +48,12 @@ export interface CameraDefinition extends CameraOverrides {
   /** Same forms as CAMERA_SOURCE: `auto`, a device index, a file path, or a URL. */
   source: string;
   enabled: boolean;
+  /** Pinned: only the node of this NODE_NAME runs it (several nodes on one PostgreSQL); unset: any node. */
+  node?: string;
 }
+
+/** The longest node name a camera can be pinned to. */
+export const NODE_NAME_MAX_LENGTH = 64;
 
 /** The names of the override fields, in documentation order. */
 export const CAMERA_OVERRIDE_FIELDS = [

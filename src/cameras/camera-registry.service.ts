@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { filter, firstValueFrom, map, merge, pairwise, race, startWith, Subscription, timer } from 'rxjs';
 import { EventBus } from '../events/event-bus';
 import { CameraPipeline } from '../stream/pipeline/camera-pipeline';
@@ -10,6 +10,11 @@ import { CameraExistsError, CamerasRepository } from './cameras.repository';
 
 export const CONFIGURED_CAMERAS = Symbol('CONFIGURED_CAMERAS');
 export const SOURCE_PROBE_MS = Symbol('SOURCE_PROBE_MS');
+/**
+ * True when several nodes share the store (PostgreSQL): a camera's pipeline then runs only on
+ * the node leasing it, started and stopped by the lease keeper (run/halt), never by the registry.
+ */
+export const LEASED_CAMERAS = Symbol('LEASED_CAMERAS');
 
 interface Entry {
   definition: CameraDefinition;
@@ -27,6 +32,8 @@ export class CameraRegistry implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CameraRegistry.name);
   private readonly cameras = new Map<string, Entry>();
   private changes: Promise<unknown> = Promise.resolve();
+  /** Counts the changes made through this node (add, update, remove), so refresh() never applies an older read over them. */
+  private localChanges = 0;
 
   constructor(
     private readonly repository: CamerasRepository,
@@ -34,12 +41,13 @@ export class CameraRegistry implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly events: EventBus,
     @Inject(CONFIGURED_CAMERAS) private readonly configured: CameraDefinition[],
     @Inject(SOURCE_PROBE_MS) private readonly probeMs: number,
+    @Optional() @Inject(LEASED_CAMERAS) private readonly leased: boolean = false,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     for (const definition of await this.repository.ensure(this.configured, 'config')) {
       this.cameras.set(definition.name, { definition });
-      if (definition.enabled) this.startPipeline(definition.name);
+      if (definition.enabled && !this.leased) this.startPipeline(definition.name);
       this.events.emit('camera.changed', { camera: definition.name, change: 'added' });
     }
     this.logger.log(`${this.cameras.size} camera(s): ${[...this.cameras.keys()].join(', ')}`);
@@ -84,12 +92,15 @@ export class CameraRegistry implements OnApplicationBootstrap, OnModuleDestroy {
       const pipeline = definition.enabled ? await this.probe(definition) : undefined;
       try {
         await this.repository.insert(definition, 'api');
+        this.localChanges++;
       } catch (err) {
         await pipeline?.stop();
         throw err;
       }
       this.cameras.set(definition.name, { definition });
-      if (pipeline) this.adopt(definition.name, pipeline);
+      // Leased: the probe only proved the source; the node that leases the camera starts it.
+      if (pipeline && this.leased) await pipeline.stop();
+      else if (pipeline) this.adopt(definition.name, pipeline);
       this.events.emit('camera.changed', { camera: definition.name, change: 'added' });
       this.logger.log(`camera ${definition.name} added (${definition.enabled ? 'enabled' : 'disabled'})`);
       return definition;
@@ -102,10 +113,12 @@ export class CameraRegistry implements OnApplicationBootstrap, OnModuleDestroy {
       const entry = this.get(name);
       const patch = parseCameraDefinition(body, { partial: true, camera: name });
       const definition = parseCameraDefinition(applyPatch(entry.definition, patch));
-      const restart = JSON.stringify(definition) !== JSON.stringify(entry.definition);
-      const replacement = restart && definition.enabled ? await this.probe(definition) : undefined;
+      const restart = needsRestart(entry.definition, definition);
+      // Leased: a camera run by another node is restarted there (it re-reads the table), not probed here.
+      const replacement = restart && definition.enabled && (!this.leased || entry.pipeline) ? await this.probe(definition) : undefined;
       try {
         await this.repository.update(name, patch);
+        this.localChanges++;
       } catch (err) {
         await replacement?.stop();
         throw err;
@@ -125,10 +138,66 @@ export class CameraRegistry implements OnApplicationBootstrap, OnModuleDestroy {
     return this.serialised(async () => {
       const entry = this.get(name);
       await this.repository.remove(name);
+      this.localChanges++;
       this.cameras.delete(name);
       await this.stopPipeline(entry);
       this.events.emit('camera.changed', { camera: name, change: 'removed' });
       this.logger.log(`camera ${name} removed`);
+    });
+  }
+
+  /** Leased: starts the camera's pipeline here (this node has just leased it); false when it is unknown or disabled. */
+  run(name: string): Promise<boolean> {
+    return this.serialised(async () => {
+      const entry = this.cameras.get(name);
+      if (!entry?.definition.enabled) return false;
+      if (!entry.pipeline) this.startPipeline(name);
+      return true;
+    });
+  }
+
+  /** Leased: stops the camera's pipeline here (its lease is given up or lost). */
+  halt(name: string): Promise<void> {
+    return this.serialised(async () => {
+      const entry = this.cameras.get(name);
+      if (entry) await this.stopPipeline(entry);
+    });
+  }
+
+  /**
+   * Leased: follows the changes other nodes made to the cameras table. New cameras are listed
+   * (not started), removed ones stopped and dropped, changed ones restarted when they run here.
+   */
+  async refresh(): Promise<void> {
+    // Read outside the queue: a query hanging on a lost database must not hold up halt() (the lease keeper's safety stop).
+    const changesBefore = this.localChanges;
+    const stored = await this.repository.all();
+    return this.serialised(async () => {
+      // A change made here meanwhile is newer than what was read: the next refresh reads it.
+      if (this.localChanges !== changesBefore) return;
+      const names = new Set(stored.map((definition) => definition.name));
+      for (const [name, entry] of this.cameras) {
+        if (names.has(name)) continue;
+        this.cameras.delete(name);
+        await this.stopPipeline(entry);
+        this.events.emit('camera.changed', { camera: name, change: 'removed' });
+      }
+      for (const definition of stored) {
+        const entry = this.cameras.get(definition.name);
+        if (!entry) {
+          this.cameras.set(definition.name, { definition });
+          this.events.emit('camera.changed', { camera: definition.name, change: 'added' });
+          continue;
+        }
+        if (JSON.stringify(definition) === JSON.stringify(entry.definition)) continue;
+        const restart = needsRestart(entry.definition, definition) && entry.pipeline !== undefined;
+        entry.definition = definition;
+        if (restart) {
+          await this.stopPipeline(entry);
+          if (definition.enabled) this.startPipeline(definition.name);
+        }
+        this.events.emit('camera.changed', { camera: definition.name, change: 'changed' });
+      }
     });
   }
 
@@ -186,6 +255,13 @@ export class CameraRegistry implements OnApplicationBootstrap, OnModuleDestroy {
     await pipeline.stop();
     throw new CameraSourceError(definition.name, reason);
   }
+}
+
+/** Whether a change reaches the pipeline (a new pin only moves the camera: the lease keeper's business). */
+function needsRestart(before: CameraDefinition, after: CameraDefinition): boolean {
+  const { node: _before, ...a } = before;
+  const { node: _after, ...b } = after;
+  return JSON.stringify(a) !== JSON.stringify(b);
 }
 
 /** The definition with a PATCH body applied: `null` returns an override to the server-wide setting. */

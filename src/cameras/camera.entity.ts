@@ -26,6 +26,10 @@ export class CameraRecord {
   @Column('boolean')
   enabled: boolean;
 
+  /** The node it is pinned to (NODE_NAME); null: any node. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  node: string | null;
+
   /** Only the overridden settings; the others follow the server-wide ones. */
   @Column('simple-json')
   overrides: CameraOverrides;

@@ -1,30 +1,45 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Req, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
+import type { AppConfig } from '../config/app-config';
 import { EventLoopDelayMonitor } from '../common/event-loop-delay';
 import { ApiError } from '../people/api-errors';
 import { MJPEG_CONTENT_TYPE } from '../stream/mjpeg';
 import type { CameraPipeline } from '../stream/pipeline/camera-pipeline';
 import { pipelineStatsReport, sendJpeg, serveMjpeg } from '../stream/pipeline-http';
+import type { CameraDefinition } from './camera-definition.types';
+import { CameraLocations } from './camera-locations';
 import { CameraRegistry } from './camera-registry.service';
 import { CameraDto, CreateCameraDto, UpdateCameraDto } from './cameras.dto';
+import { isProxied, passToNode } from './node-proxy';
 
 const ApiCameraNotFound = () => ApiError(HttpStatus.NOT_FOUND, 'No camera with this name', ['no camera named "door"']);
 
-/** Cameras as a resource: list, add, change, remove at run time; each camera's stream, snapshot and counters. */
+/**
+ * Cameras as a resource: list, add, change, remove at run time; each camera's stream, snapshot and
+ * counters. With several nodes, every node lists every camera and passes requests for a camera
+ * another node runs on to that node.
+ */
 @ApiTags('cameras')
 @Controller('cameras')
 export class CamerasController {
+  private readonly nodeName: string;
+
   constructor(
     private readonly cameras: CameraRegistry,
     private readonly eventLoop: EventLoopDelayMonitor,
-  ) {}
+    private readonly locations: CameraLocations,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.nodeName = config.get('NODE_NAME', { infer: true });
+  }
 
   @Get()
   @ApiOperation({ summary: 'Every camera with its state, frame rate, viewers and the faces in view' })
   @ApiOkResponse({ type: [CameraDto] })
   list(): CameraDto[] {
-    return this.cameras.list().map(({ definition, pipeline }) => CameraDto.from(definition, pipeline));
+    return this.cameras.list().map(({ definition, pipeline }) => this.dto(definition, pipeline));
   }
 
   @Get(':name')
@@ -33,7 +48,7 @@ export class CamerasController {
   @ApiCameraNotFound()
   one(@Param('name') name: string): CameraDto {
     const { definition, pipeline } = this.cameras.get(name);
-    return CameraDto.from(definition, pipeline);
+    return this.dto(definition, pipeline);
   }
 
   @Post()
@@ -45,7 +60,7 @@ export class CamerasController {
   @ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'The source cannot be opened', ['camera "door": the source cannot be opened: cannot open source'])
   async create(@Body() body: Record<string, unknown>): Promise<CameraDto> {
     const definition = await this.cameras.add(body);
-    return CameraDto.from(definition, this.cameras.get(definition.name).pipeline);
+    return this.dto(definition, this.cameras.get(definition.name).pipeline);
   }
 
   @Patch(':name')
@@ -57,7 +72,7 @@ export class CamerasController {
   @ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'The new source cannot be opened (the camera keeps its old one)', ['camera "door": the source cannot be opened: cannot open source'])
   async update(@Param('name') name: string, @Body() body: Record<string, unknown>): Promise<CameraDto> {
     const definition = await this.cameras.update(name, body);
-    return CameraDto.from(definition, this.cameras.get(name).pipeline);
+    return this.dto(definition, this.cameras.get(name).pipeline);
   }
 
   @Delete(':name')
@@ -75,7 +90,8 @@ export class CamerasController {
   @ApiOkResponse({ description: 'An endless multipart stream of JPEG images.' })
   @ApiCameraNotFound()
   stream(@Param('name') name: string, @Req() request: Request, @Res() response: Response): void {
-    serveMjpeg(this.running(name), request, response);
+    const pipeline = this.runningHere(name, request, response);
+    if (pipeline) serveMjpeg(pipeline, request, response);
   }
 
   @Get(':name/snapshot.jpg')
@@ -83,8 +99,10 @@ export class CamerasController {
   @ApiProduces('image/jpeg')
   @ApiOkResponse({ description: 'JPEG image' })
   @ApiCameraNotFound()
-  async snapshot(@Param('name') name: string, @Res() response: Response): Promise<void> {
-    const frame = await this.running(name).snapshot();
+  async snapshot(@Param('name') name: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+    const pipeline = this.runningHere(name, request, response);
+    if (!pipeline) return;
+    const frame = await pipeline.snapshot();
     if (!frame) throw new ServiceUnavailableException(`camera "${name}" has no frame yet`);
     sendJpeg(response, frame.jpeg);
   }
@@ -93,13 +111,27 @@ export class CamerasController {
   @ApiOperation({ summary: 'The camera\u2019s capture and stream counters' })
   @ApiOkResponse({ description: 'JSON counters' })
   @ApiCameraNotFound()
-  stats(@Param('name') name: string): Record<string, unknown> {
-    return pipelineStatsReport(this.running(name), this.eventLoop);
+  stats(@Param('name') name: string, @Req() request: Request, @Res() response: Response): void {
+    const pipeline = this.runningHere(name, request, response);
+    if (pipeline) response.json(pipelineStatsReport(pipeline, this.eventLoop));
   }
 
-  private running(name: string): CameraPipeline {
-    const pipeline = this.cameras.pipeline(name);
-    if (!pipeline) throw new ServiceUnavailableException(`camera "${name}" is disabled`);
-    return pipeline;
+  private dto(definition: CameraDefinition, pipeline: CameraPipeline | undefined): CameraDto {
+    return CameraDto.from(definition, pipeline, pipeline ? undefined : this.locations.of(definition.name), this.nodeName);
+  }
+
+  /**
+   * The camera's pipeline when this node runs it; otherwise the request is passed to the node
+   * that does (undefined: answered), or refused with a 503 when no node does.
+   */
+  private runningHere(name: string, request: Request, response: Response): CameraPipeline | undefined {
+    const { definition, pipeline } = this.cameras.get(name);
+    if (pipeline) return pipeline;
+    if (!definition.enabled) throw new ServiceUnavailableException(`camera "${name}" is disabled`);
+    const owner = this.locations.of(name);
+    // A request passed on already is not passed on again: two nodes' views may briefly disagree.
+    if (!owner || isProxied(request)) throw new ServiceUnavailableException(`no node runs camera "${name}" right now`);
+    passToNode(owner, name, request, response, this.nodeName);
+    return undefined;
   }
 }

@@ -3,6 +3,7 @@ import { SMALL_FACE_PASSES } from '../recognition/face.types';
 import { PRIVACY_MODES } from '../stream/privacy';
 import type { CameraPipeline } from '../stream/pipeline/camera-pipeline';
 import type { CameraDefinition, CameraOverrides } from './camera-definition.types';
+import type { RemoteCamera } from './camera-locations';
 
 /** The per-camera overrides, documented once for the request and response schemas. */
 export class CameraOverridesDto implements CameraOverrides {
@@ -29,16 +30,20 @@ export class CameraOverridesDto implements CameraOverrides {
   privacyZones?: CameraOverrides['privacyZones'];
 }
 
+const PIN_DESCRIPTION = 'several nodes on one PostgreSQL: only the node of this NODE_NAME runs the camera (unset: any node)';
+
 export class CreateCameraDto extends CameraOverridesDto {
   @ApiProperty({ pattern: '^[a-z0-9_-]{1,32}$', example: 'door' }) name!: string;
   @ApiProperty({ example: 'rtsp://192.0.2.10/stream1', description: 'same forms as CAMERA_SOURCE: auto, a device index, a file path, a URL' }) source!: string;
   @ApiPropertyOptional({ default: true }) enabled?: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 64, example: 'node-2', description: PIN_DESCRIPTION }) node?: string | null;
 }
 
 /** PATCH: any field but the name; null returns an override to the server-wide setting. */
 export class UpdateCameraDto extends CameraOverridesDto {
   @ApiPropertyOptional() source?: string;
   @ApiPropertyOptional() enabled?: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 64, description: `${PIN_DESCRIPTION}; null unpins` }) node?: string | null;
 }
 
 export class CameraFaceDto {
@@ -52,8 +57,10 @@ export class CameraDto {
   @ApiProperty({ example: 'door' }) name!: string;
   @ApiProperty() source!: string;
   @ApiProperty() enabled!: boolean;
+  @ApiProperty({ nullable: true, type: String, description: PIN_DESCRIPTION }) node!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'node-2', description: 'the node running it now (NODE_NAME); null: none (disabled, or not taken yet)' }) runningOn!: string | null;
   @ApiProperty({ type: CameraOverridesDto }) overrides!: CameraOverrides;
-  @ApiProperty({ enum: ['idle', 'connecting', 'live', 'reconnecting', 'ended', 'stopped', 'disabled'] }) state!: string;
+  @ApiProperty({ enum: ['idle', 'connecting', 'live', 'reconnecting', 'ended', 'stopped', 'disabled'], description: 'idle: enabled, but no node runs it (yet)' }) state!: string;
   @ApiProperty() width!: number;
   @ApiProperty() height!: number;
   @ApiProperty({ description: 'frame rate of the source' }) fps!: number;
@@ -62,20 +69,26 @@ export class CameraDto {
   @ApiProperty({ example: '/cameras/door/stream' }) streamUrl!: string;
   @ApiProperty({ example: '/cameras/door/snapshot.jpg' }) snapshotUrl!: string;
 
-  static from(definition: CameraDefinition, pipeline: CameraPipeline | undefined): CameraDto {
-    const { name, source, enabled, ...overrides } = definition;
-    const status = pipeline?.captureStatus();
+  /**
+   * `pipeline`: this node runs it; `remote`: another node does (its lease row); `here`: this
+   * node's name. A camera run nowhere is `disabled`, or `idle` while enabled.
+   */
+  static from(definition: CameraDefinition, pipeline: CameraPipeline | undefined, remote?: RemoteCamera, here?: string): CameraDto {
+    const { name, source, enabled, node, ...overrides } = definition;
+    const status = pipeline?.captureStatus() ?? remote;
     const path = `/cameras/${encodeURIComponent(name)}`;
     return {
       name,
       source: redactCredentials(source),
       enabled,
+      node: node ?? null,
+      runningOn: pipeline ? (here ?? null) : (remote?.node ?? null),
       overrides,
-      state: status?.state ?? 'disabled',
+      state: status?.state ?? (enabled && here !== undefined ? 'idle' : 'disabled'),
       width: status?.width ?? 0,
       height: status?.height ?? 0,
       fps: status?.fps ?? 0,
-      viewers: pipeline?.stats.viewers ?? 0,
+      viewers: pipeline?.stats.viewers ?? remote?.viewers ?? 0,
       faces: (pipeline?.facesInView ?? []).map((face) => ({
         trackId: face.trackId,
         name: face.name,

@@ -9,7 +9,8 @@ import { StreamController } from '../stream/stream.controller';
 import { StreamModule } from '../stream/stream.module';
 import { camerasFromSettings } from './camera-definition';
 import { CameraRecord } from './camera.entity';
-import { CameraRegistry, CONFIGURED_CAMERAS, SOURCE_PROBE_MS } from './camera-registry.service';
+import { CameraLocations } from './camera-locations';
+import { CameraRegistry, CONFIGURED_CAMERAS, LEASED_CAMERAS, SOURCE_PROBE_MS } from './camera-registry.service';
 import { CamerasController } from './cameras.controller';
 import { CamerasRepository } from './cameras.repository';
 
@@ -35,6 +36,12 @@ import { CamerasRepository } from './cameras.repository';
       useFactory: (config: ConfigService<AppConfig, true>) => config.get('CAMERA_OPEN_TIMEOUT_MS', { infer: true }),
     },
     {
+      // Several nodes on one PostgreSQL: cameras run where they are leased (src/cluster).
+      provide: LEASED_CAMERAS,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>) => Boolean(config.get('DATABASE_URL', { infer: true })),
+    },
+    {
       // How late the main thread runs (a hung camera must not show here).
       provide: EventLoopDelayMonitor,
       useFactory: () => {
@@ -46,8 +53,9 @@ import { CamerasRepository } from './cameras.repository';
     { provide: APP_FILTER, useClass: DomainErrorFilter },
     CamerasRepository,
     CameraRegistry,
+    CameraLocations,
   ],
-  exports: [CameraRegistry, EventLoopDelayMonitor],
+  exports: [CameraRegistry, CameraLocations, CamerasRepository, EventLoopDelayMonitor],
 })
 export class CamerasModule implements OnApplicationShutdown {
   constructor(private readonly eventLoop: EventLoopDelayMonitor) {}

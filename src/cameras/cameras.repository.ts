@@ -57,7 +57,7 @@ export class CamerasRepository {
   }
 
   /**
-   * Changes a camera's source, enabled flag and overrides (`null` removes an override);
+   * Changes a camera's source, enabled flag, pin and overrides (`null` removes an override);
    * undefined when there is no such camera. The name never changes: sightings refer to it.
    */
   async update(name: string, patch: CameraPatch): Promise<CameraDefinition | undefined> {
@@ -76,6 +76,7 @@ export class CamerasRepository {
         {
           source: patch.source ?? row.source,
           enabled: patch.enabled ?? row.enabled,
+          node: patch.node === undefined ? row.node : patch.node,
           overrides: overrides as CameraOverrides,
         },
       );
@@ -98,8 +99,8 @@ export class CamerasRepository {
     await this.lock.run(async () => {
       const stored = new Set((await this.rows.find({ select: { name: true } })).map((row) => row.name));
       const missing = definitions.filter((definition) => !stored.has(definition.name));
-      // One statement: all of them or none.
-      if (missing.length > 0) await this.rows.insert(missing.map((definition) => toRecord(definition, origin)));
+      // One statement: all of them or none; a name another node (same store) seeded meanwhile is left as it is.
+      if (missing.length > 0) await this.rows.createQueryBuilder().insert().values(missing.map((definition) => toRecord(definition, origin))).orIgnore().execute();
     });
     return this.all();
   }
@@ -110,11 +111,11 @@ export class CamerasRepository {
 }
 
 function toRecord(definition: CameraDefinition, origin: CameraOrigin): Omit<CameraRecord, 'id'> {
-  return { name: definition.name, source: definition.source, enabled: definition.enabled, overrides: pickOverrides(definition), origin, createdAt: Date.now() };
+  return { name: definition.name, source: definition.source, enabled: definition.enabled, node: definition.node ?? null, overrides: pickOverrides(definition), origin, createdAt: Date.now() };
 }
 
 function toDefinition(row: CameraRecord): CameraDefinition {
-  return { name: row.name, source: row.source, enabled: row.enabled, ...pickOverrides(row.overrides ?? {}) };
+  return { name: row.name, source: row.source, enabled: row.enabled, ...(row.node ? { node: row.node } : {}), ...pickOverrides(row.overrides ?? {}) };
 }
 
 /** The override fields that are set, in documentation order (nothing else is stored or returned). */

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { hostname } from 'node:os';
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
 import { CameraConfigError, camerasFromSettings } from '../cameras/camera-definition';
 import { AccessConfig, accessConfigProblem, OPTIONAL_ACCESS_SETTINGS, SECRET_ACCESS_SETTINGS } from './access-config';
 import { ENGINE_NAMES, EngineName, SMALL_FACE_PASSES, SmallFacePass } from '../recognition/face.types';
@@ -83,7 +83,7 @@ export class AppConfig extends AccessConfig {
   DATABASE_URL?: string;
 
   /** This node's name among the nodes sharing one DATABASE_URL (in its change notifications; default the host name). */
-  @IsString() @MinLength(1)
+  @IsString() @MinLength(1) @MaxLength(64)
   NODE_NAME = hostname();
 
   /** With DATABASE_URL: how often (s) a node compares its gallery with the store and resyncs when they differ (0 = never). */
@@ -93,6 +93,18 @@ export class AppConfig extends AccessConfig {
   /** With DATABASE_URL: per camera, frames a second whose per-frame Socket.IO events also go to the other nodes' clients when nothing in view changed (0: only changes). */
   @Type(() => Number) @IsNumber() @Min(0) @Max(30)
   CLUSTER_FRAME_EVENTS_PER_S = 2;
+
+  /** Where the other nodes reach this one (they pass it the requests for the cameras it runs); default `http://<host name>:<PORT>`. */
+  @IsOptional() @Matches(/^https?:\/\/[^\s/]+\/?$/, { message: 'NODE_URL must be http(s)://host:port' })
+  NODE_URL?: string;
+
+  /** Several nodes: a camera's lease lasts this long (ms) unless renewed; a dead node's cameras move after it ends. */
+  @Type(() => Number) @IsInt() @Min(1000) @Max(600_000)
+  CAMERA_LEASE_TTL_MS = 10_000;
+
+  /** Several nodes: how often (ms) a node beats, renews its leases and takes its share; at most a third of CAMERA_LEASE_TTL_MS. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(200_000)
+  CAMERA_LEASE_RENEW_MS = 3_000;
 
   /** Photos enrolled at start, one per person, named after the person. */
   @IsString() @MinLength(1)
@@ -274,6 +286,7 @@ const OPTIONAL_SETTINGS = [
   'CAMERAS',
   'CAMERAS_FILE',
   'DATABASE_URL',
+  'NODE_URL',
   ...EMBEDDING_SETTINGS,
   'MATCH_THRESHOLD',
   'UNKNOWN_FACE_GROUP_SIMILARITY',
@@ -283,6 +296,11 @@ const OPTIONAL_SETTINGS = [
 
 /** Never repeated in error messages. */
 const SECRET_SETTINGS = new Set<string>([...SECRET_ACCESS_SETTINGS, 'DATABASE_URL']);
+
+/** Where the other nodes reach this one: NODE_URL, else `http://<host name>:<PORT>`. */
+export function nodeUrlOf(config: Pick<AppConfig, 'NODE_URL' | 'PORT'>): string {
+  return (config.NODE_URL ?? `http://${hostname()}:${config.PORT}`).replace(/\/$/, '');
+}
 
 /** For ConfigModule: turns process.env into a typed, validated AppConfig or throws a readable error. */
 export function validateConfig(env: Record<string, unknown>): AppConfig {
@@ -299,6 +317,10 @@ export function validateConfig(env: Record<string, unknown>): AppConfig {
   }
   const accessProblem = accessConfigProblem(config);
   if (accessProblem) throw new Error(`Invalid configuration:\n  ${accessProblem}`);
+  if (config.CAMERA_LEASE_RENEW_MS * 3 > config.CAMERA_LEASE_TTL_MS) {
+    // Renewals must have room to fail twice before the lease runs out (see CameraLeaseKeeper).
+    throw new Error(`Invalid configuration:\n  CAMERA_LEASE_RENEW_MS=${config.CAMERA_LEASE_RENEW_MS} must be at most a third of CAMERA_LEASE_TTL_MS=${config.CAMERA_LEASE_TTL_MS}`);
+  }
   const embeddingProblem = embeddingConfigProblem(config);
   if (embeddingProblem) throw new Error(`Invalid configuration:\n  ${embeddingProblem}`);
   try {

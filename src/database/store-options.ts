@@ -9,6 +9,9 @@ import { PostgresBetterSamples1764810000000 } from './migrations/postgres/176481
 import { SqliteBetterSamples1764810000000 } from './migrations/sqlite/1764810000000-better-samples';
 import { PostgresRejectedViews1764820000000 } from './migrations/postgres/1764820000000-rejected-views';
 import { SqliteRejectedViews1764820000000 } from './migrations/sqlite/1764820000000-rejected-views';
+import { PostgresCameraLeases1764900000000 } from './migrations/postgres/1764900000000-camera-leases';
+import { SqliteCameraLeases1764900000000 } from './migrations/sqlite/1764900000000-camera-leases';
+import { PostgresSocketIoAttachments1764910000000 } from './migrations/postgres/1764910000000-socket-io-attachments';
 import { adaptDriverToPortableTypes } from './portable-types';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -44,7 +47,7 @@ export function storeOptions(settings: StoreSettings): DataSourceOptions {
       type: 'postgres',
       url: settings.DATABASE_URL,
       applicationName: 'face-stream',
-      migrations: [PostgresBaseline1764720000000, PostgresRefusalsAndSignOuts1764806400000, PostgresBetterSamples1764810000000, PostgresRejectedViews1764820000000],
+      migrations: [PostgresBaseline1764720000000, PostgresRefusalsAndSignOuts1764806400000, PostgresBetterSamples1764810000000, PostgresRejectedViews1764820000000, PostgresCameraLeases1764900000000, PostgresSocketIoAttachments1764910000000],
     };
   }
   const dataDir = resolve(settings.DATA_DIR);
@@ -53,7 +56,7 @@ export function storeOptions(settings: StoreSettings): DataSourceOptions {
     ...common,
     type: 'sqlite',
     database: join(dataDir, SQLITE_FILE),
-    migrations: [SqliteBaseline1764720000000, SqliteRefusalsAndSignOuts1764806400000, SqliteBetterSamples1764810000000, SqliteRejectedViews1764820000000],
+    migrations: [SqliteBaseline1764720000000, SqliteRefusalsAndSignOuts1764806400000, SqliteBetterSamples1764810000000, SqliteRejectedViews1764820000000, SqliteCameraLeases1764900000000],
     // Write-ahead log: a commit is one append, readers never block the writer, and a
     // killed process loses nothing committed (SQLite replays the log at the next open).
     enableWAL: true,

@@ -24,6 +24,12 @@ export interface Appearance {
   thumbnailConfidence: number;
   /** Set by the caller once persisted. */
   rowId?: number;
+  /**
+   * Continued from another node that ran the camera before (a failover): the time it was taken
+   * over, which counts as a sighting for ending it — the gap while no node ran the camera is not
+   * an absence of the person.
+   */
+  takenOverAt?: number;
 }
 
 export interface AppearanceOptions {
@@ -87,13 +93,20 @@ export class AppearanceBook {
   expire(at: number): Appearance[] {
     const ended: Appearance[] = [];
     for (const [personId, appearance] of this.open) {
-      if (at - appearance.lastSeen >= this.options.endAfterMs) {
+      if (at - Math.max(appearance.lastSeen, appearance.takenOverAt ?? -Infinity) >= this.options.endAfterMs) {
         this.open.delete(personId);
         this.dirty.delete(appearance);
         ended.push(appearance);
       }
     }
     return ended;
+  }
+
+  /** Takes in an appearance recorded elsewhere (another node's open sighting); false when the person already has one here. */
+  adopt(appearance: Appearance): boolean {
+    if (this.open.has(appearance.personId)) return false;
+    this.open.set(appearance.personId, appearance);
+    return true;
   }
 
   /** Drops a person's open appearance without ending it (the person was erased); whether there was one. */

@@ -20,6 +20,8 @@ import { SIGHTINGS_OPTIONS, SightingsOptions, SightingsService } from './sightin
         endAfterMs: config.get('SIGHTING_END_AFTER_MS', { infer: true }),
         flushEveryMs: 2000,
         betterViewBy: 5,
+        // Several nodes on one store: the others' sightings are theirs to end (or to hand over at a failover).
+        endOngoingAtStart: !config.get('DATABASE_URL', { infer: true }),
       }),
     },
     SightingsRepository,

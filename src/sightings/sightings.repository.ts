@@ -72,6 +72,16 @@ export class SightingsRepository {
     await this.lock.run(() => this.rows.update({ ongoing: true }, { ongoing: false }));
   }
 
+  /** A camera's sightings still open (another node ran it and did not end them), oldest first. */
+  ongoingOf(camera: string): Promise<Sighting[]> {
+    return this.rows.find({ where: { camera, ongoing: true }, order: { lastSeen: 'ASC' } });
+  }
+
+  /** Ends one sighting as it stands. */
+  async end(id: number): Promise<void> {
+    await this.lock.run(() => this.rows.update({ id }, { ongoing: false }));
+  }
+
   findOne(id: number): Promise<Sighting | null> {
     return this.rows.findOneBy({ id });
   }

@@ -18,6 +18,8 @@ export interface SightingsOptions {
   flushEveryMs: number;
   /** A view this many confidence points better than the thumbnail's replaces it. */
   betterViewBy: number;
+  /** At start, end the sightings a previous run left open (one node); false when other nodes share the store. */
+  endOngoingAtStart?: boolean;
 }
 
 /**
@@ -54,7 +56,7 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.repository.endAllOngoing();
+    if (this.options.endOngoingAtStart !== false) await this.repository.endAllOngoing();
     this.subscriptions.push(
       this.events.on('frame.observed').subscribe((observation) => this.observe(observation)),
       this.events.on('person.changed').subscribe(({ personId, change }) => change === 'removed' && this.forget(personId)),
@@ -91,6 +93,46 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
     for (const book of this.books.values()) {
       for (const appearance of book.openAppearances) if (appearance.rowId === rowId) appearance.rowId = undefined;
     }
+  }
+
+  /**
+   * This node is about to run a camera another node ran (several nodes): each person's sighting
+   * left open there is continued here when it is recent enough to be the same appearance (seen up
+   * to `maxGapMs`, the longest failover, plus the usual end-after time before), else ended; so a
+   * failover never opens a second one.
+   */
+  continueOpen(camera: string, maxGapMs: number, now = Date.now()): Promise<void> {
+    return this.writes.run(async () => {
+      const book = this.bookOf(camera);
+      const rows = await this.repository.ongoingOf(camera);
+      const newest = new Map(rows.map((row) => [row.personId, row.id]));
+      for (const row of rows) {
+        const appearance: Appearance = {
+          personId: row.personId,
+          name: row.personName,
+          trackId: -1,
+          firstSeen: row.firstSeen,
+          lastSeen: row.lastSeen,
+          bestConfidence: row.bestConfidence,
+          thumbnailConfidence: row.bestConfidence,
+          rowId: row.id,
+          takenOverAt: now,
+        };
+        this.cameraOf.set(appearance, camera);
+        const current = newest.get(row.personId) === row.id && now - row.lastSeen <= maxGapMs + this.options.endAfterMs && !this.erased.has(row.personId);
+        if (current && book.adopt(appearance)) continue;
+        await this.repository.end(row.id);
+        this.announce(appearance, false);
+      }
+    });
+  }
+
+  /** This node stopped running a camera for another node: its open sightings are written as they stand, left open for that node. */
+  handOver(camera: string): Promise<void> {
+    const open = this.books.get(camera)?.endAll() ?? [];
+    return this.writes.run(async () => {
+      for (const appearance of open) await this.write(appearance, true);
+    });
   }
 
   /**

@@ -18,8 +18,8 @@ const ENTITIES = [AuditEntry, CameraRecord, FaceSample, Person, RejectedView, Re
 
 /** Every migration of each dialect, in order: a new store records all of them. */
 const MIGRATIONS = {
-  sqlite: ['SqliteBaseline1764720000000', 'SqliteRefusalsAndSignOuts1764806400000', 'SqliteBetterSamples1764810000000', 'SqliteRejectedViews1764820000000'],
-  postgres: ['PostgresBaseline1764720000000', 'PostgresRefusalsAndSignOuts1764806400000', 'PostgresBetterSamples1764810000000', 'PostgresRejectedViews1764820000000'],
+  sqlite: ['SqliteBaseline1764720000000', 'SqliteRefusalsAndSignOuts1764806400000', 'SqliteBetterSamples1764810000000', 'SqliteRejectedViews1764820000000', 'SqliteCameraLeases1764900000000'],
+  postgres: ['PostgresBaseline1764720000000', 'PostgresRefusalsAndSignOuts1764806400000', 'PostgresBetterSamples1764810000000', 'PostgresRejectedViews1764820000000', 'PostgresCameraLeases1764900000000', 'PostgresSocketIoAttachments1764910000000'],
 };
 const applied = async (db: DataSource) => (await db.query('SELECT name FROM migrations ORDER BY id')).map((row: { name: string }) => row.name);
 

@@ -10,9 +10,9 @@ export interface MjpegPart {
  * Reads `count` parts of a multipart/x-mixed-replace stream with a plain HTTP client,
  * parsing boundaries and Content-Length itself (as a strict client would).
  */
-export function readMjpegParts(url: string, count: number, timeoutMs = 30_000): Promise<{ contentType: string; parts: MjpegPart[] }> {
+export function readMjpegParts(url: string, count: number, timeoutMs = 30_000, headers: Record<string, string> = {}): Promise<{ contentType: string; parts: MjpegPart[] }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, (res) => {
+    const req = request(url, { headers }, (res) => {
       const contentType = String(res.headers['content-type'] ?? '');
       const boundary = /boundary=([^;]+)/.exec(contentType)?.[1];
       if (res.statusCode !== 200 || !boundary) {

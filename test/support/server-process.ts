@@ -68,7 +68,8 @@ export function freePort(): Promise<number> {
 export async function startServer(env: Record<string, string> = {}, timeoutMs = 90_000): Promise<RunningServer> {
   const entry = join(PROJECT_ROOT, 'dist', 'main.js');
   if (!existsSync(entry)) throw new Error('dist/main.js is missing: run `npm run build` first');
-  const port = await freePort();
+  // A given PORT: the test needed it before the start (e.g. for NODE_URL).
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const root = mkdtempSync(join(tmpdir(), 'face-stream-test-'));
   const dataDir = env.DATA_DIR ?? join(root, 'data');
   const facesDir = env.FACES_DIR ?? join(root, 'faces');

@@ -1,4 +1,5 @@
-import { validateConfig } from '../../src/config/app-config';
+import { hostname } from 'node:os';
+import { nodeUrlOf, validateConfig } from '../../src/config/app-config';
 
 describe('validateConfig', () => {
   it('applies the defaults to an empty environment', () => {
@@ -25,5 +26,22 @@ describe('validateConfig: console settings', () => {
     expect(validateConfig({})).toMatchObject({ CAMERA_NAME: 'main', SIGHTING_END_AFTER_MS: 4000, UNKNOWN_FACE_AFTER_MS: 2000, UNKNOWN_FACE_GROUP_SIMILARITY: undefined });
     expect(validateConfig({ UNKNOWN_FACE_GROUP_SIMILARITY: '0.4', CAMERA_NAME: 'door' })).toMatchObject({ UNKNOWN_FACE_GROUP_SIMILARITY: 0.4, CAMERA_NAME: 'door' });
     expect(() => validateConfig({ SIGHTING_END_AFTER_MS: '10', UNKNOWN_FACE_GROUP_SIMILARITY: '2' })).toThrow(/SIGHTING_END_AFTER_MS[\s\S]*UNKNOWN_FACE_GROUP_SIMILARITY/);
+  });
+});
+
+describe('validateConfig: several nodes', () => {
+  it('defaults NODE_URL to the host name and PORT, and the lease timings to 10 s and 3 s', () => {
+    const c = validateConfig({ PORT: '8080' });
+    expect(c).toMatchObject({ NODE_URL: undefined, CAMERA_LEASE_TTL_MS: 10_000, CAMERA_LEASE_RENEW_MS: 3_000 });
+    expect(nodeUrlOf(c)).toBe(`http://${hostname()}:8080`);
+    expect(nodeUrlOf(validateConfig({ NODE_URL: 'https://node-2.example:3443/' }))).toBe('https://node-2.example:3443');
+  });
+
+  it('refuses a NODE_URL that is not http(s)://host, and renewals that leave no room to fail before the lease ends', () => {
+    expect(() => validateConfig({ NODE_URL: 'node-2:3000' })).toThrow(/NODE_URL="node-2:3000": NODE_URL must be http\(s\):\/\/host:port/);
+    expect(() => validateConfig({ NODE_URL: 'http://node-2:3000/cameras' })).toThrow(/NODE_URL/);
+    expect(() => validateConfig({ CAMERA_LEASE_TTL_MS: '6000', CAMERA_LEASE_RENEW_MS: '2500' })).toThrow(/CAMERA_LEASE_RENEW_MS=2500 must be at most a third of CAMERA_LEASE_TTL_MS=6000/);
+    expect(validateConfig({ CAMERA_LEASE_TTL_MS: '6000', CAMERA_LEASE_RENEW_MS: '2000' })).toMatchObject({ CAMERA_LEASE_TTL_MS: 6000, CAMERA_LEASE_RENEW_MS: 2000 });
+    expect(() => validateConfig({ NODE_NAME: 'n'.repeat(65) })).toThrow(/NODE_NAME/);
   });
 });

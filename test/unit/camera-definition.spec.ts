@@ -110,10 +110,29 @@ describe('parseCameraDefinition', () => {
     expect(parseCameraDefinition({ ...door, matchThreshold: null })).toEqual({ ...door, enabled: true });
   });
 
+  it('pins a camera to a node by its NODE_NAME; null (or nothing) is any node, and a patch\'s null unpins', () => {
+    expect(parseCameraDefinition({ ...door, node: 'node-2' })).toEqual({ ...door, enabled: true, node: 'node-2' });
+    expect(parseCameraDefinition({ ...door, node: null })).toEqual({ ...door, enabled: true });
+    expect(parseCameraDefinition({ node: null }, { partial: true })).toEqual({ node: null });
+    expect(parseCameraDefinition({ node: 'gpu-box.local' }, { partial: true })).toEqual({ node: 'gpu-box.local' });
+  });
+
+  it.each([
+    ['', 'node must be a node\'s NODE_NAME'],
+    [' node-2', 'node must be a node\'s NODE_NAME'],
+    [2, 'node must be a node\'s NODE_NAME, or null for any node (got 2)'],
+    ['n'.repeat(65), 'node must be at most 64 characters (got 65)'],
+    ['a\nb', 'node must not contain control characters'],
+  ])('rejects the pin %p', (node, message) => {
+    const error = configError(() => parseCameraDefinition({ ...door, node }));
+    expect(error.field).toBe('node');
+    expect(error.message).toContain(message);
+  });
+
   it('rejects an unknown field by name', () => {
     const error = configError(() => parseCameraDefinition({ ...door, recogniseEveryN: 2 }));
     expect(error.field).toBe('recogniseEveryN');
-    expect(error.message).toMatch(/^camera "door": unknown field "recogniseEveryN" \(allowed: name, source, enabled, recognizeEveryN/);
+    expect(error.message).toMatch(/^camera "door": unknown field "recogniseEveryN" \(allowed: name, source, enabled, node, recognizeEveryN/);
   });
 
   it.each([

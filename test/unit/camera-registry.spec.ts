@@ -3,7 +3,7 @@ import { CapturePort } from '../../src/camera/capture.port';
 import { CameraConfigError } from '../../src/cameras/camera-definition';
 import type { CameraDefinition } from '../../src/cameras/camera-definition.types';
 import { CameraNotFoundError, CameraSourceError } from '../../src/cameras/camera-errors';
-import { applyPatch, CameraRegistry, CONFIGURED_CAMERAS, SOURCE_PROBE_MS } from '../../src/cameras/camera-registry.service';
+import { applyPatch, CameraRegistry, CONFIGURED_CAMERAS, LEASED_CAMERAS, SOURCE_PROBE_MS } from '../../src/cameras/camera-registry.service';
 import { CameraExistsError, CamerasRepository } from '../../src/cameras/cameras.repository';
 import { EventBus } from '../../src/events/event-bus';
 import type { AppEvents } from '../../src/events/app-events';
@@ -16,6 +16,9 @@ import { FakeCapturePort, FakeGallery, FakeRecognition, FakeRenderer } from '../
 /** The cameras table in memory, with the repository's contract (names unique). */
 class MemoryCamerasRepository {
   rows: CameraDefinition[] = [];
+  async all() {
+    return [...this.rows];
+  }
   async ensure(defs: CameraDefinition[]) {
     for (const def of defs) if (!this.rows.some((row) => row.name === def.name)) this.rows.push(def);
     return [...this.rows];
@@ -36,7 +39,7 @@ class MemoryCamerasRepository {
   }
 }
 
-async function build(configured: CameraDefinition[]) {
+async function build(configured: CameraDefinition[], leased = false) {
   const capture = new FakeCapturePort();
   const repository = new MemoryCamerasRepository();
   const module = await Test.createTestingModule({
@@ -47,6 +50,7 @@ async function build(configured: CameraDefinition[]) {
       { provide: CamerasRepository, useValue: repository },
       { provide: CONFIGURED_CAMERAS, useValue: configured },
       { provide: SOURCE_PROBE_MS, useValue: 50 },
+      { provide: LEASED_CAMERAS, useValue: leased },
       { provide: CapturePort, useValue: capture },
       { provide: RecognitionService, useValue: new FakeRecognition() },
       { provide: GalleryService, useValue: new FakeGallery() },
@@ -138,5 +142,77 @@ describe('CameraRegistry (with fakes through DI)', () => {
     await registry.add({ name: 'door', source: '/videos/door2.mp4' });
     expect(registry.pipeline('door')).toBeDefined();
     await registry.onModuleDestroy();
+  });
+});
+
+describe('CameraRegistry with leased cameras (several nodes on one PostgreSQL)', () => {
+  it('starts nothing by itself: run and halt start and stop one camera, a disabled one never runs', async () => {
+    const { registry, capture } = await build([cam('door'), cam('hall', undefined, { enabled: false }), cam('yard')], true);
+    expect(registry.pipelines()).toEqual([]);
+    expect(capture.opened.size).toBe(0);
+    expect(await registry.run('door')).toBe(true);
+    expect(await registry.run('hall')).toBe(false);
+    expect(await registry.run('gone')).toBe(false);
+    expect(registry.pipelines().map((p) => p.name)).toEqual(['door']);
+    await registry.halt('door');
+    expect(capture.opened.get('door')!.stopped).toBe(true);
+    expect(registry.pipeline('door')).toBeUndefined();
+    await registry.onModuleDestroy();
+  });
+
+  it('an added camera must open, then waits for the node that leases it', async () => {
+    const { registry, capture, repository } = await build([], true);
+    await registry.add({ name: 'door', source: '/videos/door.mp4' });
+    expect(capture.opened.get('door')!.stopped).toBe(true);
+    expect(registry.pipeline('door')).toBeUndefined();
+    expect(repository.rows.map((row) => row.name)).toEqual(['door']);
+    await expect(registry.add({ name: 'hall', source: '/videos/broken.mp4' })).rejects.toBeInstanceOf(CameraSourceError);
+    expect(repository.rows.map((row) => row.name)).toEqual(['door']);
+  });
+
+  it('follows the changes other nodes made: new cameras listed, removed ones stopped, changed ones restarted where they run; a new pin alone restarts nothing', async () => {
+    const { registry, capture, repository, changes } = await build([cam('door'), cam('hall'), cam('yard')], true);
+    await registry.run('door');
+    await registry.run('hall');
+    const door = registry.pipeline('door');
+    const hallBefore = registry.pipeline('hall');
+    repository.rows = [{ ...cam('door'), node: 'node-2' }, cam('hall', undefined, { jpegQuality: 50 }), cam('yard', undefined, { jpegQuality: 60 }), cam('gate')];
+    changes.length = 0;
+    await registry.refresh();
+    expect(registry.list().map((entry) => entry.definition.name)).toEqual(['door', 'hall', 'yard', 'gate']);
+    expect(registry.pipeline('door')).toBe(door);
+    expect(registry.get('door').definition.node).toBe('node-2');
+    // Restarted with its new settings: a new pipeline, a new capture running.
+    expect(registry.pipeline('hall')).not.toBe(hallBefore);
+    expect(capture.opened.get('hall')!.stopped).toBe(false);
+    expect(registry.get('hall').definition.jpegQuality).toBe(50);
+    expect(registry.pipeline('yard')).toBeUndefined();
+    expect(registry.pipeline('gate')).toBeUndefined();
+    expect(changes).toEqual([
+      { camera: 'door', change: 'changed' },
+      { camera: 'hall', change: 'changed' },
+      { camera: 'yard', change: 'changed' },
+      { camera: 'gate', change: 'added' },
+    ]);
+    repository.rows = repository.rows.filter((row) => row.name !== 'hall');
+    const hall = registry.pipeline('hall')!;
+    let ended = false;
+    hall.frames$.subscribe({ complete: () => (ended = true) });
+    await registry.refresh();
+    expect(ended).toBe(true);
+    expect(() => registry.get('hall')).toThrow(CameraNotFoundError);
+    await registry.onModuleDestroy();
+  });
+
+  it('never applies a read of the table older than a change made through this node meanwhile', async () => {
+    const { registry, repository } = await build([cam('door')], true);
+    const stale = await repository.all();
+    let answer!: () => void;
+    repository.all = () => new Promise((resolve) => (answer = () => resolve(stale)));
+    const refreshing = registry.refresh();
+    await registry.update('door', { jpegQuality: 40 });
+    answer();
+    await refreshing;
+    expect(registry.get('door').definition.jpegQuality).toBe(40);
   });
 });

@@ -15,7 +15,7 @@ describe('store options: SQLite in DATA_DIR unless DATABASE_URL names a PostgreS
     const options = storeOptions({ DATA_DIR: dir });
     expect(storeDialectOf({ DATA_DIR: dir })).toBe('sqlite');
     expect(options).toMatchObject({ type: 'sqlite', database: join(dir, SQLITE_FILE), migrationsRun: true, synchronize: false });
-    expect((options.migrations as Function[]).map((m) => m.name)).toEqual(['SqliteBaseline1764720000000', 'SqliteRefusalsAndSignOuts1764806400000', 'SqliteBetterSamples1764810000000', 'SqliteRejectedViews1764820000000']);
+    expect((options.migrations as Function[]).map((m) => m.name)).toEqual(['SqliteBaseline1764720000000', 'SqliteRefusalsAndSignOuts1764806400000', 'SqliteBetterSamples1764810000000', 'SqliteRejectedViews1764820000000', 'SqliteCameraLeases1764900000000']);
   });
 
   it('opens PostgreSQL at DATABASE_URL with its own migrations', () => {
@@ -23,7 +23,7 @@ describe('store options: SQLite in DATA_DIR unless DATABASE_URL names a PostgreS
     expect(storeDialectOf(settings)).toBe('postgres');
     const options = storeOptions(settings);
     expect(options).toMatchObject({ type: 'postgres', url: settings.DATABASE_URL, migrationsRun: true, synchronize: false });
-    expect((options.migrations as Function[]).map((m) => m.name)).toEqual(['PostgresBaseline1764720000000', 'PostgresRefusalsAndSignOuts1764806400000', 'PostgresBetterSamples1764810000000', 'PostgresRejectedViews1764820000000']);
+    expect((options.migrations as Function[]).map((m) => m.name)).toEqual(['PostgresBaseline1764720000000', 'PostgresRefusalsAndSignOuts1764806400000', 'PostgresBetterSamples1764810000000', 'PostgresRejectedViews1764820000000', 'PostgresCameraLeases1764900000000', 'PostgresSocketIoAttachments1764910000000']);
   });
 
   it('validates DATABASE_URL as a postgres:// URL and never repeats it in the error', () => {
