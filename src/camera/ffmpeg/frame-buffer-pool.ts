@@ -5,14 +5,15 @@ import { allocateSharedFrame } from '../../common/collect-shared-frames';
  * everyone holding its pixels (recognition, recorders; see frame-holds.ts) are done with it, so a
  * camera's frames no longer wait for a garbage collection to free 2.7 MB of shared memory each
  * (V8 does not count shared memory in its heuristics; see collect-shared-frames.ts). Buffers
- * beyond `maxFree` (a burst is over) are left to the collector.
+ * beyond `maxFree` (a burst is over) are left to the collector. Four cover the steady state (one being
+ * written, one drawn, one recognised, one waiting); more only held memory.
  */
 export class FrameBufferPool {
   private readonly free: Uint8Array[] = [];
 
   constructor(
     readonly frameBytes: number,
-    private readonly maxFree = 8,
+    private readonly maxFree = 4,
   ) {}
 
   acquire(): Uint8Array {
