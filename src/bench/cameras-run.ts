@@ -26,7 +26,7 @@ import type { EmbeddingBatchStats } from '../recognition/inference/embedding-bat
 import type { RecognizedFace } from '../recognition/recognition.service';
 import type { CameraRunResult } from './cameras-report';
 import { MjpegClient } from './mjpeg-client';
-import { childPids, cpuSecondsOfTree, pssMb, rssMb } from './proc-stats';
+import { treeCpuSeconds, treeMemoryMb } from './proc-stats';
 import type { FramePrediction } from './scoring';
 
 export interface CamerasServerOptions {
@@ -70,24 +70,6 @@ type ChildMessage =
   | { type: 'memory'; heapMb: number; arrayBuffersMb: number }
   | { type: 'clock'; at: 'start' | 'stop' }
   | { type: 'result'; cameras: CameraRunResult[]; embedding: EmbeddingBatchStats };
-
-/** CPU seconds of the tree, plus what its root's finished children used (a capture process whose file ended). */
-function treeCpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return cpuSecondsOfTree(pid) + (Number(fields[13]) + Number(fields[14])) / 100; // cutime, cstime
-  } catch {
-    return 0;
-  }
-}
-
-/** RSS and PSS of the process and every live descendant (MB). */
-function treeMemoryMb(pid: number): { rss: number; pss: number } {
-  return childPids(pid)
-    .map(treeMemoryMb)
-    .reduce((sum, child) => ({ rss: sum.rss + child.rss, pss: sum.pss + child.pss }), { rss: rssMb(pid), pss: pssMb(pid) });
-}
 
 export async function runCamerasServer(options: CamerasServerOptions): Promise<CamerasServerResult> {
   const log = options.log ?? (() => undefined);

@@ -46,3 +46,21 @@ export function pssMb(pid: number): number {
     return 0;
   }
 }
+
+/** CPU seconds of the tree, plus what its root's finished children used (a capture process whose file ended). */
+export function treeCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return cpuSecondsOfTree(pid) + (Number(fields[13]) + Number(fields[14])) / 100; // cutime, cstime
+  } catch {
+    return 0;
+  }
+}
+
+/** RSS and PSS of the process and every live descendant (MB). */
+export function treeMemoryMb(pid: number): { rss: number; pss: number } {
+  return childPids(pid)
+    .map(treeMemoryMb)
+    .reduce((sum, child) => ({ rss: sum.rss + child.rss, pss: sum.pss + child.pss }), { rss: rssMb(pid), pss: pssMb(pid) });
+}
