@@ -12,7 +12,7 @@ import type { CameraDefinition } from './camera-definition.types';
 import { CameraLocations } from './camera-locations';
 import { CameraRegistry } from './camera-registry.service';
 import { CameraDto, CreateCameraDto, UpdateCameraDto } from './cameras.dto';
-import { isProxied, passToNode } from './node-proxy';
+import { CameraRouter } from './camera-router';
 
 const ApiCameraNotFound = () => ApiError(HttpStatus.NOT_FOUND, 'No camera with this name', ['no camera named "door"']);
 
@@ -30,6 +30,7 @@ export class CamerasController {
     private readonly cameras: CameraRegistry,
     private readonly eventLoop: EventLoopDelayMonitor,
     private readonly locations: CameraLocations,
+    private readonly router: CameraRouter,
     config: ConfigService<AppConfig, true>,
   ) {
     this.nodeName = config.get('NODE_NAME', { infer: true });
@@ -90,7 +91,7 @@ export class CamerasController {
   @ApiOkResponse({ description: 'An endless multipart stream of JPEG images.' })
   @ApiCameraNotFound()
   stream(@Param('name') name: string, @Req() request: Request, @Res() response: Response): void {
-    const pipeline = this.runningHere(name, request, response);
+    const pipeline = this.router.runningHere(name, 'stream', request, response);
     if (pipeline) serveMjpeg(pipeline, request, response);
   }
 
@@ -100,7 +101,7 @@ export class CamerasController {
   @ApiOkResponse({ description: 'JPEG image' })
   @ApiCameraNotFound()
   async snapshot(@Param('name') name: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    const pipeline = this.runningHere(name, request, response);
+    const pipeline = this.router.runningHere(name, 'snapshot.jpg', request, response);
     if (!pipeline) return;
     const frame = await pipeline.snapshot();
     if (!frame) throw new ServiceUnavailableException(`camera "${name}" has no frame yet`);
@@ -112,7 +113,7 @@ export class CamerasController {
   @ApiOkResponse({ description: 'JSON counters' })
   @ApiCameraNotFound()
   stats(@Param('name') name: string, @Req() request: Request, @Res() response: Response): void {
-    const pipeline = this.runningHere(name, request, response);
+    const pipeline = this.router.runningHere(name, 'stats', request, response);
     if (pipeline) response.json(pipelineStatsReport(pipeline, this.eventLoop));
   }
 
@@ -120,18 +121,4 @@ export class CamerasController {
     return CameraDto.from(definition, pipeline, pipeline ? undefined : this.locations.of(definition.name), this.nodeName);
   }
 
-  /**
-   * The camera's pipeline when this node runs it; otherwise the request is passed to the node
-   * that does (undefined: answered), or refused with a 503 when no node does.
-   */
-  private runningHere(name: string, request: Request, response: Response): CameraPipeline | undefined {
-    const { definition, pipeline } = this.cameras.get(name);
-    if (pipeline) return pipeline;
-    if (!definition.enabled) throw new ServiceUnavailableException(`camera "${name}" is disabled`);
-    const owner = this.locations.of(name);
-    // A request passed on already is not passed on again: two nodes' views may briefly disagree.
-    if (!owner || isProxied(request)) throw new ServiceUnavailableException(`no node runs camera "${name}" right now`);
-    passToNode(owner, name, request, response, this.nodeName);
-    return undefined;
-  }
 }

@@ -10,6 +10,7 @@ import { StreamModule } from '../stream/stream.module';
 import { camerasFromSettings } from './camera-definition';
 import { CameraRecord } from './camera.entity';
 import { CameraLocations } from './camera-locations';
+import { CameraRouter } from './camera-router';
 import { CameraRegistry, CONFIGURED_CAMERAS, LEASED_CAMERAS, SOURCE_PROBE_MS } from './camera-registry.service';
 import { CamerasController } from './cameras.controller';
 import { CamerasRepository } from './cameras.repository';
@@ -54,8 +55,9 @@ import { CamerasRepository } from './cameras.repository';
     CamerasRepository,
     CameraRegistry,
     CameraLocations,
+    CameraRouter,
   ],
-  exports: [CameraRegistry, CameraLocations, CamerasRepository, EventLoopDelayMonitor],
+  exports: [CameraRegistry, CameraLocations, CameraRouter, CamerasRepository, EventLoopDelayMonitor],
 })
 export class CamerasModule implements OnApplicationShutdown {
   constructor(private readonly eventLoop: EventLoopDelayMonitor) {}

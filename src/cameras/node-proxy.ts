@@ -15,12 +15,12 @@ export function isProxied(request: Request): boolean {
 }
 
 /**
- * Answers a request for a camera another node runs with that node's answer: same path and query,
- * the client's credentials, the reply streamed through (an endless MJPEG stream included). When
+ * Answers a request for a camera another node runs with that node's answer for `path` (the
+ * camera's own path there, with the query), the client's credentials, the reply streamed through (an endless MJPEG stream included). When
  * either side closes, the other is closed too; an owner that cannot be reached is a 503.
  */
-export function passToNode(owner: { node: string; url: string }, camera: string, request: Request, response: Response, via: string): void {
-  const target = new URL(request.originalUrl, owner.url);
+export function passToNode(owner: { node: string; url: string }, camera: string, path: string, request: Request, response: Response, via: string): void {
+  const target = new URL(path, owner.url);
   const headers: Record<string, string> = { [PROXIED_HEADER]: via };
   for (const name of FORWARDED_HEADERS) {
     const value = request.headers[name];

@@ -1,25 +1,28 @@
 import { Controller, Get, Req, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CameraRegistry } from '../cameras/camera-registry.service';
+import { CameraRouter } from '../cameras/camera-router';
 import { EventLoopDelayMonitor } from '../common/event-loop-delay';
 import { MJPEG_CONTENT_TYPE } from './mjpeg';
+import type { CameraResource } from '../cameras/camera-router';
 import type { CameraPipeline } from './pipeline/camera-pipeline';
 import { pipelineStatsReport, sendJpeg, serveMjpeg } from './pipeline-http';
 
-/** The first camera's stream at the routes a one-camera server always had. */
+/**
+ * The first camera's stream at the routes a one-camera server always had: the first enabled camera,
+ * served here or, with several nodes, by the node running it (like /cameras/{name}/…).
+ */
 @ApiTags('stream')
 @Controller('stream')
 export class StreamController {
   constructor(
-    private readonly cameras: CameraRegistry,
+    private readonly router: CameraRouter,
     private readonly eventLoop: EventLoopDelayMonitor,
   ) {}
 
-  private firstCamera(): CameraPipeline {
-    const pipeline = this.cameras.first();
-    if (!pipeline) throw new ServiceUnavailableException('no camera is running');
-    return pipeline;
+  /** The first camera's pipeline when it runs here; undefined when the request was passed to its node. */
+  private firstCamera(resource: CameraResource, request: Request, response: Response): CameraPipeline | undefined {
+    return this.router.runningHere(this.router.firstCamera(), resource, request, response);
   }
 
   @Get()
@@ -34,7 +37,8 @@ export class StreamController {
   @ApiOkResponse({ description: 'An endless multipart stream of JPEG images.' })
   @ApiServiceUnavailableResponse({ description: 'No camera is running.' })
   live(@Req() request: Request, @Res() response: Response): void {
-    serveMjpeg(this.firstCamera(), request, response);
+    const pipeline = this.firstCamera('stream', request, response);
+    if (pipeline) serveMjpeg(pipeline, request, response);
   }
 
   @Get('stats')
@@ -45,8 +49,9 @@ export class StreamController {
       'viewers and frame subscriptions; main-thread event-loop delay (ms, per 5 s window); process memory (MB).',
   })
   @ApiOkResponse({ description: 'JSON counters' })
-  statsReport(): Record<string, unknown> {
-    return pipelineStatsReport(this.firstCamera(), this.eventLoop);
+  statsReport(@Req() request: Request, @Res() response: Response): void {
+    const pipeline = this.firstCamera('stats', request, response);
+    if (pipeline) response.json(pipelineStatsReport(pipeline, this.eventLoop));
   }
 
   @Get('snapshot.jpg')
@@ -54,8 +59,10 @@ export class StreamController {
   @ApiProduces('image/jpeg')
   @ApiOkResponse({ description: 'JPEG image' })
   @ApiServiceUnavailableResponse({ description: 'No frame has been captured yet.' })
-  async snapshot(@Res() response: Response): Promise<void> {
-    const frame = await this.firstCamera().snapshot();
+  async snapshot(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const pipeline = this.firstCamera('snapshot.jpg', request, response);
+    if (!pipeline) return;
+    const frame = await pipeline.snapshot();
     if (!frame) throw new ServiceUnavailableException('no frame captured yet');
     sendJpeg(response, frame.jpeg);
   }

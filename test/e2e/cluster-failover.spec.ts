@@ -145,6 +145,14 @@ describe('three nodes, cameras by lease (PostgreSQL)', () => {
     expect(stats).toMatchObject({ name: remote, camera: { state: 'live' } });
     // The first node checks the caller too: no key, no stream (nothing passed on).
     expect((await fetch(`${via.url}/cameras/${remote}/snapshot.jpg`)).status).toBe(401);
+    // /stream/… (the first camera, as a one-camera server always had it) is the same camera on every node.
+    for (const [name, node] of nodes) {
+      const first = await fetch(`${node.url}/stream/snapshot.jpg`, { headers: withViewerKey() });
+      expect(first.status).toBe(200);
+      expect(first.headers.get('x-camera-node')).toBe(owner[CAMERAS[0]] === name ? null : owner[CAMERAS[0]]);
+      expect(isCompleteJpeg(Buffer.from(await first.arrayBuffer()))).toBe(true);
+      expect(await json<{ name: string }>(`${node.url}/stream/stats`)).toMatchObject({ name: CAMERAS[0] });
+    }
   });
 
   it('a camera pinned to a node moves there and only runs there; unpinned, the shares even out again', async () => {
