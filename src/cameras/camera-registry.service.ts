@@ -48,7 +48,7 @@ export class CameraRegistry implements OnApplicationBootstrap, OnModuleDestroy {
     for (const definition of await this.repository.ensure(this.configured, 'config')) {
       this.cameras.set(definition.name, { definition });
       if (definition.enabled && !this.leased) this.startPipeline(definition.name);
-      this.events.emit('camera.changed', { camera: definition.name, change: 'added' });
+      this.events.emit('camera.changed', { camera: definition.name, change: 'added', origin: 'store' });
     }
     this.logger.log(`${this.cameras.size} camera(s): ${[...this.cameras.keys()].join(', ')}`);
   }
@@ -180,13 +180,13 @@ export class CameraRegistry implements OnApplicationBootstrap, OnModuleDestroy {
         if (names.has(name)) continue;
         this.cameras.delete(name);
         await this.stopPipeline(entry);
-        this.events.emit('camera.changed', { camera: name, change: 'removed' });
+        this.events.emit('camera.changed', { camera: name, change: 'removed', origin: 'store' });
       }
       for (const definition of stored) {
         const entry = this.cameras.get(definition.name);
         if (!entry) {
           this.cameras.set(definition.name, { definition });
-          this.events.emit('camera.changed', { camera: definition.name, change: 'added' });
+          this.events.emit('camera.changed', { camera: definition.name, change: 'added', origin: 'store' });
           continue;
         }
         if (JSON.stringify(definition) === JSON.stringify(entry.definition)) continue;
@@ -196,7 +196,7 @@ export class CameraRegistry implements OnApplicationBootstrap, OnModuleDestroy {
           await this.stopPipeline(entry);
           if (definition.enabled) this.startPipeline(definition.name);
         }
-        this.events.emit('camera.changed', { camera: definition.name, change: 'changed' });
+        this.events.emit('camera.changed', { camera: definition.name, change: 'changed', origin: 'store' });
       }
     });
   }

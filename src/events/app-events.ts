@@ -54,7 +54,15 @@ export interface AppEvents {
   /** A camera's capture changed state. */
   'camera.state': { camera: string; state: CameraState | 'disabled'; previous: CameraState | 'disabled'; lastError?: string };
   /** A camera was added, changed or removed (REST, or at start). */
-  'camera.changed': { camera: string; change: 'added' | 'changed' | 'removed' };
+  'camera.changed': {
+    camera: string;
+    change: 'added' | 'changed' | 'removed';
+    /**
+     * `store`: not a change made here but this node learning the stored cameras (at start, or a change
+     * another node made, found when re-reading the table). That node told every node's clients already.
+     */
+    origin?: 'store';
+  };
   /** A sighting started, got a better view, or ended. */
   'sighting.changed': SightingEventPayload;
   /** A tracked face was named, renamed or left, or stayed Unknown (see FaceChangePayload). */

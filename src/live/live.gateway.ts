@@ -79,9 +79,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
       this.events.subscribe('sighting.changed', (sighting) => this.broadcast(CONSOLE_EVENTS.sighting, sighting)),
       this.events.subscribe('unknown-face.changed', (change) => this.broadcast(CONSOLE_EVENTS.unknownFaces, change)),
       this.events.subscribe('camera.state', ({ camera, state, previous }) => this.broadcast(CONSOLE_EVENTS.cameraState, { camera, state, previous })),
-      this.events.subscribe('camera.changed', ({ camera, change }) => {
+      this.events.subscribe('camera.changed', ({ camera, change, origin }) => {
         if (change === 'removed') this.lastFaces.delete(camera);
-        this.broadcast(CONSOLE_EVENTS.cameras, { name: camera, change });
+        // Only the node where a change was made tells the clients (of every node, through the adapter).
+        if (origin !== 'store') this.broadcast(CONSOLE_EVENTS.cameras, { name: camera, change });
       }),
     );
   }

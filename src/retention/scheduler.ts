@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 
 /** A scheduled job, stopped by calling it. */
 export type StopJob = () => void;
@@ -42,5 +42,31 @@ export class NestScheduler extends Scheduler {
       // Gone already when the registry cleared it at shutdown.
       if (this.registry.doesExist('interval', name)) this.registry.deleteInterval(name);
     };
+  }
+}
+
+/**
+ * The same with plain timers, for modules that also run inside the command line, which does not
+ * load @nestjs/schedule (ESM only: the CommonJS test runner cannot load it either). Every job is
+ * an unref'd setInterval, cleared when the module is destroyed.
+ */
+@Injectable()
+export class TimerScheduler extends Scheduler implements OnModuleDestroy {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  every(name: string, ms: number, job: () => void): StopJob {
+    clearInterval(this.timers.get(name));
+    const timer = setInterval(job, ms);
+    timer.unref();
+    this.timers.set(name, timer);
+    return () => {
+      clearInterval(timer);
+      if (this.timers.get(name) === timer) this.timers.delete(name);
+    };
+  }
+
+  onModuleDestroy(): void {
+    for (const timer of this.timers.values()) clearInterval(timer);
+    this.timers.clear();
   }
 }

@@ -189,10 +189,10 @@ describe('CameraRegistry with leased cameras (several nodes on one PostgreSQL)',
     expect(registry.pipeline('yard')).toBeUndefined();
     expect(registry.pipeline('gate')).toBeUndefined();
     expect(changes).toEqual([
-      { camera: 'door', change: 'changed' },
-      { camera: 'hall', change: 'changed' },
-      { camera: 'yard', change: 'changed' },
-      { camera: 'gate', change: 'added' },
+      { camera: 'door', change: 'changed', origin: 'store' },
+      { camera: 'hall', change: 'changed', origin: 'store' },
+      { camera: 'yard', change: 'changed', origin: 'store' },
+      { camera: 'gate', change: 'added', origin: 'store' },
     ]);
     repository.rows = repository.rows.filter((row) => row.name !== 'hall');
     const hall = registry.pipeline('hall')!;

@@ -6,7 +6,7 @@ import { DAY_MS, RetentionKind } from '../../src/retention/retention-rules';
 import { RETENTION_CONFIG, validateRetentionConfig } from '../../src/retention/retention.config';
 import { ExpiringRecords, RetentionMetrics } from '../../src/retention/retention.ports';
 import { RETENTION_EVERY_MS, RETENTION_JOB, RetentionService } from '../../src/retention/retention.service';
-import { IntervalRegistry, NestScheduler, Scheduler } from '../../src/retention/scheduler';
+import { IntervalRegistry, NestScheduler, Scheduler, TimerScheduler } from '../../src/retention/scheduler';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 
@@ -175,6 +175,29 @@ describe('NestScheduler (the @nestjs/schedule adapter)', () => {
       jest.advanceTimersByTime(5000);
       expect([a, b]).toEqual([3, 4]);
       expect(() => stopB()).not.toThrow();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
+
+describe('TimerScheduler (plain timers, for modules the command line loads too)', () => {
+  it('runs each job every interval, stops one on request and all when the module is destroyed', () => {
+    jest.useFakeTimers();
+    try {
+      const scheduler = new TimerScheduler();
+      let a = 0;
+      let b = 0;
+      const stopA = scheduler.every('a', 1000, () => a++);
+      scheduler.every('b', 500, () => b++);
+      jest.advanceTimersByTime(2000);
+      expect([a, b]).toEqual([2, 4]);
+      stopA();
+      jest.advanceTimersByTime(1000);
+      expect([a, b]).toEqual([2, 6]);
+      scheduler.onModuleDestroy();
+      jest.advanceTimersByTime(5000);
+      expect([a, b]).toEqual([2, 6]);
     } finally {
       jest.useRealTimers();
     }
