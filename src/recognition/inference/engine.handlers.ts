@@ -9,14 +9,14 @@ import type { FaceEngine } from '../engines/face-engine';
 import type { BgrImage, Box, DetectedFace, EmbeddedFace } from '../face.types';
 import { appearanceSignature, frameThumbnail, SceneCutDetector } from '../../vision/frame-change';
 import { DetectionGates } from '../../vision/detection-gate';
-import type { EmbedOutcome, EmbedRequest, EngineApi, EngineInfo, FaceEmbeddings, FrameAnalysis, FrameDetection, FrameDetectOptions, FrameKey, InferenceOptions } from './inference.protocol';
+import type { EmbedOutcome, EmbedRequest, EngineApi, EngineInfo, FrameAnalysis, FrameDetection, FrameDetectOptions, FrameKey, InferenceOptions } from './inference.protocol';
 
 /** Photos with a longer side than this are downscaled for detection only (faces are embedded at full resolution). */
 const PHOTO_DETECTION_MAX_SIDE = 1600;
 
 let engine: FaceEngine | undefined;
 let settings: InferenceOptions | undefined;
-/** Per stream (camera), the frame of its last detectFrame call, for embedFaces. */
+/** Per stream (camera), the frame of its last detectFrame call, for embedFacesBatch. */
 const heldFrames = new Map<string, { index: number; image: BgrImage }>();
 /** Per stream, the last recognised frame's thumbnail: a cut makes the tracker re-check every face. */
 const sceneCuts = new SceneCutDetector();
@@ -112,14 +112,6 @@ function heldFrame(key: FrameKey): BgrImage {
   return held.image;
 }
 
-async function embedFaces(key: FrameKey, faces: DetectedFace[]): Promise<FaceEmbeddings> {
-  const [e] = ready();
-  const image = heldFrame(key);
-  const started = performance.now();
-  const embeddings = faces.length ? await e.embed(image, faces) : [];
-  return { embeddings, embedMs: performance.now() - started };
-}
-
 async function embedFacesBatch(requests: EmbedRequest[]): Promise<EmbedOutcome[]> {
   const [e] = ready();
   const outcomes: EmbedOutcome[] = [];
@@ -174,7 +166,7 @@ function area(box: Box): number {
   return box.width * box.height;
 }
 
-export const engineHandlers: EngineApi = { init, analyzeFrame, detectFrame, detectAround, embedFaces, embedFacesBatch, analyzeImage, forgetStream };
+export const engineHandlers: EngineApi = { init, analyzeFrame, detectFrame, detectAround, embedFacesBatch, analyzeImage, forgetStream };
 
 /** Calls on the drawing path: served in the drawing lane, so they never wait behind an embedding. */
 export const DRAWING_PATH_ENGINE_CALLS: ReadonlySet<string> = new Set(['detectAround']);

@@ -102,16 +102,15 @@ export interface EngineApi {
   /** Detect and embed every face. */
   analyzeFrame(image: BgrImage): Promise<FrameAnalysis>;
   /**
-   * Detection only; the engine keeps this frame (one per stream) so that embedFaces can embed
+   * Detection only; the engine keeps this frame (one per stream) so that embedFacesBatch can embed
    * just the faces the caller still needs without sending the pixels again. `tracked`: the
    * camera's tracked faces predicted for this frame, for motion gating.
    */
   detectFrame(key: FrameKey, image: BgrImage, options?: FrameDetectOptions, tracked?: Box[]): Promise<FrameDetection>;
-  /** Embeds the given faces of the frame last passed to detectFrame under the same key. */
-  embedFaces(key: FrameKey, faces: DetectedFace[]): Promise<FaceEmbeddings>;
   /**
-   * embedFaces for several cameras' frames at once, all faces in one batch where the engine can
-   * (embedMany); answers in the order asked. `embedMs` of each is its share of the batch's time.
+   * Embeds the given faces of the frame last passed to detectFrame under the same key, for several
+   * cameras' frames at once: all faces in one batch where the engine can (embedMany); answers in the
+   * order asked. `embedMs` of each is its share of the batch's time.
    */
   embedFacesBatch(requests: EmbedRequest[]): Promise<EmbedOutcome[]>;
   /**
