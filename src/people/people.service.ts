@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConflictException, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config';
+import { PersonErasures } from '../events/person-erasures';
 import { EventBus } from '../events/event-bus';
 import type { Box } from '../recognition/face.types';
 import { EnrolledSample, GalleryService } from '../recognition/gallery.service';
@@ -55,6 +56,7 @@ export class PeopleService {
     config: ConfigService<AppConfig, true>,
     /** Absent in the command-line tools, where nobody listens. */
     @Optional() private readonly events?: EventBus,
+    @Optional() private readonly erasures?: PersonErasures,
   ) {
     this.minFacePx = config.get('ENROLL_MIN_FACE_PX', { infer: true });
   }
@@ -117,6 +119,8 @@ export class PeopleService {
       return erased;
     });
     this.events?.emit('person.changed', { personId: id, name: person.name, change: 'removed' });
+    // Answered only when nothing recognised before the erasure can still write a trace of them.
+    await this.erasures?.settle(id);
     await Promise.all(person.samples.map((sample) => this.deleteFiles(sample)));
     this.logger.log(`erased person #${id}: ${person.samples.length} face(s), ${sightings} sighting(s)`);
   }

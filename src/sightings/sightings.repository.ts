@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { DatabaseWriteLock } from '../database/database-write-lock';
+import { forgetCommitted } from '../database/secure-delete';
 import { Sighting } from './sighting.entity';
 import type { PageRequest } from './paging';
 
@@ -27,7 +28,7 @@ export class SightingsRepository {
   private readonly rows: Repository<Sighting>;
 
   constructor(
-    @InjectDataSource() dataSource: DataSource,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly lock: DatabaseWriteLock,
   ) {
     this.rows = dataSource.getRepository(Sighting);
@@ -62,9 +63,11 @@ export class SightingsRepository {
     return ((await this.lock.run(() => this.rows.delete({ id }))).affected ?? 0) > 0;
   }
 
-  /** Deletes a person's sightings; how many. */
+  /** Deletes a person's sightings (an erasure's late ones: gone from the file and its log too); how many. */
   async deleteOfPerson(personId: number): Promise<number> {
-    return (await this.lock.run(() => this.rows.delete({ personId }))).affected ?? 0;
+    const deleted = (await this.lock.run(() => this.rows.delete({ personId }))).affected ?? 0;
+    if (deleted > 0) await this.lock.run(() => forgetCommitted(this.dataSource, ['sightings']));
+    return deleted;
   }
 
   /** Sightings a previous run left open (it stopped without ending them) are over. */

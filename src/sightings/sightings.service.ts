@@ -3,6 +3,7 @@ import type { Subscription } from 'rxjs';
 import { FaceCropper } from '../live/face-cropper';
 import { SerialQueue } from '../common/serial-queue';
 import { EventBus } from '../events/event-bus';
+import { PersonErasures } from '../events/person-erasures';
 import type { FrameObservation } from '../stream/stream.types';
 import { Appearance, AppearanceBook, Glimpse } from './appearance';
 import { Page, pageWindow, PageRequest, toPage } from './paging';
@@ -38,7 +39,10 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
   private subscriptions: Subscription[] = [];
   /** People erased while this runs: frames recognised before the erasure may still name them. */
   private readonly erased = new Set<number>();
+  /** Each erased person's clean-up (deleting what was written during the erasure), once. */
+  private readonly forgetting = new Map<number, Promise<void>>();
   private timer?: NodeJS.Timeout;
+  private unfollowErasures?: () => void;
 
   constructor(
     private readonly repository: SightingsRepository,
@@ -47,6 +51,7 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(SIGHTINGS_OPTIONS) private readonly options: SightingsOptions,
     /** Names the model of the embeddings kept with the crops (absent in specs that need none). */
     @Optional() private readonly recognition?: RecognitionService,
+    @Optional() private readonly erasures?: PersonErasures,
   ) {}
 
   private bookOf(camera: string): AppearanceBook {
@@ -59,14 +64,16 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
     if (this.options.endOngoingAtStart !== false) await this.repository.endAllOngoing();
     this.subscriptions.push(
       this.events.on('frame.observed').subscribe((observation) => this.observe(observation)),
-      this.events.on('person.changed').subscribe(({ personId, change }) => change === 'removed' && this.forget(personId)),
+      this.events.on('person.changed').subscribe(({ personId, change }) => change === 'removed' && void this.forget(personId)),
     );
+    this.unfollowErasures = this.erasures?.follow((personId) => this.forget(personId));
     this.timer = setInterval(() => this.flush(Date.now()), this.options.flushEveryMs);
     this.timer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     for (const subscription of this.subscriptions) subscription.unsubscribe();
+    this.unfollowErasures?.();
     clearInterval(this.timer);
     for (const book of this.books.values()) for (const appearance of book.endAll()) this.enqueueEnd(appearance);
     await this.writes.run(async () => undefined).catch(() => undefined);
@@ -137,15 +144,20 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
 
   /**
    * A person was erased (their rows are gone): their open appearances are dropped unannounced,
-   * and rows that writes queued before the erasure still insert are deleted after them.
+   * and rows that writes queued before the erasure still insert are deleted after them (the
+   * erasure is answered when that is done: PersonErasures).
    */
-  private forget(personId: number): void {
+  private forget(personId: number): Promise<void> {
+    const known = this.forgetting.get(personId);
+    if (known) return known;
     this.erased.add(personId);
     for (const book of this.books.values()) book.forget(personId);
-    this.enqueue(async () => {
+    const done = this.writes.run(async () => {
       const late = await this.repository.deleteOfPerson(personId);
       if (late > 0) this.logger.log(`deleted ${late} sighting(s) of erased person #${personId} recorded during the erasure`);
-    });
+    }).catch((err) => this.logger.error(`sightings of erased person #${personId} recorded during the erasure may remain: ${err instanceof Error ? err.message : err}`));
+    this.forgetting.set(personId, done);
+    return done;
   }
 
   private observe(observation: FrameObservation): void {

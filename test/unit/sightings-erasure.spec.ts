@@ -1,6 +1,7 @@
 import { Test } from '@nestjs/testing';
 import type { AppEvents } from '../../src/events/app-events';
 import { EventBus } from '../../src/events/event-bus';
+import { PersonErasures } from '../../src/events/person-erasures';
 import { FaceCropper } from '../../src/live/face-cropper';
 import { SightingsRepository } from '../../src/sightings/sightings.repository';
 import { SIGHTINGS_OPTIONS, SightingsService } from '../../src/sightings/sightings.service';
@@ -47,7 +48,7 @@ function frame(at: number, ...people: Array<[personId: number, trackId: number]>
 }
 
 /** The recorder with the in-memory table, its module started. */
-async function buildSightings() {
+async function buildSightings(crop = async () => ({ photo: Buffer.from('p'), thumbnail: Buffer.from('t') })) {
   const repository = new MemorySightings();
   const progress: number[] = [];
   repository.progress = async (update?: { id: number }) => void progress.push(update!.id);
@@ -55,13 +56,14 @@ async function buildSightings() {
     providers: [
       SightingsService,
       EventBus,
+      PersonErasures,
       { provide: SightingsRepository, useValue: repository },
-      { provide: FaceCropper, useValue: { crop: async () => ({ photo: Buffer.from('p'), thumbnail: Buffer.from('t') }) } },
+      { provide: FaceCropper, useValue: { crop } },
       { provide: SIGHTINGS_OPTIONS, useValue: { endAfterMs: 1000, flushEveryMs: 60_000, betterViewBy: 5 } },
     ],
   }).compile();
   await module.init();
-  return { repository, progress, module, service: module.get(SightingsService), events: module.get(EventBus) };
+  return { repository, progress, module, service: module.get(SightingsService), events: module.get(EventBus), erasures: module.get(PersonErasures) };
 }
 describe('SightingsService when a person is erased', () => {
   it('records nothing more of them, announces nothing, and deletes what was queued before the erasure', async () => {
@@ -84,6 +86,38 @@ describe('SightingsService when a person is erased', () => {
     // The frame's pixels were held for each crop queued (also the one skipped for the erased person), and all let go.
     expect(pixels.taken).toBe(2);
     expect(pixels.out).toBe(0);
+  });
+});
+
+describe('SightingsService and the answer to an erasure', () => {
+  it('lets the erasure be answered only after a row already on its way for the person is deleted', async () => {
+    let cropDone!: () => void;
+    const slowCrop = () => new Promise<{ photo: Buffer; thumbnail: Buffer }>((resolve) => (cropDone = () => resolve({ photo: Buffer.from('p'), thumbnail: Buffer.from('t') })));
+    const { repository, module, events, erasures } = await buildSightings(slowCrop);
+    events.emit('frame.observed', frame(1000, [3, 1])); // the insert is waiting for its crop: past the erasure check
+    await new Promise((resolve) => setImmediate(resolve));
+    events.emit('person.changed', { personId: 3, name: 'person 3', change: 'removed' });
+    let settled = false;
+    const answer = erasures.settle(3).then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toBe(false); // the row is still to come
+    cropDone();
+    await answer;
+    expect(repository.journal).toEqual(['insert #3', 'delete #3: 1']);
+    expect(repository.rows.size).toBe(0);
+    await module.close();
+  });
+
+  it('cleans up once however it hears of the erasure (event and follower), and a failure is logged, not thrown', async () => {
+    const { repository, module, events, erasures } = await buildSightings();
+    events.emit('person.changed', { personId: 5, name: 'person 5', change: 'removed' });
+    await erasures.settle(5);
+    expect(repository.journal).toEqual(['delete #5: 0']);
+    repository.deleteOfPerson = async () => {
+      throw new Error('disk full');
+    };
+    await expect(erasures.settle(6)).resolves.toBeUndefined();
+    await module.close();
   });
 });
 
