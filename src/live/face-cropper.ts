@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { BgrImage, Box } from '../recognition/face.types';
+import { JpegEncoder } from '../stream/render/jpeg-encoder';
 import { VisionThread } from '../vision/vision-thread';
 import { boxWithin, copyRegion, cropRegion } from './face-crop';
 
@@ -13,20 +14,23 @@ export interface FaceCrop {
 
 /**
  * Face crops of live frames. Only the region around the face is copied on the main thread
- * (a few hundred row copies); encoding runs in the vision thread, like every pixel operation.
+ * (a few hundred row copies); the photo is encoded like the frames (JpegEncoder), the thumbnail
+ * (resized, aligned) in the vision thread.
  */
 @Injectable()
 export class FaceCropper {
   private readonly vision = VisionThread.shared();
 
+  constructor(private readonly encoder: JpegEncoder) {}
+
   async crop(image: BgrImage, box: Box): Promise<FaceCrop> {
     const region = cropRegion(box, image.width, image.height);
     const pixels = copyRegion(image, region);
-    const [encoded, thumbnails] = await Promise.all([
-      this.vision.call('render', [pixels, [], PHOTO_JPEG_QUALITY]),
+    const [photo, thumbnails] = await Promise.all([
+      this.encoder.encode(pixels, PHOTO_JPEG_QUALITY),
       this.vision.call('faceThumbnails', [pixels, [boxWithin(box, region)]]),
     ]);
-    return { photo: toBuffer(encoded.jpeg), thumbnail: toBuffer(thumbnails[0]) };
+    return { photo, thumbnail: toBuffer(thumbnails[0]) };
   }
 }
 

@@ -6,11 +6,13 @@ import { RecognitionModule } from '../recognition/recognition.module';
 import { EventsGateway } from './events.gateway';
 import { CAPTURE_DEFAULTS, CaptureDefaults, DETECTION_DEFAULTS, DetectionDefaults, PipelineFactory, STREAM_DEFAULTS } from './pipeline/pipeline.factory';
 import type { StreamDefaults } from './pipeline/pipeline-settings';
+import { JpegEncoder } from './render/jpeg-encoder';
+import { JpegModule } from './render/jpeg.module';
 import { RenderClient } from './render/render.client';
 
 /** Per-camera pipelines (capture → recognition → drawing) and the Socket.IO channel. */
 @Module({
-  imports: [CameraModule, RecognitionModule],
+  imports: [CameraModule, RecognitionModule, JpegModule],
   providers: [
     {
       provide: STREAM_DEFAULTS,
@@ -55,8 +57,8 @@ import { RenderClient } from './render/render.client';
     },
     {
       provide: RenderClient,
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>) => new RenderClient(config.get('STREAM_JPEG_QUALITY', { infer: true })),
+      inject: [ConfigService, JpegEncoder],
+      useFactory: (config: ConfigService<AppConfig, true>, encoder: JpegEncoder) => new RenderClient(config.get('STREAM_JPEG_QUALITY', { infer: true }), encoder),
     },
     PipelineFactory,
     EventsGateway,

@@ -21,5 +21,5 @@ collectSharedFramesEvery(200);
 
 // Pay OpenCV's first-use costs (allocations, JPEG encoder set-up) now, not on the first frames.
 void renderHandlers
-  .render({ width: 1280, height: 720, data: new Uint8Array(1280 * 720 * 3) }, [{ box: { x: 10, y: 40, width: 50, height: 50 }, label: 'warm-up', known: true }], 80)
+  .draw({ width: 1280, height: 720, data: new Uint8Array(1280 * 720 * 3) }, [{ box: { x: 10, y: 40, width: 50, height: 50 }, label: 'warm-up', known: true }])
   .catch(() => undefined);

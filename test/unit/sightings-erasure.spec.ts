@@ -2,7 +2,7 @@ import { Test } from '@nestjs/testing';
 import type { AppEvents } from '../../src/events/app-events';
 import { EventBus } from '../../src/events/event-bus';
 import { PersonErasures } from '../../src/events/person-erasures';
-import { FaceCropper } from '../../src/live/face-cropper';
+import { FaceCrop, FaceCropper } from '../../src/live/face-cropper';
 import { SightingsRepository } from '../../src/sightings/sightings.repository';
 import { SIGHTINGS_OPTIONS, SightingsService } from '../../src/sightings/sightings.service';
 import type { FrameObservation } from '../../src/stream/stream.types';
@@ -48,7 +48,7 @@ function frame(at: number, ...people: Array<[personId: number, trackId: number]>
 }
 
 /** The recorder with the in-memory table, its module started. */
-async function buildSightings(crop = async () => ({ photo: Buffer.from('p'), thumbnail: Buffer.from('t') })) {
+async function buildSightings(crop: () => Promise<FaceCrop> = async () => ({ photo: Buffer.from('p'), thumbnail: Buffer.from('t') })) {
   const repository = new MemorySightings();
   const progress: number[] = [];
   repository.progress = async (update?: { id: number }) => void progress.push(update!.id);

@@ -1,6 +1,7 @@
 /**
- * Drawing and JPEG encoding, served from the vision thread (the one thread that owns
- * OpenCV), so per-frame pixel work never runs on the main thread.
+ * Drawing, served from the vision thread (the one thread that owns OpenCV), so per-frame pixel
+ * work never runs on the main thread; live frames are encoded beside it (JpegEncoder), the
+ * offline image here.
  */
 import { cv, Mat } from '../../common/opencv';
 import { createAppLogger } from '../../logging/log-format';
@@ -9,7 +10,7 @@ import { BLURRED_FACE_PX } from '../privacy';
 import type { PrivacyZone } from '../privacy-zones';
 import { clampBox, KNOWN_COLOR, OverlayItem, Rgb, textStyle, UNKNOWN_COLOR } from '../overlay';
 import { createLabelPainter, LabelPainter } from './label-painter';
-import type { RenderApi, RenderResult } from './render.protocol';
+import type { DrawResult, RenderApi, RenderResult } from './render.protocol';
 
 const FONT = cv.FONT_HERSHEY_SIMPLEX;
 const WHITE = new cv.Vec3(255, 255, 255);
@@ -93,19 +94,18 @@ function encodeJpeg(mat: Mat, jpegQuality: number): Uint8Array {
 }
 
 export const renderHandlers: RenderApi = {
-  async render(image: BgrImage, overlay: OverlayItem[], jpegQuality: number, hidden: Box[] = [], masked: PrivacyZone[] = []): Promise<RenderResult> {
+  async draw(image: BgrImage, overlay: OverlayItem[], hidden: Box[] = [], masked: PrivacyZone[] = []): Promise<DrawResult> {
     const expected = image.width * image.height * 3;
     // A short buffer would make OpenCV read past its end (segfault): refuse it here.
     if (image.data.byteLength !== expected) throw new Error(`frame has ${image.data.byteLength} bytes, expected ${expected}`);
-    const mat = new cv.Mat(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), image.height, image.width, cv.CV_8UC3);
+    // Drawn in place (a Mat over the buffer, not a copy of it): the buffer is shared with the main thread, which encodes it next.
+    const mat = new cv.Mat(image.height, image.width, cv.CV_8UC3, Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength));
     try {
       const started = performance.now();
       if (masked.length) mat.drawFillPoly(masked.map((zone) => zone.map(([x, y]) => new cv.Point2(x, y))), new cv.Vec3(0, 0, 0), cv.LINE_8);
       blurRegions(mat, hidden);
       drawOverlay(mat, overlay);
-      const drawn = performance.now();
-      const jpeg = encodeJpeg(mat, jpegQuality);
-      return { jpeg, drawMs: drawn - started, encodeMs: performance.now() - drawn };
+      return { drawMs: performance.now() - started };
     } finally {
       mat.release();
     }

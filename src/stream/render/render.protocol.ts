@@ -8,10 +8,14 @@ export interface RenderResult {
   encodeMs: number;
 }
 
+export interface DrawResult {
+  drawMs: number;
+}
+
 export interface RenderApi {
   [method: string]: (...args: any[]) => unknown;
-  /** Fills the `masked` polygons (pixels) black, blurs the `hidden` regions, draws the overlay and encodes the frame as JPEG. */
-  render(image: BgrImage, overlay: OverlayItem[], jpegQuality: number, hidden?: Box[], masked?: PrivacyZone[]): Promise<RenderResult>;
+  /** Fills the `masked` polygons (pixels) black, blurs the `hidden` regions and draws the overlay, in the frame's own (shared) buffer. */
+  draw(image: BgrImage, overlay: OverlayItem[], hidden?: Box[], masked?: PrivacyZone[]): Promise<DrawResult>;
   /**
    * The "camera offline" image: `lastJpeg` (the last live frame) darkened, or a plain
    * width x height card when there is none, with `lines` of text centred on it; encoded as JPEG.
