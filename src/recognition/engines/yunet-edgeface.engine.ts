@@ -199,7 +199,11 @@ function track(mats: Mat[], mat: Mat): Mat {
   return mat;
 }
 
-/** A copy of a packed BGR image as an OpenCV Mat (the caller releases it). */
+/**
+ * A packed BGR image as an OpenCV Mat over its own buffer, not a copy (2.7 MB per 720p call
+ * otherwise): the engine only reads it. The caller releases it before the buffer can be reused
+ * (frames are held by the main thread until the call returns).
+ */
 export function bgrToMat(image: BgrImage): Mat {
   const expected = image.width * image.height * 3;
   // A too-short buffer would make the binding read past its end.
@@ -207,7 +211,7 @@ export function bgrToMat(image: BgrImage): Mat {
     throw new Error(`BGR image ${image.width}x${image.height} needs ${expected} bytes, got ${image.data.byteLength}`);
   }
   const buffer = Buffer.from(image.data.buffer, image.data.byteOffset, expected);
-  return new cv.Mat(buffer, image.height, image.width, cv.CV_8UC3);
+  return new cv.Mat(image.height, image.width, cv.CV_8UC3, buffer);
 }
 
 /** A copy of a float Mat's values; DNN outputs are 3-D ([1, cells, n]), which getData refuses. */
