@@ -159,6 +159,11 @@ export class RecognitionService implements OnModuleInit {
     return recognized;
   }
 
+  /** Recognitions (whole-frame detections) waiting for the inference thread, all cameras together. */
+  get recognitionsPending(): number {
+    return this.inference.detectionsPending;
+  }
+
   /** Whether findFacesNear works with this engine. */
   get canFindFacesNear(): boolean {
     return this.inference.engineInfo.detectsAround;

@@ -6,6 +6,7 @@ import { RecognitionModule } from '../recognition/recognition.module';
 import { EventsGateway } from './events.gateway';
 import { CAPTURE_DEFAULTS, CaptureDefaults, DETECTION_DEFAULTS, DetectionDefaults, PipelineFactory, STREAM_DEFAULTS } from './pipeline/pipeline.factory';
 import type { StreamDefaults } from './pipeline/pipeline-settings';
+import { DrawingThread } from './render/drawing-thread';
 import { JpegEncoder } from './render/jpeg-encoder';
 import { JpegModule } from './render/jpeg.module';
 import { RenderClient } from './render/render.client';
@@ -58,7 +59,7 @@ import { RenderClient } from './render/render.client';
     {
       provide: RenderClient,
       inject: [ConfigService, JpegEncoder],
-      useFactory: (config: ConfigService<AppConfig, true>, encoder: JpegEncoder) => new RenderClient(config.get('STREAM_JPEG_QUALITY', { infer: true }), encoder),
+      useFactory: (config: ConfigService<AppConfig, true>, encoder: JpegEncoder) => new RenderClient(config.get('STREAM_JPEG_QUALITY', { infer: true }), encoder, new DrawingThread()),
     },
     PipelineFactory,
     EventsGateway,

@@ -87,6 +87,10 @@ export class FakeRecognition {
   readonly forgotten: string[] = [];
   readonly matchRule = { kind: 'fixed' as const, threshold: 0.3, margin: 0.05 };
   canFindFacesNear = false;
+  /** Recognitions the fake inference thread is "behind" on (RecognitionService.recognitionsPending). */
+  recognitionsPending = 0;
+  /** Frames the quick check of tracked faces ran on. */
+  readonly checkedFrames: number[] = [];
 
   policyOf() {
     return { threshold: 0.3, margin: 0.05 };
@@ -113,8 +117,9 @@ export class FakeRecognition {
     return [{ ...FACE, embedding: wanted[0] ? new Float32Array(4) : null, match: wanted[0] ? { personId: 1, name: 'Ada', similarity: 0.8, confidence: 95 } : null }] as FrameFace[];
   }
 
-  async findFacesNear(): Promise<DetectedFace[]> {
-    return [];
+  async findFacesNear(_camera: CameraRecognition, frame: Frame): Promise<DetectedFace[]> {
+    this.checkedFrames.push(frame.index);
+    return [FACE];
   }
 
   async forgetCamera(camera: string): Promise<void> {

@@ -13,7 +13,7 @@ import { FakeCapturePort, FakeGallery, FakeRecognition, FakeRenderer } from '../
 /** Lets queued promise callbacks (recognition, drawing) run. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-async function build() {
+async function build(stream: { confirmTracks?: boolean } = {}) {
   const capture = new FakeCapturePort();
   const recognition = new FakeRecognition();
   const renderer = new FakeRenderer();
@@ -25,7 +25,7 @@ async function build() {
       { provide: RecognitionService, useValue: recognition },
       { provide: GalleryService, useValue: new FakeGallery() },
       { provide: RenderClient, useValue: renderer },
-      { provide: STREAM_DEFAULTS, useValue: { recognizeEveryN: 2, confirmTracks: false, jpegQuality: 80, overlayWaitMs: 0, maxRenderQueue: 8 } },
+      { provide: STREAM_DEFAULTS, useValue: { recognizeEveryN: 2, confirmTracks: false, jpegQuality: 80, overlayWaitMs: 0, maxRenderQueue: 8, ...stream } },
       { provide: CAPTURE_DEFAULTS, useValue: { loop: true, paced: true, reconnectInitialMs: 10, reconnectMaxMs: 100 } },
       { provide: DETECTION_DEFAULTS, useValue: { detectionWidth: 640, minScore: 0.6, smallFacePass: 'regions' } },
     ],
@@ -117,6 +117,32 @@ describe('CameraPipeline (built by PipelineFactory through DI, with fakes)', () 
     await settle();
     expect(renderer.rendered).toBe(4);
     await pipeline.stop();
+  });
+
+  it('checks tracked faces between recognitions while recognition keeps up, and leaves the check out while recognitions queue', async () => {
+    const watchAndPush = async (recognitionsPending: number) => {
+      const { factory, capture, recognition } = await build({ confirmTracks: true });
+      recognition.canFindFacesNear = true;
+      recognition.recognitionsPending = recognitionsPending;
+      const pipeline = factory.create({ name: 'door', source: '/tmp/x.mp4', enabled: true });
+      pipeline.start();
+      const viewer = pipeline.frames$.subscribe();
+      const cam = capture.opened.get('door')!;
+      for (let i = 0; i < 8; i++) {
+        cam.push(i);
+        await settle();
+      }
+      viewer.unsubscribe();
+      await pipeline.stop();
+      return { checked: recognition.checkedFrames, unchecked: pipeline.stats.tracksUnchecked };
+    };
+    const keepingUp = await watchAndPush(1);
+    // Frames 0, 2, 4, 6 are recognised; the face tracked from them is checked on the frames in between.
+    expect(keepingUp.checked).toEqual([1, 3, 5, 7]);
+    expect(keepingUp.unchecked).toBe(0);
+    const behind = await watchAndPush(2);
+    expect(behind.checked).toEqual([]);
+    expect(behind.unchecked).toBe(4);
   });
 
   it('draws a frame on request for a snapshot when nobody watches', async () => {

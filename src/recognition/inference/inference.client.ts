@@ -21,6 +21,7 @@ export class InferenceClient {
   private info?: EngineInfo;
   private readonly host: EngineHost;
   private readonly embeddings: EmbeddingBatcher;
+  private pendingDetections = 0;
 
   constructor(
     private readonly options: InferenceOptions,
@@ -53,8 +54,14 @@ export class InferenceClient {
     return this.host.call('analyzeFrame', [image]);
   }
 
+  /** Whole-frame detections sent and not answered yet, all cameras: more than one means recognition is behind. */
+  get detectionsPending(): number {
+    return this.pendingDetections;
+  }
+
   detectFrame(key: FrameKey, image: BgrImage, options?: FrameDetectOptions, tracked?: Box[]): Promise<FrameDetection> {
-    return this.host.call('detectFrame', [key, image, options, tracked]);
+    this.pendingDetections++;
+    return this.host.call('detectFrame', [key, image, options, tracked]).finally(() => this.pendingDetections--);
   }
 
   /** Faces near the given boxes only; check engineInfo.detectsAround first. */

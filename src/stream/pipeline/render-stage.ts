@@ -12,6 +12,8 @@ import { zonesInPixels } from '../privacy-zones';
 
 /** Tracked faces are checked between recognitions only while at most this many frames are in the drawing stage (see confirmed()). */
 const MAX_BACKLOG_FOR_CHECK = 2;
+/** …and while at most this many recognitions wait for the inference thread (all cameras): recognition comes first. */
+const MAX_RECOGNITIONS_PENDING_FOR_CHECK = 1;
 
 /**
  * One camera's drawing: the tracker's boxes for the frame (checked where they were only
@@ -79,8 +81,10 @@ export class RenderStage {
     const predicted = views.filter((view) => view.lastSeen !== frame.index);
     if (predicted.length === 0 || !this.options.confirmTracks) return views;
     // The check is the first work to shed when drawing falls behind (frames waiting behind
-    // this one): frames on time matter more than boxes checked.
-    if (this.backlog > MAX_BACKLOG_FOR_CHECK) {
+    // this one): frames on time matter more than boxes checked. So is it when recognitions
+    // queue for the inference thread (several cameras): a recognition names faces and finds
+    // new ones, and redraws these boxes a frame later anyway.
+    if (this.backlog > MAX_BACKLOG_FOR_CHECK || this.recognition.recognitionsPending > MAX_RECOGNITIONS_PENDING_FOR_CHECK) {
       this.stats.tracksUnchecked += predicted.length;
       return views;
     }

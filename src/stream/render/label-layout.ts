@@ -5,6 +5,9 @@
 import type { Box } from '../../recognition/face.types';
 import { labelPlacement, Rgb, textStyle } from '../overlay';
 
+/** Enough for every label on screen across cameras, confidences changing (~15 KB each at 720p, ~120 KB at 4K). */
+export const LABEL_CACHE_SIZE = 256;
+
 /** Space between the text and the strip's edges, as with the Hershey labels before. */
 export const LABEL_PADDING = 4;
 

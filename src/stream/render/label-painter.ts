@@ -8,12 +8,10 @@
 import { cv, Mat } from '../../common/opencv';
 import type { Box } from '../../recognition/face.types';
 import { labelPlacement, Rgb, textStyle } from '../overlay';
-import { labelCacheKey, labelFontPx, labelPaste, LabelSpec } from './label-layout';
+import { LABEL_CACHE_SIZE, labelCacheKey, labelFontPx, labelPaste, LabelSpec } from './label-layout';
 import { LabelRasterizer } from './label-rasterizer';
 import { LruCache } from './lru-cache';
 
-/** Enough for every label on screen across cameras, confidences changing (~15 KB each at 720p, ~120 KB at 4K). */
-export const LABEL_CACHE_SIZE = 256;
 
 export interface LabelPainter {
   readonly kind: 'font' | 'hershey';

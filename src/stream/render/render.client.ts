@@ -4,16 +4,17 @@ import { VisionThread } from '../../vision/vision-thread';
 import type { OverlayItem } from '../overlay';
 import type { PrivacyZone } from '../privacy-zones';
 import { JpegEncoder, TurboJpegEncoder } from './jpeg-encoder';
-import type { RenderResult } from './render.protocol';
+import { DrawingThread } from './drawing-thread';
+import type { DrawResult, RenderResult } from './render.protocol';
 
 /** Drawing copies kept for reuse per frame size (as many as are drawn at once at four cameras). */
 const MAX_FREE_CANVASES = 4;
 
 /**
- * Main-thread boundary for drawing and encoding frames: drawn in the vision thread (on a shared
- * copy of the frame), then encoded beside it (JpegEncoder), so the one thread that owns
- * OpenCV is not also every camera's JPEG encoder. A frame with nothing to draw skips the vision
- * thread altogether.
+ * Main-thread boundary for drawing and encoding frames: drawn on a shared copy of the frame in
+ * the drawing thread (privacy blurs in the vision thread), then encoded beside them
+ * (JpegEncoder), so the one thread that owns OpenCV does neither for every camera's every
+ * frame. A frame with nothing to draw is encoded as it is.
  */
 export class RenderClient {
   private readonly canvases = new Map<number, FrameBufferPool>();
@@ -21,8 +22,13 @@ export class RenderClient {
   constructor(
     private readonly jpegQuality: number,
     private readonly encoder: JpegEncoder = new TurboJpegEncoder(),
+    private readonly drawing: DrawingThread | null = new DrawingThread(),
     private readonly vision: VisionThread = VisionThread.shared(),
   ) {}
+
+  async onModuleDestroy(): Promise<void> {
+    await this.drawing?.terminate();
+  }
 
   get alive(): boolean {
     return this.vision.alive;
@@ -35,12 +41,21 @@ export class RenderClient {
     const pool = this.drawingBuffers(image.data.byteLength);
     const canvas = { ...image, data: pool.acquire() };
     try {
-      canvas.data.set(image.data);
-      const { drawMs } = await this.vision.call('draw', [canvas, overlay, hidden, masked]);
+      const { drawMs } = await this.drawOnto(image, canvas, overlay, hidden, masked);
       return await this.encode(canvas, jpegQuality, drawMs);
     } finally {
       pool.recycle(canvas.data);
     }
+  }
+
+  /**
+   * Boxes and labels in the drawing thread, beside inference; blurs and masks (OpenCV) in the
+   * vision thread, as everything when the drawing thread has no fonts or has stopped.
+   */
+  private async drawOnto(frame: BgrImage, canvas: BgrImage, overlay: OverlayItem[], hidden: Box[], masked: PrivacyZone[]): Promise<DrawResult> {
+    if (hidden.length === 0 && masked.length === 0 && this.drawing && (await this.drawing.canDraw())) return this.drawing.draw(frame, canvas, overlay);
+    canvas.data.set(frame.data);
+    return this.vision.call('draw', [canvas, overlay, hidden, masked]);
   }
 
   private async encode(image: BgrImage, jpegQuality: number, drawMs: number): Promise<RenderResult & { jpeg: Buffer }> {

@@ -22,3 +22,12 @@ export interface RenderApi {
    */
   placeholder(lastJpeg: Uint8Array | null, width: number, height: number, lines: string[], jpegQuality: number): Promise<RenderResult>;
 }
+
+/** What the drawing thread serves (drawing.worker.ts): boxes and labels without OpenCV. */
+export interface DrawingApi {
+  [method: string]: (...args: any[]) => unknown;
+  /** Whether labels can be drawn there (the font rasteriser loaded); else the vision thread draws (Hershey). */
+  canDraw(): Promise<boolean>;
+  /** Copies the frame into `canvas` (a shared buffer of the same size) and draws the overlay on it. */
+  draw(frame: BgrImage, canvas: BgrImage, overlay: OverlayItem[]): Promise<DrawResult>;
+}
