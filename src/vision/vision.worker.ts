@@ -19,7 +19,8 @@ serveWorkerApi(api, renderTransferables, (method) => (drawingPath(method) ? 'ren
 // Frames come in shared memory: release the ones this thread is done with promptly.
 collectSharedFramesEvery(200);
 
-// Pay OpenCV's first-use costs (allocations, JPEG encoder set-up) now, not on the first frames.
+// Pay OpenCV's first-use costs now, not on the first frames. Without a label: labels are the
+// drawing thread's, and this thread loads its font rasteriser only if a privacy blur needs it.
 void renderHandlers
-  .draw({ width: 1280, height: 720, data: new Uint8Array(1280 * 720 * 3) }, [{ box: { x: 10, y: 40, width: 50, height: 50 }, label: 'warm-up', known: true }])
+  .draw({ width: 1280, height: 720, data: new Uint8Array(1280 * 720 * 3) }, [], [{ x: 10, y: 40, width: 50, height: 50 }])
   .catch(() => undefined);
