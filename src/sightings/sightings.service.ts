@@ -37,10 +37,11 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
   /** Database writes and crops in order: an appearance's insert always precedes its updates. */
   private readonly writes = new SerialQueue();
   private subscriptions: Subscription[] = [];
-  /** People erased while this runs: frames recognised before the erasure may still name them. */
-  private readonly erased = new Set<number>();
-  /** Each erased person's clean-up (deleting what was written during the erasure), once. */
-  private readonly forgetting = new Map<number, Promise<void>>();
+  /**
+   * People erased while this runs (frames recognised before the erasure may still name them),
+   * each with its clean-up: deleting what was written during the erasure, once.
+   */
+  private readonly erased = new Map<number, Promise<void>>();
   private timer?: NodeJS.Timeout;
   private unfollowErasures?: () => void;
 
@@ -148,15 +149,14 @@ export class SightingsService implements OnApplicationBootstrap, OnModuleDestroy
    * erasure is answered when that is done: PersonErasures).
    */
   private forget(personId: number): Promise<void> {
-    const known = this.forgetting.get(personId);
+    const known = this.erased.get(personId);
     if (known) return known;
-    this.erased.add(personId);
     for (const book of this.books.values()) book.forget(personId);
     const done = this.writes.run(async () => {
       const late = await this.repository.deleteOfPerson(personId);
       if (late > 0) this.logger.log(`deleted ${late} sighting(s) of erased person #${personId} recorded during the erasure`);
     }).catch((err) => this.logger.error(`sightings of erased person #${personId} recorded during the erasure may remain: ${err instanceof Error ? err.message : err}`));
-    this.forgetting.set(personId, done);
+    this.erased.set(personId, done);
     return done;
   }
 

@@ -12,7 +12,6 @@ import { LABEL_CACHE_SIZE, labelCacheKey, labelFontPx, labelPaste, LabelSpec } f
 import { LabelRasterizer } from './label-rasterizer';
 import { LruCache } from './lru-cache';
 
-
 export interface LabelPainter {
   readonly kind: 'font' | 'hershey';
   /** Draws `text` on a strip of colour `background` above `box` (already clamped to the frame). */

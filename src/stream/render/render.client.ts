@@ -64,7 +64,7 @@ export class RenderClient {
     return { jpeg, drawMs, encodeMs: performance.now() - started };
   }
 
-  /** Shared buffers the vision thread draws into (in place: the main thread encodes them next), reused per frame size. */
+  /** Shared buffers frames are drawn on (by the drawing or the vision thread, in place; encoded next), reused per frame size. */
   private drawingBuffers(bytes: number): FrameBufferPool {
     let pool = this.canvases.get(bytes);
     if (!pool) this.canvases.set(bytes, (pool = new FrameBufferPool(bytes, MAX_FREE_CANVASES)));
@@ -78,4 +78,3 @@ export class RenderClient {
     return { ...result, jpeg: Buffer.from(result.jpeg.buffer, result.jpeg.byteOffset, result.jpeg.byteLength) };
   }
 }
-
