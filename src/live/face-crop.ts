@@ -37,3 +37,13 @@ export function copyRegion(image: BgrImage, region: Box): BgrImage {
 export function boxWithin(box: Box, region: Box): Box {
   return { x: box.x - region.x, y: box.y - region.y, width: box.width, height: box.height };
 }
+
+/**
+ * The part of a frame that a crop of `box` reads, copied out, with the box in its coordinates:
+ * lets a face outlive its frame (a 720p frame is 2.7 MB; this is a few hundred KB). A crop of
+ * the result is the crop of the frame, since the region is the one `cropRegion` picks.
+ */
+export function cutOut(image: BgrImage, box: Box): { image: BgrImage; box: Box } {
+  const region = cropRegion(box, image.width, image.height);
+  return { image: copyRegion(image, region), box: boxWithin(box, region) };
+}
